@@ -1,0 +1,169 @@
+// Every RPC method and event between the studio UI (renderer, CLI) and the engine host, declared
+// once. Both ends validate with these schemas; the TypeScript types are inferred from them.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+const Pos = z.object({ line: z.number().int(), col: z.number().int(), offset: z.number().int() });
+export const SourceRangeSchema = z.object({ file: z.string(), start: Pos, end: Pos });
+
+export const DiagnosticSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  range: SourceRangeSchema,
+  code: z.string().optional(),
+});
+export type Diagnostic = z.infer<typeof DiagnosticSchema>;
+
+export const FileEntrySchema = z.object({
+  /** Path relative to the project root, with forward slashes. */
+  path: z.string(),
+  kind: z.enum(['file', 'dir']),
+  size: z.number().int().nonnegative(),
+});
+export type FileEntry = z.infer<typeof FileEntrySchema>;
+
+export const ProjectInfoSchema = z.object({
+  root: z.string(),
+  name: z.string(),
+  files: z.array(FileEntrySchema),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'finished', 'failed', 'interrupted', 'cancelled']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  experiment: z.string(),
+  status: RunStatusSchema,
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  sourceFile: z.string().nullable(),
+  seed: z.number().int(),
+  /** Latest value of each metric key. */
+  metrics: z.record(z.string(), z.number()),
+  params: z.record(z.string(), z.string()),
+  error: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const MetricPointSchema = z.object({
+  key: z.string(),
+  value: z.number(),
+  step: z.number().int(),
+  timestamp: z.number(),
+});
+export type MetricPoint = z.infer<typeof MetricPointSchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  metricHistory: z.array(MetricPointSchema),
+  tags: z.record(z.string(), z.string()),
+  dslSnapshot: z.string().nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const RunOverridesSchema = z.object({
+  epochs: z.number().int().positive().max(1000).optional(),
+  trainLimit: z.number().int().positive().optional(),
+  testLimit: z.number().int().positive().optional(),
+  seed: z.number().int().nonnegative().optional(),
+});
+export type RunOverrides = z.infer<typeof RunOverridesSchema>;
+
+const Empty = z.object({}).strict();
+
+/** Request/response methods. */
+export const methods = {
+  'engine.info': {
+    params: Empty,
+    result: z.object({ version: z.string(), protocol: z.number().int(), projectRoot: z.string().nullable() }),
+  },
+  'project.open': {
+    params: z.object({ root: z.string().min(1), create: z.boolean().optional() }),
+    result: ProjectInfoSchema,
+  },
+  'project.current': { params: Empty, result: ProjectInfoSchema.nullable() },
+  'file.read': {
+    params: z.object({ path: z.string().min(1) }),
+    result: z.object({ path: z.string(), text: z.string() }),
+  },
+  'file.write': {
+    params: z.object({ path: z.string().min(1), text: z.string() }),
+    result: z.object({ path: z.string(), size: z.number().int() }),
+  },
+  'dsl.check': {
+    params: z.object({ path: z.string().min(1), text: z.string() }),
+    result: z.object({
+      diagnostics: z.array(DiagnosticSchema),
+      experiments: z.array(z.string()),
+    }),
+  },
+  'run.start': {
+    params: z.object({
+      path: z.string().min(1),
+      /** Unsaved editor text; when absent the file on disk is used. */
+      text: z.string().optional(),
+      experiment: z.string().optional(),
+      overrides: RunOverridesSchema.optional(),
+    }),
+    result: z.object({ runId: z.string() }),
+  },
+  'run.cancel': { params: z.object({ runId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
+  'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
+  'runs.get': { params: z.object({ runId: z.string() }), result: RunDetailSchema },
+} as const;
+
+/** Server-to-client events. */
+export const events = {
+  'run.status': z.object({ runId: z.string(), status: RunStatusSchema, error: z.string().nullable() }),
+  'run.progress': z.object({
+    runId: z.string(),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number(),
+    /** Samples per second over the current phase. */
+    rate: z.number().nullable(),
+  }),
+  'run.metrics': z.object({ runId: z.string(), points: z.array(MetricPointSchema) }),
+  'run.log': z.object({ runId: z.string(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  'runs.changed': z.object({}),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.infer<Methods[M]['result']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;
+
+/** Error codes carried in error responses. */
+export const ErrorCode = {
+  BadMessage: 'BAD_MESSAGE',
+  UnknownMethod: 'UNKNOWN_METHOD',
+  InvalidParams: 'INVALID_PARAMS',
+  InvalidResult: 'INVALID_RESULT',
+  NoProject: 'NO_PROJECT',
+  NotFound: 'NOT_FOUND',
+  Forbidden: 'FORBIDDEN',
+  DslErrors: 'DSL_ERRORS',
+  Cancelled: 'CANCELLED',
+  Internal: 'INTERNAL',
+  Closed: 'CLOSED',
+} as const;
+export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Wire messages. A request may be cancelled by the client with a cancel message naming its id. */
+export const WireMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('request'), id: z.number().int(), method: z.string(), params: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int(), result: z.unknown() }),
+  z.object({
+    type: z.literal('error'),
+    id: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string(), data: z.unknown().optional() }),
+  }),
+  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('cancel'), id: z.number().int() }),
+]);
+export type WireMessage = z.infer<typeof WireMessageSchema>;
