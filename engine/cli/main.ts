@@ -1,0 +1,239 @@
+// The `neurofab` command. Exit codes (ARCHITECTURE.md): 0 success, 1 input has errors,
+// 2 bad usage, 3 a run failed, was cancelled or was interrupted.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkDocument, formatDiagnostic } from '../dsl';
+import { STORE_DIR, storePath } from '../host/project';
+import { type RunOutcome, RunManager } from '../host/runs';
+import { type EventName, type EventPayload, type EventSink, RpcError } from '../protocol';
+import { openStore } from '../store';
+import { ENGINE_VERSION } from '../version';
+import { ProgressBar } from './progress';
+import { openInBrowser, startServer } from './serve';
+
+export const EXIT = { ok: 0, inputErrors: 1, usage: 2, runFailed: 3 } as const;
+
+const USAGE = `neurofab ${ENGINE_VERSION}: design studio for neuromorphic and in-memory-computing chips
+
+Usage:
+  neurofab check FILE...                 check .nfab files; diagnostics as FILE:LINE:COL: severity: message
+  neurofab run FILE [--experiment NAME] [--epochs N] [--train-limit N] [--test-limit N]
+               [--seed N] [--project DIR] [--json]
+                                         train an experiment (all experiments of FILE if none is named)
+                                         and record it in the project store
+  neurofab serve [DIR] [--port N] [--open]
+                                         the studio in a browser, on 127.0.0.1 only
+  neurofab bench [--json] [--quick]      the benchmark suite
+  neurofab --version | --help
+
+Exit codes: 0 success, 1 input has errors, 2 bad usage, 3 a run failed or was interrupted.`;
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new UsageError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}".`);
+  }
+  return n;
+}
+
+function readSource(file: string): string {
+  if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file.`);
+  if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a .nfab file.`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+function cmdCheck(args: string[]): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length === 0) throw new UsageError('check needs at least one FILE.');
+  let errors = 0;
+  for (const file of positionals) {
+    const result = checkDocument(file, readSource(file));
+    for (const d of result.diagnostics) {
+      if (d.severity === 'info') continue;
+      console.log(formatDiagnostic(d));
+      if (d.severity === 'error') errors++;
+    }
+  }
+  if (errors > 0) console.error(`${errors} error(s).`);
+  return errors > 0 ? EXIT.inputErrors : EXIT.ok;
+}
+
+async function cmdRun(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      experiment: { type: 'string' },
+      epochs: { type: 'string' },
+      'train-limit': { type: 'string' },
+      'test-limit': { type: 'string' },
+      seed: { type: 'string' },
+      project: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('run needs exactly one FILE.');
+  const overrides = {
+    epochs: positiveInt('epochs', values.epochs),
+    trainLimit: positiveInt('train-limit', values['train-limit']),
+    testLimit: positiveInt('test-limit', values['test-limit']),
+    seed: positiveInt('seed', values.seed, true),
+  };
+  const text = readSource(file);
+  const projectDir = path.resolve(values.project ?? path.dirname(file));
+  const sourceFile = path.relative(projectDir, path.resolve(file)).split(path.sep).join('/');
+  const json = values.json ?? false;
+
+  const bar = new ProgressBar();
+  const sink: EventSink = {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      if (event === 'run.progress') {
+        const p = payload as EventPayload<'run.progress'>;
+        bar.update(p.phase, p.done, p.total, p.rate);
+      } else if (event === 'run.log') {
+        const p = payload as EventPayload<'run.log'>;
+        bar.line(`${p.level}: ${p.message}`);
+      }
+    },
+  };
+  fs.mkdirSync(path.join(projectDir, STORE_DIR), { recursive: true });
+  const store = openStore(storePath(projectDir));
+  store.markInterrupted();
+  const manager = new RunManager(store, sink, 1);
+
+  const check = checkDocument(sourceFile, text);
+  if (check.hasErrors) {
+    for (const d of check.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(d));
+    store.close();
+    return EXIT.inputErrors;
+  }
+  const experiments = values.experiment ? [values.experiment] : check.model.experiments.map((e) => e.name);
+  if (experiments.length === 0) {
+    store.close();
+    throw new UsageError(`${file} defines no experiment.`);
+  }
+
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    bar.line('Cancelling…');
+    manager.cancelAll();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const outcomes: RunOutcome[] = [];
+  try {
+    for (const experiment of experiments) {
+      if (interrupted) break;
+      const { runId, done } = manager.start({ sourceFile, text, experiment, overrides });
+      bar.line(`Run ${runId}: ${experiment}`);
+      const outcome = await done;
+      outcomes.push(outcome);
+      const summary = Object.entries(outcome.metrics)
+        .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+        .join(' ');
+      bar.line(`Run ${runId}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''} ${summary}`);
+    }
+  } catch (err) {
+    if (err instanceof RpcError) {
+      console.error(err.message);
+      store.close();
+      return EXIT.inputErrors;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  store.close();
+  const ok = outcomes.every((o) => o.status === 'finished') && !interrupted;
+  if (json) {
+    console.log(
+      JSON.stringify({
+        status: ok ? 'finished' : 'failed',
+        project: projectDir,
+        runs: outcomes.map((o) => ({
+          id: o.runId,
+          experiment: o.experiment,
+          status: o.status,
+          metrics: o.metrics,
+          error: o.error,
+        })),
+      }),
+    );
+  }
+  return ok ? EXIT.ok : EXIT.runFailed;
+}
+
+async function cmdServe(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, open: { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 1) throw new UsageError('serve takes at most one DIR.');
+  const port = positiveInt('port', values.port, true) ?? 0;
+  if (port > 65535) throw new UsageError('--port must be between 0 and 65535.');
+  const server = await startServer({ projectDir: positionals[0] ? path.resolve(positionals[0]) : null, port });
+  console.log(`Neurofab Studio: ${server.url}`);
+  console.log('Serving on 127.0.0.1 only. Press Ctrl+C to stop.');
+  if (values.open) openInBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return EXIT.ok;
+}
+
+async function cmdBench(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+  });
+  const { runTrainBench, formatBench } = await import('../../bench/train-bench');
+  const results = await runTrainBench({ quick: values.quick ?? false });
+  console.log(values.json ? JSON.stringify(results) : formatBench(results));
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return cmdCheck(rest);
+      case 'run':
+        return await cmdRun(rest);
+      case 'serve':
+        return await cmdServe(rest);
+      case 'bench':
+        return await cmdBench(rest);
+      case '--version':
+      case '-v':
+        console.log(ENGINE_VERSION);
+        return EXIT.ok;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`neurofab: ${(err as Error).message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,99 @@
+// The engine host's services: one object that owns the open project, its store and the run
+// manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
+import path from 'node:path';
+import { checkDocument } from '../dsl';
+import { ErrorCode, type Handlers, RpcError, RpcServer, PROTOCOL_VERSION } from '../protocol';
+import { openStore, type Store } from '../store';
+import { ENGINE_VERSION } from '../version';
+import {
+  openProjectRoot,
+  projectInfo,
+  readProjectText,
+  storePath,
+  writeProjectText,
+} from './project';
+import { RunManager } from './runs';
+
+interface OpenProject {
+  root: string;
+  store: Store;
+  runs: RunManager;
+}
+
+export class EngineHost {
+  readonly server: RpcServer;
+  private project: OpenProject | null = null;
+
+  constructor() {
+    this.server = new RpcServer(this.handlers());
+  }
+
+  /** Opens (or creates) a project folder; runs a crash left 'running' become 'interrupted'. */
+  openProject(root: string, create = false): OpenProject {
+    const realRoot = openProjectRoot(root, create);
+    if (this.project?.root === realRoot) return this.project;
+    if (this.project) {
+      if (this.project.runs.activeRunIds.length > 0) {
+        throw new RpcError(ErrorCode.Forbidden, 'A run is in progress; cancel it before opening another project.');
+      }
+      this.project.store.close();
+    }
+    const store = openStore(storePath(realRoot));
+    const interrupted = store.markInterrupted();
+    if (interrupted > 0) {
+      console.error(`Marked ${interrupted} run(s) left running by an earlier crash as interrupted.`);
+    }
+    this.project = { root: realRoot, store, runs: new RunManager(store, this.server) };
+    return this.project;
+  }
+
+  close(): void {
+    this.project?.runs.cancelAll();
+    this.project?.store.close();
+    this.project = null;
+  }
+
+  private requireProject(): OpenProject {
+    if (!this.project) throw new RpcError(ErrorCode.NoProject, 'No project is open. Open a project folder first.');
+    return this.project;
+  }
+
+  private handlers(): Handlers {
+    return {
+      'engine.info': () => ({
+        version: ENGINE_VERSION,
+        protocol: PROTOCOL_VERSION,
+        projectRoot: this.project?.root ?? null,
+      }),
+      'project.open': ({ root, create }) => projectInfo(this.openProject(root, create ?? false).root),
+      'project.current': () => (this.project ? projectInfo(this.project.root) : null),
+      'file.read': ({ path: rel }) => ({ path: rel, text: readProjectText(this.requireProject().root, rel) }),
+      'file.write': ({ path: rel, text }) => ({
+        path: rel,
+        size: writeProjectText(this.requireProject().root, rel, text),
+      }),
+      'dsl.check': ({ path: rel, text }) => {
+        const result = checkDocument(rel, text);
+        return { diagnostics: result.diagnostics, experiments: result.model.experiments.map((e) => e.name) };
+      },
+      'run.start': ({ path: rel, text, experiment, overrides }) => {
+        const project = this.requireProject();
+        const source = text ?? readProjectText(project.root, rel);
+        const { runId } = project.runs.start({
+          sourceFile: rel.split(path.sep).join('/'),
+          text: source,
+          experiment,
+          overrides,
+        });
+        return { runId };
+      },
+      'run.cancel': ({ runId }) => ({ cancelled: this.requireProject().runs.cancel(runId) }),
+      'runs.list': () => ({ runs: this.requireProject().store.listRuns() }),
+      'runs.get': ({ runId }) => {
+        const run = this.requireProject().store.getRun(runId);
+        if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        return run;
+      },
+    };
+  }
+}

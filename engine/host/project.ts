@@ -1,0 +1,100 @@
+// A project is a folder of .nfab sources plus one SQLite store in .neurofab/. Every path the UI
+// sends is resolved here, and nothing outside the project root is ever read or written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, type FileEntry, type ProjectInfo, RpcError } from '../protocol';
+
+export const STORE_DIR = '.neurofab';
+export const STORE_FILE = 'project.db';
+const HIDDEN = new Set([STORE_DIR, 'node_modules', '.git']);
+const MAX_FILES = 5000;
+/** Text files larger than this are refused rather than loaded into an editor. */
+export const MAX_TEXT_FILE_BYTES = 8 * 1024 * 1024;
+
+export function storePath(root: string): string {
+  return path.join(root, STORE_DIR, STORE_FILE);
+}
+
+export function openProjectRoot(root: string, create: boolean): string {
+  const abs = path.resolve(root);
+  if (!fs.existsSync(abs)) {
+    if (!create) throw new RpcError(ErrorCode.NotFound, `Project folder ${abs} does not exist.`);
+    fs.mkdirSync(abs, { recursive: true });
+  }
+  if (!fs.statSync(abs).isDirectory()) {
+    throw new RpcError(ErrorCode.NotFound, `${abs} is a file; a project is a folder.`);
+  }
+  return fs.realpathSync(abs);
+}
+
+/**
+ * Resolves a project-relative path, refusing `..` escapes and symlinks that lead out of the
+ * project (the renderer must only reach files inside the open project).
+ */
+export function resolveInProject(root: string, relative: string): string {
+  if (path.isAbsolute(relative) || relative.includes('\0')) {
+    throw new RpcError(ErrorCode.Forbidden, `"${relative}" must be a path relative to the project folder.`);
+  }
+  const target = path.resolve(root, relative);
+  const rel = path.relative(root, target);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new RpcError(ErrorCode.Forbidden, `"${relative}" is outside the project folder.`);
+  }
+  // Check the nearest existing ancestor's real path, so a symlink cannot lead outside.
+  let probe = target;
+  while (!fs.existsSync(probe)) probe = path.dirname(probe);
+  const real = fs.realpathSync(probe);
+  const realRel = path.relative(root, real);
+  if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+    throw new RpcError(ErrorCode.Forbidden, `"${relative}" leads outside the project folder through a link.`);
+  }
+  return target;
+}
+
+export function listProjectFiles(root: string): FileEntry[] {
+  const out: FileEntry[] = [];
+  const walk = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (out.length >= MAX_FILES) return;
+      if (HIDDEN.has(e.name) || e.name.startsWith('.')) continue;
+      const abs = path.join(dir, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (e.isDirectory()) {
+        out.push({ path: rel, kind: 'dir', size: 0 });
+        walk(abs);
+      } else if (e.isFile()) {
+        out.push({ path: rel, kind: 'file', size: fs.statSync(abs).size });
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+export function projectInfo(root: string): ProjectInfo {
+  return { root, name: path.basename(root), files: listProjectFiles(root) };
+}
+
+export function readProjectText(root: string, relative: string): string {
+  const abs = resolveInProject(root, relative);
+  if (!fs.existsSync(abs)) throw new RpcError(ErrorCode.NotFound, `${relative} does not exist in the project.`);
+  const size = fs.statSync(abs).size;
+  if (size > MAX_TEXT_FILE_BYTES) {
+    throw new RpcError(
+      ErrorCode.Forbidden,
+      `${relative} is ${(size / 1e6).toFixed(1)} MB; text files up to ${MAX_TEXT_FILE_BYTES / 1e6} MB can be opened.`,
+    );
+  }
+  return fs.readFileSync(abs, 'utf8');
+}
+
+/** Writes through a temporary file and a rename, so a crash never leaves a half-written source. */
+export function writeProjectText(root: string, relative: string, text: string): number {
+  const abs = resolveInProject(root, relative);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const tmp = `${abs}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, 'utf8');
+  fs.renameSync(tmp, abs);
+  return Buffer.byteLength(text, 'utf8');
+}

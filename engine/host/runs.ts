@@ -1,0 +1,192 @@
+// Turns "run this experiment" into a recorded run: checks the DSL, builds the training plan,
+// records the run in the store, trains in a worker thread, and streams progress and metrics
+// both to the store (the host is its single writer) and to every connected client.
+import os from 'node:os';
+import { checkDocument, formatDiagnostic } from '../dsl';
+import { ErrorCode, type EventSink, type MetricPoint, RpcError, type RunOverrides, type RunStatus } from '../protocol';
+import { buildTrainingPlan, type TrainingPlan } from '../sim/plan';
+import { startTrainingJob } from '../sim/run-in-worker';
+import type { Store } from '../store';
+import { ENGINE_VERSION } from '../version';
+
+export interface RunRequest {
+  /** Project-relative (or CLI-given) path of the source, recorded with the run. */
+  sourceFile: string;
+  text: string;
+  experiment?: string;
+  overrides?: RunOverrides;
+}
+
+export interface RunOutcome {
+  runId: string;
+  experiment: string;
+  status: RunStatus;
+  metrics: Record<string, number>;
+  error: string | null;
+}
+
+interface ActiveRun {
+  cancel(): void;
+}
+
+/** Flattens the plan into MLflow-style string params, so runs can be compared field by field. */
+export function planParams(plan: TrainingPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (prefix: string, value: unknown) => {
+    if (value === null || value === undefined) {
+      out[prefix] = String(value);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(`${prefix}.${i}`, v));
+    } else if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (k === 'range' || k === 'provenance') continue;
+        visit(prefix ? `${prefix}.${k}` : k, v);
+      }
+    } else {
+      out[prefix] = String(value);
+    }
+  };
+  visit('', plan);
+  return out;
+}
+
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sink: EventSink,
+    /** Concurrent training workers; the rest wait as 'queued'. */
+    private readonly maxConcurrent = Math.max(1, os.availableParallelism() - 1),
+  ) {}
+
+  /** Experiment names a source defines, or a DSL_ERRORS RpcError listing the diagnostics. */
+  experimentsOf(sourceFile: string, text: string): string[] {
+    return this.check(sourceFile, text).model.experiments.map((e) => e.name);
+  }
+
+  private check(sourceFile: string, text: string) {
+    const result = checkDocument(sourceFile, text);
+    if (result.hasErrors) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      throw new RpcError(
+        ErrorCode.DslErrors,
+        `${sourceFile} has ${errors.length} error(s); fix them before running:\n${errors
+          .slice(0, 10)
+          .map(formatDiagnostic)
+          .join('\n')}`,
+        { diagnostics: errors },
+      );
+    }
+    return result;
+  }
+
+  /** Records the run and schedules it; `done` settles when it ends for any reason. */
+  start(request: RunRequest): { runId: string; done: Promise<RunOutcome> } {
+    const { model } = this.check(request.sourceFile, request.text);
+    const names = model.experiments.map((e) => e.name);
+    const experiment = request.experiment ?? names[0];
+    if (!experiment) {
+      throw new RpcError(ErrorCode.NotFound, `${request.sourceFile} defines no experiment to run.`);
+    }
+    if (!names.includes(experiment)) {
+      throw new RpcError(
+        ErrorCode.NotFound,
+        `No experiment "${experiment}" in ${request.sourceFile}. It defines: ${names.join(', ') || 'none'}.`,
+      );
+    }
+    let plan: TrainingPlan;
+    try {
+      plan = buildTrainingPlan(model, experiment, request.overrides ?? {});
+    } catch (err) {
+      throw new RpcError(ErrorCode.DslErrors, err instanceof Error ? err.message : String(err));
+    }
+    const runId = this.store.createRun({
+      experiment,
+      sourceFile: request.sourceFile,
+      seed: plan.seed,
+      engineVersion: ENGINE_VERSION,
+      params: planParams(plan),
+      dslSnapshot: request.text,
+    });
+    this.sink.emit('run.status', { runId, status: 'queued', error: null });
+    this.sink.emit('runs.changed', {});
+
+    let cancelledWhileQueued = false;
+    let cancelRunning: (() => void) | null = null;
+    this.active.set(runId, {
+      cancel: () => {
+        if (cancelRunning) cancelRunning();
+        else cancelledWhileQueued = true;
+      },
+    });
+
+    const done = new Promise<RunOutcome>((resolve) => {
+      const launch = () => {
+        if (cancelledWhileQueued) {
+          resolve(this.finish(runId, experiment, 'cancelled', {}, null));
+          this.next();
+          return;
+        }
+        this.running++;
+        this.store.setRunStatus(runId, 'running');
+        this.sink.emit('run.status', { runId, status: 'running', error: null });
+        this.sink.emit('runs.changed', {});
+        const job = startTrainingJob(plan, {
+          onProgress: (p) => this.sink.emit('run.progress', { runId, ...p }),
+          onMetrics: (points: MetricPoint[]) => {
+            this.store.logMetrics(runId, points);
+            this.sink.emit('run.metrics', { runId, points });
+          },
+          onLog: (level, message) => this.sink.emit('run.log', { runId, level, message }),
+        });
+        cancelRunning = () => job.cancel();
+        job.done.then((result) => {
+          this.running--;
+          resolve(this.finish(runId, experiment, result.status, result.metrics, result.error ?? null));
+          this.next();
+        });
+      };
+      if (this.running < this.maxConcurrent) launch();
+      else this.queue.push(launch);
+    });
+    return { runId, done };
+  }
+
+  cancel(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run) return false;
+    run.cancel();
+    return true;
+  }
+
+  get activeRunIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Cancels every run and waits for none; used on shutdown, where the store marks leftovers interrupted. */
+  cancelAll(): void {
+    for (const run of this.active.values()) run.cancel();
+  }
+
+  private next(): void {
+    const launch = this.queue.shift();
+    launch?.();
+  }
+
+  private finish(
+    runId: string,
+    experiment: string,
+    status: RunStatus,
+    metrics: Record<string, number>,
+    error: string | null,
+  ): RunOutcome {
+    this.active.delete(runId);
+    this.store.setRunStatus(runId, status, error ?? undefined);
+    this.sink.emit('run.status', { runId, status, error });
+    this.sink.emit('runs.changed', {});
+    return { runId, experiment, status, metrics, error };
+  }
+}

@@ -1,0 +1,26 @@
+// Bundles the engine (CLI, Electron utility-process host, training worker) into out/engine/.
+// All three land in one folder so the host finds its worker beside itself. Packages stay
+// external: better-sqlite3 is native, and the rest resolve from node_modules at run time.
+import { build } from 'esbuild';
+
+const started = Date.now();
+await build({
+  entryPoints: {
+    cli: 'engine/cli/entry.ts',
+    host: 'engine/host/utility-entry.ts',
+    'train-worker': 'engine/sim/train-worker.ts',
+  },
+  outdir: 'out/engine',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  banner: {
+    // Bundled ESM has no require(); some dependencies still call it.
+    js: "import { createRequire as __nfCreateRequire } from 'node:module'; const require = __nfCreateRequire(import.meta.url);",
+  },
+});
+console.log(`engine built into out/engine in ${Date.now() - started} ms`);
