@@ -1,0 +1,53 @@
+// The store's public surface. The engine host is the single writer of a project's store; other
+// processes (a CLI listing runs, a report generator) may open read-only connections alongside it.
+import type { MetricPoint, RunDetail, RunStatus, RunSummary } from '../protocol/schema';
+
+export interface StoreOptions {
+  /** Open without write access: no directory creation, no migration, writes fail. */
+  readonly?: boolean;
+  /** Milliseconds-since-epoch clock for created/started/ended times; tests pin it. */
+  now?: () => number;
+  /** How long to wait for another connection's lock before SQLITE_BUSY. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export interface CreateRunInput {
+  experiment: string;
+  sourceFile: string | null;
+  seed: number;
+  engineVersion: string;
+  params: Record<string, string>;
+  /** The exact DSL text the run was built from; stored as the run's 'dsl' artifact. */
+  dslSnapshot: string;
+  tags?: Record<string, string>;
+}
+
+export interface Artifact {
+  name: string;
+  mediaType: string;
+  /** Text artifacts come back as strings, binary ones as Buffers. */
+  content: string | Buffer;
+  createdAt: number;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly readonly: boolean;
+  /** Returns the experiment's id, creating it on first use. */
+  getOrCreateExperiment(name: string): number;
+  /** Records a queued run with its params, tags and DSL snapshot; returns the new run id. */
+  createRun(input: CreateRunInput): string;
+  /** Terminal statuses stamp ended_at, 'queued'/'running' clear it; error is replaced (or cleared). */
+  setRunStatus(runId: string, status: RunStatus, error?: string): void;
+  /** Appends points in one transaction. Values must be finite and steps integers. */
+  logMetrics(runId: string, points: readonly MetricPoint[]): void;
+  setTag(runId: string, key: string, value: string): void;
+  putArtifact(runId: string, name: string, content: string | Uint8Array, mediaType: string): void;
+  getArtifact(runId: string, name: string): Artifact | null;
+  /** Every run, newest first, with params and the latest value of each metric. */
+  listRuns(): RunSummary[];
+  getRun(runId: string): RunDetail | null;
+  /** Start-up recovery: runs a crash left 'queued' or 'running' become 'interrupted'. */
+  markInterrupted(): number;
+  close(): void;
+}
