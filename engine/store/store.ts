@@ -79,6 +79,8 @@ function latestByKey(points: readonly MetricPoint[]): MetricPoint[] {
   return [...latest.values()];
 }
 
+// Write transactions use BEGIN IMMEDIATE: a deferred one that reads first and then tries to write
+// while another connection writes fails with SQLITE_BUSY at once, without honouring busy_timeout.
 export class SqliteStore implements Store {
   private readonly stmt;
   private open = true;
@@ -92,7 +94,7 @@ export class SqliteStore implements Store {
     this.stmt = {
       findExperiment: db.prepare<[string], { id: number }>('SELECT id FROM experiments WHERE name = ?'),
       insertExperiment: db.prepare<[string, number]>(
-        'INSERT INTO experiments (name, created_at) VALUES (?, ?)',
+        'INSERT INTO experiments (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
       ),
       runExists: db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM runs WHERE id = ?'),
       insertRun: db.prepare(
@@ -146,28 +148,30 @@ export class SqliteStore implements Store {
   }
 
   getOrCreateExperiment(name: string): number {
-    const found = this.stmt.findExperiment.get(name);
-    if (found) return found.id;
-    return Number(this.stmt.insertExperiment.run(name, this.now()).lastInsertRowid);
+    // Insert-or-ignore first, so two connections creating the same experiment cannot collide.
+    this.stmt.insertExperiment.run(name, this.now());
+    return this.stmt.findExperiment.get(name)!.id;
   }
 
   createRun(input: CreateRunInput): string {
     const id = randomUUID();
     const startedAt = this.now();
-    this.db.transaction(() => {
-      const experimentId = this.getOrCreateExperiment(input.experiment);
-      this.stmt.insertRun.run({
-        id,
-        experimentId,
-        startedAt,
-        sourceFile: input.sourceFile,
-        seed: input.seed,
-        engineVersion: input.engineVersion,
-      });
-      for (const [k, v] of Object.entries(input.params)) this.stmt.insertParam.run(id, k, v);
-      for (const [k, v] of Object.entries(input.tags ?? {})) this.stmt.upsertTag.run(id, k, v);
-      this.stmt.upsertArtifact.run(id, DSL_ARTIFACT, DSL_MEDIA_TYPE, input.dslSnapshot, startedAt);
-    })();
+    this.db
+      .transaction(() => {
+        const experimentId = this.getOrCreateExperiment(input.experiment);
+        this.stmt.insertRun.run({
+          id,
+          experimentId,
+          startedAt,
+          sourceFile: input.sourceFile,
+          seed: input.seed,
+          engineVersion: input.engineVersion,
+        });
+        for (const [k, v] of Object.entries(input.params)) this.stmt.insertParam.run(id, k, v);
+        for (const [k, v] of Object.entries(input.tags ?? {})) this.stmt.upsertTag.run(id, k, v);
+        this.stmt.upsertArtifact.run(id, DSL_ARTIFACT, DSL_MEDIA_TYPE, input.dslSnapshot, startedAt);
+      })
+      .immediate();
     return id;
   }
 
@@ -179,29 +183,35 @@ export class SqliteStore implements Store {
 
   logMetrics(runId: string, points: readonly MetricPoint[]): void {
     for (const p of points) checkPoint(runId, p);
-    this.db.transaction(() => {
-      this.requireRun(runId);
-      const insert = this.stmt.insertMetric;
-      // Timestamps are whole milliseconds in the schema.
-      for (const p of points) insert.run(runId, p.key, p.value, p.step, Math.round(p.timestamp));
-      for (const p of latestByKey(points)) {
-        this.stmt.upsertLatest.run(runId, p.key, p.value, p.step, Math.round(p.timestamp));
-      }
-    })();
+    this.db
+      .transaction(() => {
+        this.requireRun(runId);
+        const insert = this.stmt.insertMetric;
+        // Timestamps are whole milliseconds in the schema.
+        for (const p of points) insert.run(runId, p.key, p.value, p.step, Math.round(p.timestamp));
+        for (const p of latestByKey(points)) {
+          this.stmt.upsertLatest.run(runId, p.key, p.value, p.step, Math.round(p.timestamp));
+        }
+      })
+      .immediate();
   }
 
   setTag(runId: string, key: string, value: string): void {
-    this.db.transaction(() => {
-      this.requireRun(runId);
-      this.stmt.upsertTag.run(runId, key, value);
-    })();
+    this.db
+      .transaction(() => {
+        this.requireRun(runId);
+        this.stmt.upsertTag.run(runId, key, value);
+      })
+      .immediate();
   }
 
   putArtifact(runId: string, name: string, content: string | Uint8Array, mediaType: string): void {
-    this.db.transaction(() => {
-      this.requireRun(runId);
-      this.stmt.upsertArtifact.run(runId, name, mediaType, content, this.now());
-    })();
+    this.db
+      .transaction(() => {
+        this.requireRun(runId);
+        this.stmt.upsertArtifact.run(runId, name, mediaType, content, this.now());
+      })
+      .immediate();
   }
 
   getArtifact(runId: string, name: string): Artifact | null {
