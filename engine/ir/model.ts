@@ -76,6 +76,12 @@ export interface CrossbarTile {
   readVoltage: number;
   /** How many copies of this tile the chip has. */
   count: number;
+  /** DAC input range (normalised inputs clipped to ±inputBound); default 1 (aihwkit inp_bound). */
+  inputBound?: number;
+  /** ADC output range in units of w_max × normalised input; default 12 (aihwkit out_bound). */
+  outputBound?: number;
+  /** Weight clip w_max mapped to the full conductance range; absent or null = max|w| of each layer. */
+  weightClip?: number | null;
   range: SourceRange;
 }
 
