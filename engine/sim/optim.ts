@@ -1,0 +1,75 @@
+// Optimisers on the float "master" parameters (the devices are re-programmed from them each step).
+import type { OptimizerConfig } from '../ir/model';
+
+export interface Optimizer {
+  /** One update of `param` from its gradient `grad` (same length). `slot` identifies the tensor. */
+  step(slot: number, param: Float32Array, grad: Float32Array): void;
+  /** Call once per batch, before the tensors' steps (Adam's bias correction counts batches). */
+  beginStep(): void;
+}
+
+/** SGD with classical momentum, PyTorch form: v ← μ·v + g; w ← w − lr·v. */
+class Sgd implements Optimizer {
+  private readonly velocity: Float32Array[] = [];
+  constructor(
+    private readonly lr: number,
+    private readonly momentum: number,
+  ) {}
+  beginStep(): void {}
+  step(slot: number, w: Float32Array, g: Float32Array): void {
+    const { lr, momentum } = this;
+    if (momentum === 0) {
+      for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
+      return;
+    }
+    let v = this.velocity[slot];
+    if (!v) {
+      v = new Float32Array(w.length);
+      this.velocity[slot] = v;
+    }
+    for (let i = 0; i < w.length; i++) {
+      const vi = momentum * v[i]! + g[i]!;
+      v[i] = vi;
+      w[i]! -= lr * vi;
+    }
+  }
+}
+
+/** Adam (Kingma & Ba 2015) with β1 = 0.9, β2 = 0.999, ε = 1e-8; `momentum` is not used. */
+class Adam implements Optimizer {
+  private readonly m: Float32Array[] = [];
+  private readonly v: Float32Array[] = [];
+  private t = 0;
+  private c1 = 1;
+  private c2 = 1;
+  constructor(private readonly lr: number) {}
+  beginStep(): void {
+    this.t++;
+    this.c1 = 1 - 0.9 ** this.t;
+    this.c2 = 1 - 0.999 ** this.t;
+  }
+  step(slot: number, w: Float32Array, g: Float32Array): void {
+    let m = this.m[slot];
+    let v = this.v[slot];
+    if (!m || !v) {
+      m = new Float32Array(w.length);
+      v = new Float32Array(w.length);
+      this.m[slot] = m;
+      this.v[slot] = v;
+    }
+    const a = this.lr / this.c1;
+    const c2 = this.c2;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i]!;
+      const mi = 0.9 * m[i]! + 0.1 * gi;
+      const vi = 0.999 * v[i]! + 0.001 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i]! -= (a * mi) / (Math.sqrt(vi / c2) + 1e-8);
+    }
+  }
+}
+
+export function createOptimizer(cfg: OptimizerConfig): Optimizer {
+  return cfg.kind === 'adam' ? new Adam(cfg.lr) : new Sgd(cfg.lr, cfg.momentum);
+}

@@ -1,0 +1,114 @@
+// Ready-made plans for tests, benchmarks and the quick start, built without the DSL.
+import type { DeviceModel, OptimizerConfig } from '../ir/model';
+import { DEFAULT_INPUT_BOUND, DEFAULT_OUTPUT_BOUND, type LayerPlan, type TilePlan, type TrainingPlan } from './plan';
+
+const NO_RANGE = {
+  file: '<preset>',
+  start: { line: 1, col: 1, offset: 0 },
+  end: { line: 1, col: 1, offset: 0 },
+};
+
+export function deviceModel(overrides: Partial<DeviceModel> & { name: string }): DeviceModel {
+  return {
+    kind: 'ideal',
+    gMin: 0,
+    gMax: 1e-4,
+    levels: null,
+    programNoise: 0,
+    readNoise: 0,
+    stuckAtGMin: 0,
+    stuckAtGMax: 0,
+    readEnergy: 0,
+    writeEnergy: 0,
+    provenance: {},
+    range: NO_RANGE,
+    ...overrides,
+  };
+}
+
+/** A device that stores weights exactly and reads them without noise. */
+export const IDEAL_DEVICE: DeviceModel = deviceModel({ name: 'ideal', kind: 'ideal' });
+
+/**
+ * A generic multi-level RRAM: 32 levels, 5% programming and 1% read noise (fractions of
+ * g_max − g_min), 1–100 µS. Round numbers in the range reported for HfO2 RRAM, not a fitted device.
+ */
+export const RRAM_DEVICE: DeviceModel = deviceModel({
+  name: 'rram',
+  kind: 'rram',
+  gMin: 1e-6,
+  gMax: 1e-4,
+  levels: 32,
+  programNoise: 0.05,
+  readNoise: 0.01,
+});
+
+export interface MlpPlanOptions {
+  hidden?: number[];
+  activation?: LayerPlan['activation'];
+  device?: DeviceModel;
+  tile?: Partial<TilePlan>;
+  optimizer?: OptimizerConfig;
+  epochs?: number;
+  batch?: number;
+  seed?: number;
+  trainLimit?: number | null;
+  testLimit?: number | null;
+}
+
+/** The recommended optimiser for 784-256-10 on MNIST: ≥ 97% test accuracy after one epoch. */
+export const DEFAULT_OPTIMIZER: OptimizerConfig = { kind: 'sgd', lr: 0.05, momentum: 0.9 };
+
+/** A 784-…-10 MNIST perceptron on 256×256 tiles of one device kind. */
+export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
+  const hidden = o.hidden ?? [256];
+  const device = o.device ?? IDEAL_DEVICE;
+  const sizes = [784, ...hidden, 10];
+  const layers: LayerPlan[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const inputs = sizes[l]!;
+    const units = sizes[l + 1]!;
+    const tile: TilePlan = {
+      name: 'xbar',
+      rows: 256,
+      cols: 256,
+      signedWeights: 'differential',
+      dacBits: 0,
+      adcBits: 0,
+      inputBound: DEFAULT_INPUT_BOUND,
+      outputBound: DEFAULT_OUTPUT_BOUND,
+      weightClip: null,
+      rowBlocks: 0,
+      colBlocks: 0,
+      ...o.tile,
+    };
+    tile.rowBlocks = Math.ceil(inputs / tile.rows);
+    tile.colBlocks = Math.ceil(units / tile.cols);
+    layers.push({
+      name: `fc${l + 1}`,
+      inputs,
+      units,
+      activation: l + 2 === sizes.length ? 'identity' : (o.activation ?? 'relu'),
+      bias: true,
+      tile,
+      device,
+    });
+  }
+  return {
+    experiment: 'preset',
+    chip: 'preset',
+    network: `mlp-${sizes.join('-')}`,
+    dataset: 'mnist',
+    inputShape: [28, 28],
+    inputSize: 784,
+    classes: 10,
+    layers,
+    rule: 'backprop',
+    optimizer: o.optimizer ?? DEFAULT_OPTIMIZER,
+    epochs: o.epochs ?? 1,
+    batch: o.batch ?? 32,
+    seed: o.seed ?? 1,
+    trainLimit: o.trainLimit ?? null,
+    testLimit: o.testLimit ?? null,
+  };
+}
