@@ -163,6 +163,11 @@ export interface Experiment {
   /** Optional data limits written in the DSL (CLI flags override). */
   trainLimit: number | null;
   testLimit: number | null;
+  /**
+   * Each mapped dense layer of the network laid over THIS experiment's chip (the network's own
+   * DenseLayer.mapping uses the first chip that declares the tile). Filled by the DSL checker.
+   */
+  mappings?: { layer: string; mapping: LayerMapping }[];
   range: SourceRange;
 }
 

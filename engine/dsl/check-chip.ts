@@ -1,0 +1,133 @@
+// `chip NAME { node 20nm  tile NAME : crossbar(rows = .., cols = ..) { ... } }` -> Chip.
+import type { Chip, CrossbarTile } from '../ir/model';
+import type { Decl } from './ast';
+import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
+import { CHIP_FIELDS, CROSSBAR_ARGS, CROSSBAR_FIELDS, SUPPORTED_TILE_KINDS, TILE_KINDS } from './schema';
+import { didYouMean } from './suggest';
+import { readFields } from './values';
+
+export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
+  const { diags } = ctx;
+  const errorsBefore = diags.errors;
+  const name = requireName(ctx, decl, 'chip NAME { ... }');
+  rejectClauses(ctx, decl);
+  if (decl.type) diags.error(decl.type, 'a chip has no kind: write chip NAME { ... }', 'syntax');
+  if (!decl.body) {
+    diags.error(
+      decl.name ?? decl.keyword,
+      `chip '${name ?? '?'}' needs a body: chip ${name ?? 'NAME'} { tile ... }`,
+      'syntax',
+    );
+    return null;
+  }
+  const owner = `chip '${name ?? '?'}'`;
+  const fields = readFields(decl.body.statements, CHIP_FIELDS, diags, {
+    owner,
+    ownerSpan: decl.name ?? decl.keyword,
+    decls: ['tile'],
+  });
+
+  const tiles: CrossbarTile[] = [];
+  const tileNames = new Map<string, Decl>();
+  let tileDecls = 0;
+  // A tile that did not elaborate (e.g. its device is broken) makes the chip incomplete.
+  let broken = false;
+  for (const st of decl.body.statements) {
+    if (st.kind !== 'decl' || st.keyword.name !== 'tile') continue;
+    tileDecls++;
+    const tileName = st.name?.name;
+    if (tileName !== undefined && tileNames.has(tileName)) {
+      const first = ctx.lines.pos(tileNames.get(tileName)!.start).line;
+      diags.error(
+        st.name!,
+        `tile '${tileName}' is already declared in ${owner} (line ${first})`,
+        'duplicate',
+      );
+      continue;
+    }
+    if (tileName !== undefined) tileNames.set(tileName, st);
+    const tile = checkTile(ctx, st, owner);
+    if (tile) tiles.push(tile);
+    else broken = true;
+  }
+  if (tileDecls === 0) {
+    diags.warning(
+      decl.name ?? decl.keyword,
+      `${owner} has no tiles: a network cannot be mapped onto it`,
+      'mapping',
+    );
+  }
+  if (!name || broken || diags.errors > errorsBefore) return null;
+  return { name, node: fields.number('node') ?? null, tiles, range: sourceRange(ctx, decl) };
+}
+
+function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTile | null {
+  const { diags } = ctx;
+  const errorsBefore = diags.errors;
+  const name = requireName(ctx, decl, 'tile NAME : crossbar(rows = 256, cols = 256) { device = D }');
+  rejectClauses(ctx, decl);
+  const owner = `tile '${name ?? '?'}' of ${chipOwner}`;
+  const kinds = TILE_KINDS as readonly string[];
+  const t = decl.type;
+  const callee = t?.kind === 'call' ? t.callee : t?.kind === 'name' ? t : null;
+  const kindName = t?.kind === 'call' ? t.callee.name : t?.kind === 'name' ? t.name : null;
+  if (!t || !callee || kindName === null) {
+    diags.error(
+      t ?? decl.name ?? decl.keyword,
+      `${owner} needs a kind: tile ${name ?? 'NAME'} : crossbar(rows = 256, cols = 256) { ... }`,
+      'unknown-kind',
+    );
+    return null;
+  }
+  if (!kinds.includes(kindName)) {
+    diags.error(
+      callee,
+      `unknown tile kind '${kindName}'.${didYouMean(kindName, kinds)} Kinds: ${kinds.join(', ')}.`,
+      'unknown-kind',
+    );
+    return null;
+  }
+  if (!(SUPPORTED_TILE_KINDS as readonly string[]).includes(kindName)) {
+    diags.error(
+      callee,
+      `tile kind '${kindName}' is not supported yet; supported: ${SUPPORTED_TILE_KINDS.join(', ')}`,
+      'unsupported',
+    );
+    return null;
+  }
+  const args = readFields(t.kind === 'call' ? t.args : [], CROSSBAR_ARGS, diags, {
+    owner: `crossbar(...)`,
+    ownerSpan: callee,
+  });
+  const fields = readFields(decl.body?.statements ?? [], CROSSBAR_FIELDS, diags, {
+    owner,
+    ownerSpan: decl.name ?? decl.keyword,
+  });
+  const deviceRef = fields.ref('device');
+  const device = deviceRef ? resolve(ctx, 'device', deviceRef) : undefined;
+  const rows = args.number('rows');
+  const cols = args.number('cols');
+  const signed = (fields.string('signed') ?? 'differential') as CrossbarTile['signedWeights'];
+  if (signed === 'reference_column' && cols === 1) {
+    diags.error(
+      args.span('cols')!,
+      'a reference_column crossbar needs at least 2 columns (one is the reference)',
+      'range',
+    );
+  }
+  if (!name || !device || rows === undefined || cols === undefined || diags.errors > errorsBefore)
+    return null;
+  return {
+    name,
+    kind: 'crossbar',
+    rows,
+    cols,
+    device: device.name,
+    signedWeights: signed,
+    dacBits: fields.number('dac_bits') ?? 8,
+    adcBits: fields.number('adc_bits') ?? 8,
+    readVoltage: fields.number('read_voltage') ?? 0.2,
+    count: fields.number('count') ?? 1,
+    range: sourceRange(ctx, decl),
+  };
+}

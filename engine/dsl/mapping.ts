@@ -1,0 +1,49 @@
+// How a dense layer's weight matrix is laid over fixed-size crossbars.
+//
+// Conventions (docs/dsl.md, "Mapping"):
+// - Rows carry inputs, columns carry outputs. A bias is one extra input row driven at a constant
+//   1, so a layer needs `inputs + 1` rows when it has a bias.
+// - `differential`: every weight is a G+/G- pair held in two arrays at the same cell position.
+//   A tile is such a pair of arrays, and the pair counts as ONE cell in rows, cols and
+//   utilisation.
+// - `reference_column`: one column of every crossbar holds the reference conductance
+//   (g_min + g_max)/2, so only `cols - 1` columns carry weights.
+// - Blocks are not shared between layers: each layer uses whole crossbars.
+import type { CrossbarTile, LayerMapping } from '../ir/model';
+
+export function usableCols(tile: Pick<CrossbarTile, 'cols' | 'signedWeights'>): number {
+  return tile.signedWeights === 'reference_column' ? tile.cols - 1 : tile.cols;
+}
+
+export function mapDense(
+  inputs: number,
+  units: number,
+  bias: boolean,
+  tile: Pick<CrossbarTile, 'name' | 'rows' | 'cols' | 'signedWeights'>,
+): LayerMapping {
+  const rowsNeeded = inputs + (bias ? 1 : 0);
+  const cols = Math.max(1, usableCols(tile));
+  const rowBlocks = Math.ceil(rowsNeeded / tile.rows);
+  const colBlocks = Math.ceil(units / cols);
+  const tilesUsed = rowBlocks * colBlocks;
+  const utilisation = (rowsNeeded * units) / (tilesUsed * tile.rows * tile.cols);
+  return { tile: tile.name, rowBlocks, colBlocks, tilesUsed, utilisation };
+}
+
+/** "785x256 weights on xbar (256x256): 4 row blocks x 1 col block = 4 tiles, utilisation 76.7%" */
+export function describeMapping(
+  layer: string,
+  inputs: number,
+  units: number,
+  bias: boolean,
+  tile: Pick<CrossbarTile, 'rows' | 'cols'>,
+  m: LayerMapping,
+): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return (
+    `layer '${layer}': ${inputs + (bias ? 1 : 0)}x${units} weights${bias ? ' (incl. bias row)' : ''} on ` +
+    `'${m.tile}' (${tile.rows}x${tile.cols}): ${plural(m.rowBlocks, 'row block')} x ` +
+    `${plural(m.colBlocks, 'col block')} = ${plural(m.tilesUsed, 'tile')}, ` +
+    `utilisation ${(m.utilisation * 100).toFixed(1)}%`
+  );
+}
