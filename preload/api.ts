@@ -15,4 +15,24 @@ export interface StudioApi {
   };
   /** Prints the current window to a PDF file chosen by the user; resolves to its path or null. */
   printToPdf(): Promise<string | null>;
+  /**
+   * The engine process exited unexpectedly. The shell restarts it (unless `restarting` is false)
+   * and the preload switches to the new engine's port by itself; messages sent meanwhile are
+   * queued. Requests that were in flight are lost: their ids are in `lostRequestIds`, and no
+   * response will come for them. The new engine reopens the shell's last known project.
+   * Returns an unsubscribe function.
+   */
+  onEngineRestart?(handler: (info: EngineRestartInfo) => void): () => void;
+  /** Commands from the native menu that the renderer carries out. Returns an unsubscribe function. */
+  onMenuCommand?(handler: (command: MenuCommand) => void): () => void;
 }
+
+export interface EngineRestartInfo {
+  exitCode: number;
+  /** False when the engine crashed too often and the shell stopped restarting it. */
+  restarting: boolean;
+  lostRequestIds: number[];
+}
+
+/** File → Save (Ctrl+S) and File → Open Project… (Ctrl+O; main already asked for the folder). */
+export type MenuCommand = { command: 'save' } | { command: 'open-project'; root: string };
