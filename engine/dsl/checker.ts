@@ -12,7 +12,7 @@ import { checkNetwork } from './check-network';
 import type { CheckContext, DeclKind } from './context';
 import type { DiagnosticBag } from './diagnostics';
 import type { LineMap } from './lines';
-import { didYouMean } from './suggest';
+import { closest, didYouMean } from './suggest';
 
 const DECL_KINDS: readonly DeclKind[] = ['device', 'chip', 'network', 'experiment'];
 const PLANNED_TOP_LEVEL: Readonly<Record<string, string>> = {
@@ -53,6 +53,11 @@ export function check(file: SourceFile, diags: DiagnosticBag, lines: LineMap): E
       continue;
     }
     if (!(DECL_KINDS as readonly string[]).includes(kw)) {
+      // `devce d : rram`: register `d` as a device anyway, so its uses do not also report
+      // "unknown device" (one typo, one error). It is not elaborated.
+      const meant = closest(kw, DECL_KINDS) as DeclKind | null;
+      if (meant && st.name && !ctx.declared[meant].has(st.name.name))
+        ctx.declared[meant].set(st.name.name, st);
       diags.error(
         st.keyword,
         `unknown declaration '${kw}'.${didYouMean(kw, [...DECL_KINDS, 'import'])} ` +

@@ -54,6 +54,8 @@ class Parser {
   /** No new problem is reported before this offset: it suppresses cascades after an error. */
   private quietUntil = -1;
   private readonly quietRanges: Span[] = [];
+  /** An unterminated comment or string ran to the end of the file. */
+  private readonly truncated: boolean;
 
   constructor(private readonly text: string) {
     const lexed = lex(text);
@@ -61,6 +63,7 @@ class Parser {
     this.comments = lexed.comments;
     // Lexer problems go straight in: they must not silence earlier parse problems.
     this.problems = [...lexed.problems];
+    this.truncated = lexed.problems.some((p) => p.message.startsWith('unterminated comment'));
     // Unreadable characters: one problem per run, and the parser then never sees them. The rest
     // of that line is kept quiet, as whatever follows the garbage is usually fine.
     this.tokens = lexed.tokens.filter((t) => {
@@ -292,9 +295,12 @@ class Parser {
         break;
       }
       if (t.kind === 'eof' || this.isTopKeywordDecl()) {
-        // Report at the opening brace: that is where the user must look.
-        this.quietUntil = -1;
-        this.report(open, "missing '}' to close this block");
+        // Report at the opening brace: that is where the user must look. Not when an
+        // unterminated comment or string swallowed the rest of the file: that is the one error.
+        if (!(t.kind === 'eof' && this.truncated)) {
+          this.quietUntil = -1;
+          this.report(open, "missing '}' to close this block");
+        }
         break;
       }
       if (t.kind === ';' || t.kind === ',') {

@@ -24,10 +24,11 @@ export function editDistance(a: string, b: string): number {
   return prev[n]!;
 }
 
-/** The best candidate within max(1, len/3) edits (case-insensitive), or null. */
+/** The best candidate within max(1, len/3) edits (case-insensitive; exact case only for 1-2 letters), or null. */
 export function closest(name: string, candidates: Iterable<string>): string | null {
   const lower = name.toLowerCase();
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  // One- and two-letter names are too short for a typo to be told from another name.
+  const limit = name.length <= 2 ? 0 : Math.max(1, Math.floor(name.length / 3));
   let best: string | null = null;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {

@@ -171,7 +171,8 @@ export function readFields(
 
   for (const spec of specs) {
     if (spec.required && !out.written.has(spec.name)) {
-      diags.error(opts.ownerSpan, `${opts.owner} needs '${spec.name}': ${spec.doc}`, 'missing-field');
+      const what = spec.doc.charAt(0).toLowerCase() + spec.doc.slice(1).replace(/\.$/, '');
+      diags.error(opts.ownerSpan, `${opts.owner} needs '${spec.name}' (${what})`, 'missing-field');
     }
   }
   return out;
