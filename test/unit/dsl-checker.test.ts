@@ -124,14 +124,14 @@ describe('a clean document', () => {
 
   it('maps 784(+1 bias) x 256 on 256x256 crossbars as 4 x 1 blocks, and 257 x 10 as 2 x 1', () => {
     const [, h, y] = r.model.networks[0]!.layers;
-    expect(h!.kind === 'dense' && h.mapping).toEqual({
+    expect(h?.kind === 'dense' && h.mapping).toEqual({
       tile: 'xbar',
       rowBlocks: 4,
       colBlocks: 1,
       tilesUsed: 4,
       utilisation: (785 * 256) / (4 * 256 * 256),
     });
-    expect(y!.kind === 'dense' && y.mapping).toEqual({
+    expect(y?.kind === 'dense' && y.mapping).toEqual({
       tile: 'xbar',
       rowBlocks: 2,
       colBlocks: 1,
