@@ -1,0 +1,49 @@
+// worker_threads entry of a training job. Receives { plan } as workerData, loads the data, trains,
+// and reports through WorkerMessage posts; a { type: 'cancel' } message stops it between batches.
+// Bundled by esbuild to out/engine/train-worker.js; run from source through tsx.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadMnist } from '../data/mnist';
+import { type TrainingPlan, validatePlan } from './plan';
+import { train } from './train';
+import type { WorkerMessage } from './worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+
+const controller = new AbortController();
+port.on('message', (msg: { type?: string }) => {
+  if (msg?.type === 'cancel') controller.abort();
+});
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+async function run(plan: TrainingPlan): Promise<void> {
+  validatePlan(plan);
+  const t0 = performance.now();
+  const trainSet = loadMnist('train', plan.trainLimit ?? undefined);
+  const testSet = loadMnist('test', plan.testLimit ?? undefined);
+  post({
+    type: 'log',
+    level: 'info',
+    message: `loaded MNIST: ${trainSet.count} train, ${testSet.count} test samples in ${Math.round(performance.now() - t0)} ms`,
+  });
+  const result = await train(
+    plan,
+    { train: trainSet, test: testSet },
+    {
+      signal: controller.signal,
+      onProgress: (p) => post({ type: 'progress', ...p }),
+      onMetrics: (points) => post({ type: 'metrics', points }),
+      onLog: (level, message) => post({ type: 'log', level, message }),
+    },
+  );
+  post({ type: 'done', status: result.status, metrics: result.metrics });
+}
+
+run((workerData as { plan: TrainingPlan }).plan)
+  .catch((err: unknown) => {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  })
+  .finally(() => {
+    // Let the thread end once the posted messages are out; the cancel listener must not hold it.
+    port.unref();
+  });
