@@ -88,8 +88,8 @@ const RRAM: KindDefaults = {
     levels: s(32, `nominal 5-bit multilevel cell; analog RRAM reports span a few to 64+ levels (${YU_2018})`),
     programNoise: s(
       0.05,
-      `nominal 5% of the window: the PCM value of ${AIHWKIT_PCM} (about 4% mid-range) rounded up, ` +
-        'as RRAM write variability is usually larger; an assumption, not a fit',
+      `nominal 5% of the window; an assumption, not a fit (for scale: ${AIHWKIT_PCM} gives about 4% ` +
+        'mid-range for PCM, and RRAM write variability is usually larger)',
     ),
     readNoise: s(0.01, 'nominal 1% of the window per read; an assumption, not a fit'),
     stuckAtGMin: s(0, NO_FAULTS),
