@@ -26,6 +26,7 @@ export function check(file: SourceFile, diags: DiagnosticBag, lines: LineMap): E
     lines,
     declared: { device: new Map(), chip: new Map(), network: new Map(), experiment: new Map() },
     model: { devices: [], chips: [], networks: [], experiments: [] },
+    nameless: new Set(),
   };
   const todo: Record<DeclKind, Decl[]> = { device: [], chip: [], network: [], experiment: [] };
 
@@ -78,6 +79,7 @@ export function check(file: SourceFile, diags: DiagnosticBag, lines: LineMap): E
       continue;
     }
     if (name !== undefined) ctx.declared[kind].set(name, st);
+    else ctx.nameless.add(kind);
     todo[kind].push(st);
   }
 

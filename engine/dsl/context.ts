@@ -15,6 +15,8 @@ export interface CheckContext {
   lines: LineMap;
   /** First declaration of each name, per kind. */
   declared: Record<DeclKind, Map<string, Decl>>;
+  /** Kinds with a declaration whose name is missing (reported): unknown references to that kind stay quiet. */
+  nameless: Set<DeclKind>;
   model: ElaboratedModel;
 }
 
@@ -45,7 +47,7 @@ export function resolve<K extends keyof Resolved>(
   const found = pool.find((e) => e.name === ref.name);
   if (found) return found as Resolved[K];
   const declared = ctx.declared[kind];
-  if (declared.has(ref.name)) return undefined;
+  if (declared.has(ref.name) || ctx.nameless.has(kind)) return undefined;
   const names = [...declared.keys()];
   const list =
     names.length > 0 ? ` Declared ${kind}s: ${names.join(', ')}.` : ` No ${kind} is declared in this file.`;

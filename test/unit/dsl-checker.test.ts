@@ -367,6 +367,33 @@ describe('experiments', () => {
   });
 });
 
+describe('one typo, one error (parser and checker together)', () => {
+  it.each([
+    ['g_max = 100uS', 'g_max = 100uSx'],
+    ['g_max = 100uS', 'g_max ='],
+    ['g_max = 100uS', 'g_max 100uS'],
+    ['g_max = 100uS', 'g_max = 5ns'],
+    ['levels = 32', 'levles = 32'],
+    ['device rram_dev : rram', 'devce rram_dev : rram'],
+    ['device rram_dev : rram', 'device : rram'],
+    ['device rram_dev : rram', 'device rram_dev : rarm'],
+    ['  read_noise = 1%\n}', '  read_noise = 1%'],
+    ['cols = 256)', 'cols = 256'],
+    ['device = rram_dev', 'device = rram_de'],
+    ['act = relu', 'act = rleu'],
+    ['dense y : 10 on xbar', 'dense y : 10 relu'],
+    ['dense y : 10 on xbar', 'dense y : 10 on xbra'],
+    ['input x : 28x28', 'inptu x : 28x28'],
+    ['network = mlp', 'network = mpl'],
+    ['rule = backprop', 'rule = backprob'],
+    ['momentum = 0.9', 'momentum = 1.5'],
+    ['seed = 7', 'seed = 7 $'],
+  ])('%s -> %s', (from, to) => {
+    const errors = checkDocument('t.nfab', edit(from, to)).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map(formatDiagnostic)).toHaveLength(1);
+  });
+});
+
 describe('formatDiagnostic', () => {
   it('renders FILE:LINE:COL: severity: message', () => {
     const d = checkDocument('dir/t.nfab', edit('g_max = 100uS', 'g_max = 5ns')).diagnostics[0]!;
