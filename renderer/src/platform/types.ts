@@ -4,8 +4,11 @@ import type { RpcClient } from '../../../engine/protocol/rpc';
 
 export interface Platform {
   readonly kind: 'electron' | 'web';
-  /** Connects to the engine host and resolves once the connection is usable. */
-  connect(): Promise<RpcClient>;
+  /**
+   * Connects to the engine host and resolves once the connection is usable. `onClosed`, where
+   * the platform can tell, is called once if the connection later drops, with a readable reason.
+   */
+  connect(onClosed?: (reason: string) => void): Promise<RpcClient>;
   /** A native folder picker where one exists; null means the UI asks for a path in a text field. */
   readonly pickProjectFolder: (() => Promise<string | null>) | null;
   /** Print the current view to PDF where the platform can; null where it cannot. */

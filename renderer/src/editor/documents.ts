@@ -1,0 +1,220 @@
+// Open files: one Monaco model per file, the version last saved (for the dirty marker), and the
+// engine's latest diagnostics and experiment list for it. Lives outside React so that a
+// reconnect or a re-render never loses unsaved text.
+import type { Diagnostic } from '../../../engine/protocol/schema';
+import type { Engine } from '../app/engine';
+import type { ErrorLog } from '../app/errors';
+import { monaco } from './monaco-setup';
+import { NFAB_LANGUAGE_ID } from './nfab-language';
+
+/** Pause in typing before the engine checks the text (keeps RPC traffic to one call per pause). */
+const CHECK_DEBOUNCE_MS = 300;
+const MARKER_OWNER = 'nfab';
+
+export interface OpenDocument {
+  readonly path: string;
+  readonly model: monaco.editor.ITextModel;
+  /** Monaco's alternative version id at the last save; undoing back to it clears the dirty mark. */
+  savedVersion: number;
+  dirty: boolean;
+  diagnostics: Diagnostic[];
+  experiments: string[];
+  /** Set once the engine has checked some version of the text. */
+  checked: boolean;
+  viewState: monaco.editor.ICodeEditorViewState | null;
+  timer: number | null;
+  checkSeq: number;
+}
+
+export interface DocumentsSnapshot {
+  tabs: { path: string; dirty: boolean }[];
+  active: OpenDocument | null;
+  /** Bumped whenever diagnostics or experiments change. */
+  revision: number;
+}
+
+export const isNfab = (path: string): boolean => path.endsWith('.nfab');
+
+function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
+  const { start, end } = d.range;
+  const sameLine = start.line === end.line;
+  return {
+    severity:
+      d.severity === 'error'
+        ? monaco.MarkerSeverity.Error
+        : d.severity === 'warning'
+          ? monaco.MarkerSeverity.Warning
+          : monaco.MarkerSeverity.Info,
+    message: d.message,
+    code: d.code,
+    source: 'nfab',
+    startLineNumber: start.line,
+    startColumn: start.col,
+    endLineNumber: end.line,
+    // An empty range (e.g. "expected '}'" at end of file) still needs a visible squiggle.
+    endColumn: sameLine && end.col <= start.col ? start.col + 1 : end.col,
+  };
+}
+
+export class Documents {
+  private readonly docs = new Map<string, OpenDocument>();
+  private order: string[] = [];
+  private activePath: string | null = null;
+  private revision = 0;
+  private snapshot: DocumentsSnapshot = { tabs: [], active: null, revision: 0 };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly errors: ErrorLog,
+  ) {}
+
+  getSnapshot = (): DocumentsSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get(path: string): OpenDocument | undefined {
+    return this.docs.get(path);
+  }
+
+  get active(): OpenDocument | null {
+    return this.activePath ? (this.docs.get(this.activePath) ?? null) : null;
+  }
+
+  anyDirty(): boolean {
+    return [...this.docs.values()].some((d) => d.dirty);
+  }
+
+  /** Opens a project file in a tab (or focuses its tab). */
+  async open(path: string): Promise<void> {
+    if (this.docs.has(path)) {
+      this.activate(path);
+      return;
+    }
+    let text: string;
+    try {
+      ({ text } = await this.engine.call('file.read', { path }));
+    } catch (err) {
+      this.errors.report(`Opening ${path}`, err);
+      return;
+    }
+    if (this.docs.has(path)) {
+      this.activate(path);
+      return;
+    }
+    const uri = monaco.Uri.from({ scheme: 'nfab-project', path: `/${path}` });
+    monaco.editor.getModel(uri)?.dispose();
+    const model = monaco.editor.createModel(text, isNfab(path) ? NFAB_LANGUAGE_ID : 'plaintext', uri);
+    const doc: OpenDocument = {
+      path,
+      model,
+      savedVersion: model.getAlternativeVersionId(),
+      dirty: false,
+      diagnostics: [],
+      experiments: [],
+      checked: false,
+      viewState: null,
+      timer: null,
+      checkSeq: 0,
+    };
+    model.onDidChangeContent(() => {
+      const dirty = model.getAlternativeVersionId() !== doc.savedVersion;
+      if (dirty !== doc.dirty) {
+        doc.dirty = dirty;
+        this.emit();
+      }
+      this.scheduleCheck(doc);
+    });
+    this.docs.set(path, doc);
+    this.order = [...this.order, path];
+    this.activate(path);
+    void this.check(doc);
+  }
+
+  activate(path: string): void {
+    if (!this.docs.has(path) || this.activePath === path) return;
+    this.activePath = path;
+    this.emit();
+  }
+
+  /** Closes a tab without asking; the caller confirms discarding unsaved text first. */
+  close(path: string): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    if (doc.timer !== null) window.clearTimeout(doc.timer);
+    monaco.editor.setModelMarkers(doc.model, MARKER_OWNER, []);
+    doc.model.dispose();
+    this.docs.delete(path);
+    const index = this.order.indexOf(path);
+    this.order = this.order.filter((p) => p !== path);
+    if (this.activePath === path) {
+      this.activePath = this.order[Math.min(index, this.order.length - 1)] ?? null;
+    }
+    this.emit();
+  }
+
+  closeAll(): void {
+    for (const path of [...this.order]) this.close(path);
+  }
+
+  async save(path: string): Promise<boolean> {
+    const doc = this.docs.get(path);
+    if (!doc) return false;
+    const version = doc.model.getAlternativeVersionId();
+    try {
+      await this.engine.call('file.write', { path, text: doc.model.getValue() });
+    } catch (err) {
+      this.errors.report(`Saving ${path}`, err);
+      return false;
+    }
+    doc.savedVersion = version;
+    doc.dirty = doc.model.getAlternativeVersionId() !== version;
+    this.emit();
+    return true;
+  }
+
+  /** Re-checks every open file, e.g. after reconnecting to a restarted engine. */
+  recheckAll(): void {
+    for (const doc of this.docs.values()) void this.check(doc);
+  }
+
+  private scheduleCheck(doc: OpenDocument): void {
+    if (!isNfab(doc.path)) return;
+    if (doc.timer !== null) window.clearTimeout(doc.timer);
+    doc.timer = window.setTimeout(() => {
+      doc.timer = null;
+      void this.check(doc);
+    }, CHECK_DEBOUNCE_MS);
+  }
+
+  private async check(doc: OpenDocument): Promise<void> {
+    if (!isNfab(doc.path)) return;
+    const seq = ++doc.checkSeq;
+    try {
+      const result = await this.engine.call('dsl.check', { path: doc.path, text: doc.model.getValue() });
+      // A newer check is under way (or the tab closed): this answer is for stale text.
+      if (seq !== doc.checkSeq || doc.model.isDisposed()) return;
+      doc.diagnostics = result.diagnostics;
+      doc.experiments = result.experiments;
+      doc.checked = true;
+      const own = result.diagnostics.filter((d) => d.range.file === doc.path || d.range.file === '');
+      monaco.editor.setModelMarkers(doc.model, MARKER_OWNER, own.map(toMarker));
+      this.revision++;
+      this.emit();
+    } catch (err) {
+      if (seq === doc.checkSeq) this.errors.report(`Checking ${doc.path}`, err);
+    }
+  }
+
+  private emit(): void {
+    this.snapshot = {
+      tabs: this.order.map((path) => ({ path, dirty: this.docs.get(path)?.dirty ?? false })),
+      active: this.active,
+      revision: this.revision,
+    };
+    for (const l of this.listeners) l();
+  }
+}
