@@ -1,6 +1,8 @@
 // Runs a training plan in a worker thread so the host's event loop stays free. The returned `done`
 // always settles: with the worker's result, as 'cancelled', or as 'failed' with the reason when
 // the worker throws, crashes or exits early; it never hangs on a dead worker.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { TrainingPlan } from './plan';
 import type { LogLevel, MetricPoint, Progress } from './train';
@@ -31,13 +33,19 @@ export interface TrainingJobOptions {
 }
 
 /**
- * The worker entry beside this module. The bundle (out/engine/*.js) has train-worker.js next to
- * it; from TypeScript sources (Vitest, tsx) it is the .ts file, run through tsx's loader.
+ * How to start the worker. The bundle (out/engine/*.js) has train-worker.js beside it. From
+ * TypeScript sources (Vitest, tsx) the entry is train-worker.ts, run through tsx: a tiny eval'd
+ * bootstrap registers tsx's ESM hooks in the worker, then imports the entry. (`execArgv:
+ * ['--import', 'tsx']` does not work here: on Node 20 the worker resolves its .ts entry before
+ * the hooks are active and fails with "Unknown file extension .ts".)
  */
-function workerEntry(): { url: URL; execArgv?: string[] } {
+function workerSpec(): { entry: URL | string; eval: boolean } {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./train-worker.ts', here), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./train-worker.js', here) };
+  if (!here.endsWith('.ts')) return { entry: new URL('./train-worker.js', here), eval: false };
+  const entry = new URL('./train-worker.ts', here).href;
+  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return { entry: code, eval: true };
 }
 
 export function startTrainingJob(
@@ -45,7 +53,7 @@ export function startTrainingJob(
   handlers: TrainingJobHandlers = {},
   options: TrainingJobOptions = {},
 ): TrainingJob {
-  const entry = workerEntry();
+  const spec = workerSpec();
   const metrics: Record<string, number> = {};
   let settle!: (r: TrainingJobResult) => void;
   let settled = false;
@@ -62,9 +70,9 @@ export function startTrainingJob(
 
   let worker: Worker;
   try {
-    worker = new Worker(entry.url, {
+    worker = new Worker(spec.entry, {
+      eval: spec.eval,
       workerData: { plan },
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
   } catch (err) {

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnist } from '../data/mnist';
 import { type TrainingPlan, validatePlan } from './plan';
-import { train } from './train';
+import { type MetricPoint, train } from './train';
 import type { WorkerMessage } from './worker-protocol';
 
 const port = parentPort;
@@ -16,6 +16,16 @@ port.on('message', (msg: { type?: string }) => {
 });
 const post = (m: WorkerMessage) => port.postMessage(m);
 
+// Metric points are coalesced and sent at most every FLUSH_MS (and before 'done'), so a short run
+// with a point per batch does not flood the host and the store with tiny messages.
+const FLUSH_MS = 250;
+let pending: MetricPoint[] = [];
+const flush = () => {
+  if (pending.length === 0) return;
+  post({ type: 'metrics', points: pending });
+  pending = [];
+};
+
 async function run(plan: TrainingPlan): Promise<void> {
   validatePlan(plan);
   const t0 = performance.now();
@@ -26,16 +36,20 @@ async function run(plan: TrainingPlan): Promise<void> {
     level: 'info',
     message: `loaded MNIST: ${trainSet.count} train, ${testSet.count} test samples in ${Math.round(performance.now() - t0)} ms`,
   });
+  const timer = setInterval(flush, FLUSH_MS);
   const result = await train(
     plan,
     { train: trainSet, test: testSet },
     {
       signal: controller.signal,
       onProgress: (p) => post({ type: 'progress', ...p }),
-      onMetrics: (points) => post({ type: 'metrics', points }),
+      onMetrics: (points) => pending.push(...points),
       onLog: (level, message) => post({ type: 'log', level, message }),
     },
-  );
+  ).finally(() => {
+    clearInterval(timer);
+    flush();
+  });
   post({ type: 'done', status: result.status, metrics: result.metrics });
 }
 
