@@ -140,10 +140,15 @@ export type DatasetName = (typeof DATASETS)[number];
 export const TRAIN_RULES = ['backprop'] as const;
 export type TrainRule = (typeof TRAIN_RULES)[number];
 
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
 export interface OptimizerConfig {
   kind: 'sgd' | 'adam';
   lr: number;
   momentum: number;
+  /** Learning-rate schedule over the whole run; absent = 'constant'. 'cosine' decays lr to 0. */
+  schedule?: LrSchedule;
 }
 
 export interface TrainConfig {
