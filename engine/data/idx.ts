@@ -4,12 +4,12 @@
 
 /** The element types IDX defines, by their type byte. */
 const IDX_TYPES = {
-  0x08: { name: 'ubyte', size: 1 },
-  0x09: { name: 'byte', size: 1 },
-  0x0b: { name: 'short', size: 2 },
-  0x0c: { name: 'int', size: 4 },
-  0x0d: { name: 'float', size: 4 },
-  0x0e: { name: 'double', size: 8 },
+  8: { name: 'ubyte', size: 1 },
+  9: { name: 'byte', size: 1 },
+  11: { name: 'short', size: 2 },
+  12: { name: 'int', size: 4 },
+  13: { name: 'float', size: 4 },
+  14: { name: 'double', size: 8 },
 } as const;
 type IdxTypeCode = keyof typeof IDX_TYPES;
 export type IdxElementType = (typeof IDX_TYPES)[IdxTypeCode]['name'];
@@ -34,7 +34,9 @@ export class IdxError extends Error {
 /** Parses one IDX file held in memory. `label` names the file in error messages. */
 export function parseIdx(buf: Uint8Array, label = 'IDX data', expect: IdxExpectation = {}): IdxArray {
   if (buf.byteLength < 4) {
-    throw new IdxError(`${label}: not an IDX file (only ${buf.byteLength} bytes, the header needs at least 4).`);
+    throw new IdxError(
+      `${label}: not an IDX file (only ${buf.byteLength} bytes, the header needs at least 4).`,
+    );
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const typeCode = buf[2]!;
@@ -66,8 +68,7 @@ export function parseIdx(buf: Uint8Array, label = 'IDX data', expect: IdxExpecta
     throw new IdxError(`${label}: expected elements of type ${expect.type}, found ${spec.name}.`);
   }
   if (expect.dims) {
-    const ok =
-      expect.dims.length === dims.length && expect.dims.every((d, i) => d === null || d === dims[i]);
+    const ok = expect.dims.length === dims.length && expect.dims.every((d, i) => d === null || d === dims[i]);
     if (!ok) {
       const want = expect.dims.map((d) => (d === null ? 'N' : String(d))).join('×');
       throw new IdxError(`${label}: expected dimensions ${want}, found ${dims.join('×')}.`);
@@ -125,7 +126,7 @@ export function encodeIdx(type: IdxElementType, dims: number[], values: ArrayLik
   const view = new DataView(out.buffer);
   out[2] = code;
   out[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of dims.entries()) view.setUint32(4 + 4 * i, d, false);
   for (let i = 0; i < count; i++) {
     const at = header + i * size;
     const v = values[i]!;

@@ -68,7 +68,8 @@ function loadRaw(split: MnistSplit, dir: string): RawSplit {
   }
   const lbl = labels.data as Uint8Array;
   for (let i = 0; i < count; i++) {
-    if (lbl[i]! >= MNIST_CLASSES) throw new Error(`MNIST ${split}: label ${lbl[i]} at index ${i} is not a digit.`);
+    if (lbl[i]! >= MNIST_CLASSES)
+      throw new Error(`MNIST ${split}: label ${lbl[i]} at index ${i} is not a digit.`);
   }
   const raw = { pixels: images.data as Uint8Array, labels: lbl, count };
   cache.set(key, raw);

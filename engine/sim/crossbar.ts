@@ -6,17 +6,18 @@
 //  2. DAC: x̃ clipped to ±inputBound and quantised (dacBits; 0 = ideal, no clip either).
 //  3. Each row block of `rows` inputs is one tile; its partial sum ỹ = Σ x̃·w/w_max (in units of
 //     w_max, so ±outputBound means the same thing for every layer) gets read noise, then its ADC
-//     (clip to ±outputBound, quantise to adcBits; 0 = ideal). Column blocks need no extra work: each bit line
-//     has its own ADC anyway.
+//     (clip to ±outputBound, quantise to adcBits; 0 = ideal). Column blocks need no extra work:
+//     each bit line has its own ADC anyway.
 //  4. Digital: y = Σ_tiles α·w_max·ỹ_q.
 // Read noise: each read perturbs every device by N(0, σ_r) (fraction of g_max − g_min). Its effect
 // on a bit line is the sum of independent terms, so it is drawn once per output with the same
-// variance: differential σ²(ỹ) = 2·σ_r²·Σ_i x̃_i²; reference column 4·σ_r²·Σ x̃² from the column plus
-// the same again from the reference column, shared by all outputs of the tile (same physics, k
-// times fewer random numbers).
+// variance: differential σ²(ỹ) = 2·σ_r²·Σ_i x̃_i²; reference column 4·σ_r²·Σ x̃² from the
+// column plus the same again from the reference column, shared by all outputs of the tile (same
+// physics, k times fewer random numbers).
+
+import { DeviceArray } from './device';
 import type { Kernels } from './kernels';
 import type { LayerPlan } from './plan';
-import { DeviceArray } from './device';
 import type { Rng } from './rng';
 
 /**
@@ -26,7 +27,7 @@ import type { Rng } from './rng';
  */
 export function quantiseIO(x: number, bits: number, bound: number): number {
   if (bits === 0) return x;
-  const c = x > bound ? bound : x < -bound ? -bound : x;
+  const c = x > bound ? bound : Math.max(x, -bound);
   const step = (2 * bound) / (2 ** bits - 2);
   return Math.round(c / step) * step;
 }

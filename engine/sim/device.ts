@@ -95,7 +95,7 @@ export class DeviceArray {
     if (this.perWeight === 2) {
       for (let i = 0; i < n; i++) {
         const t = Math.min(1, Math.max(-1, w[i]! * inv));
-        let gp = quantiseConductance(t > 0 ? t : 0, levels);
+        let gp = quantiseConductance(Math.max(t, 0), levels);
         let gn = quantiseConductance(t < 0 ? -t : 0, levels);
         if (noise) {
           gp = clip01(gp + noise[2 * i]!);
@@ -120,7 +120,7 @@ export class DeviceArray {
 }
 
 function clip01(g: number): number {
-  return g < 0 ? 0 : g > 1 ? 1 : g;
+  return g < 0 ? 0 : Math.min(g, 1);
 }
 
 function stuckValue(state: number, g: number): number {

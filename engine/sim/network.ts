@@ -138,7 +138,7 @@ export class AnalogNetwork {
 function activate(kind: Activation, z: Float32Array, a: Float32Array, len: number): void {
   switch (kind) {
     case 'relu':
-      for (let i = 0; i < len; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
+      for (let i = 0; i < len; i++) a[i] = Math.max(z[i]!, 0);
       break;
     case 'sigmoid':
       for (let i = 0; i < len; i++) a[i] = 1 / (1 + Math.exp(-z[i]!));

@@ -4,18 +4,31 @@ import type { OptimizerConfig } from '../ir/model';
 export interface Optimizer {
   /** One update of `param` from its gradient `grad` (same length). `slot` identifies the tensor. */
   step(slot: number, param: Float32Array, grad: Float32Array): void;
-  /** Call once per batch, before the tensors' steps (Adam's bias correction counts batches). */
-  beginStep(): void;
+  /**
+   * Call once per batch, before the tensors' steps, with the learning rate for this batch (the
+   * schedule applied). Adam's bias correction counts these calls.
+   */
+  beginStep(lr: number): void;
+}
+
+/**
+ * Learning rate of batch `t` of `total` (0-based). Cosine annealing to zero (Loshchilov & Hutter
+ * 2017, without restarts): one epoch of MNIST at a constant rate ends on a noisy iterate; the
+ * decay is what takes 784-256-10 past 97% in one epoch (docs/simulation.md).
+ */
+export function scheduledLr(cfg: OptimizerConfig, t: number, total: number): number {
+  if ((cfg.schedule ?? 'constant') === 'constant' || total <= 1) return cfg.lr;
+  return cfg.lr * 0.5 * (1 + Math.cos((Math.PI * t) / total));
 }
 
 /** SGD with classical momentum, PyTorch form: v ← μ·v + g; w ← w − lr·v. */
 class Sgd implements Optimizer {
   private readonly velocity: Float32Array[] = [];
-  constructor(
-    private readonly lr: number,
-    private readonly momentum: number,
-  ) {}
-  beginStep(): void {}
+  private lr = 0;
+  constructor(private readonly momentum: number) {}
+  beginStep(lr: number): void {
+    this.lr = lr;
+  }
   step(slot: number, w: Float32Array, g: Float32Array): void {
     const { lr, momentum } = this;
     if (momentum === 0) {
@@ -42,8 +55,9 @@ class Adam implements Optimizer {
   private t = 0;
   private c1 = 1;
   private c2 = 1;
-  constructor(private readonly lr: number) {}
-  beginStep(): void {
+  private lr = 0;
+  beginStep(lr: number): void {
+    this.lr = lr;
     this.t++;
     this.c1 = 1 - 0.9 ** this.t;
     this.c2 = 1 - 0.999 ** this.t;
@@ -71,5 +85,5 @@ class Adam implements Optimizer {
 }
 
 export function createOptimizer(cfg: OptimizerConfig): Optimizer {
-  return cfg.kind === 'adam' ? new Adam(cfg.lr) : new Sgd(cfg.lr, cfg.momentum);
+  return cfg.kind === 'adam' ? new Adam() : new Sgd(cfg.momentum);
 }

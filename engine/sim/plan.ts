@@ -92,7 +92,7 @@ export function buildTrainingPlan(
   if (!ds) throw new Error(`Experiment "${exp.name}": dataset "${exp.dataset}" is not supported.`);
 
   const [input, ...rest] = net.layers;
-  if (!input || input.kind !== 'input') {
+  if (input?.kind !== 'input') {
     throw new Error(`Network "${net.name}" must start with an input layer.`);
   }
   if (input.size !== ds.size) {
@@ -104,7 +104,9 @@ export function buildTrainingPlan(
   let width = input.size;
   for (const layer of rest) {
     if (layer.kind !== 'dense') {
-      throw new Error(`Network "${net.name}": layer "${layer.name}" (${layer.kind}) cannot follow the input.`);
+      throw new Error(
+        `Network "${net.name}": layer "${layer.name}" (${layer.kind}) cannot follow the input.`,
+      );
     }
     if (layer.inputs !== width) {
       throw new Error(
@@ -122,7 +124,9 @@ export function buildTrainingPlan(
     }
     const device = model.devices.find((d) => d.name === tile.device);
     if (!device) {
-      throw new Error(`Tile "${tile.name}" of chip "${chip.name}" uses device "${tile.device}", which is not defined.`);
+      throw new Error(
+        `Tile "${tile.name}" of chip "${chip.name}" uses device "${tile.device}", which is not defined.`,
+      );
     }
     layers.push({
       name: layer.name,
@@ -163,7 +167,7 @@ export function buildTrainingPlan(
     classes: ds.classes,
     layers,
     rule: exp.train.rule,
-    optimizer: { ...exp.train.optimizer },
+    optimizer: { ...exp.train.optimizer, schedule: exp.train.optimizer.schedule ?? 'constant' },
     epochs: overrides.epochs ?? exp.train.epochs,
     batch: exp.train.batch,
     seed: overrides.seed ?? exp.seed,

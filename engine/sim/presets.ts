@@ -1,6 +1,12 @@
 // Ready-made plans for tests, benchmarks and the quick start, built without the DSL.
 import type { DeviceModel, OptimizerConfig } from '../ir/model';
-import { DEFAULT_INPUT_BOUND, DEFAULT_OUTPUT_BOUND, type LayerPlan, type TilePlan, type TrainingPlan } from './plan';
+import {
+  DEFAULT_INPUT_BOUND,
+  DEFAULT_OUTPUT_BOUND,
+  type LayerPlan,
+  type TilePlan,
+  type TrainingPlan,
+} from './plan';
 
 const NO_RANGE = {
   file: '<preset>',
@@ -56,8 +62,16 @@ export interface MlpPlanOptions {
   testLimit?: number | null;
 }
 
-/** The recommended optimiser for 784-256-10 on MNIST: ≥ 97% test accuracy after one epoch. */
-export const DEFAULT_OPTIMIZER: OptimizerConfig = { kind: 'sgd', lr: 0.05, momentum: 0.9 };
+/**
+ * The recommended optimiser for 784-256-10 on MNIST: SGD, momentum 0.9, lr 0.05, cosine decay;
+ * over 97% test accuracy after one epoch at batch 32 (docs/simulation.md).
+ */
+export const DEFAULT_OPTIMIZER: OptimizerConfig = {
+  kind: 'sgd',
+  lr: 0.05,
+  momentum: 0.9,
+  schedule: 'cosine',
+};
 
 /** A 784-…-10 MNIST perceptron on 256×256 tiles of one device kind. */
 export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {

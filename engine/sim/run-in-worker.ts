@@ -43,7 +43,11 @@ function workerSpec(): { entry: URL | string; eval: boolean } {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { entry: new URL('./train-worker.js', here), eval: false };
   const entry = new URL('./train-worker.ts', here).href;
-  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return { entry: code, eval: true };
 }
@@ -76,7 +80,11 @@ export function startTrainingJob(
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
   } catch (err) {
-    settle({ status: 'failed', metrics, error: `cannot start the training worker: ${(err as Error).message}` });
+    settle({
+      status: 'failed',
+      metrics,
+      error: `cannot start the training worker: ${(err as Error).message}`,
+    });
     return { cancel() {}, done };
   }
 
@@ -117,7 +125,12 @@ export function startTrainingJob(
   });
   worker.on('exit', (code) => {
     if (cancelRequested) settle({ status: 'cancelled', metrics });
-    else settle({ status: 'failed', metrics, error: `training worker exited with code ${code} before finishing` });
+    else
+      settle({
+        status: 'failed',
+        metrics,
+        error: `training worker exited with code ${code} before finishing`,
+      });
   });
 
   return {

@@ -11,7 +11,7 @@
 import type { Dataset } from '../data/mnist';
 import { defaultKernels, type Kernels } from './kernels';
 import { AnalogNetwork } from './network';
-import { createOptimizer } from './optim';
+import { createOptimizer, scheduledLr } from './optim';
 import type { TrainingPlan } from './plan';
 import { Rng, STREAMS } from './rng';
 
@@ -70,7 +70,11 @@ const YIELD_EVERY_MS = 50;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function train(plan: TrainingPlan, data: TrainData, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(
+  plan: TrainingPlan,
+  data: TrainData,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
   const kernels = hooks.kernels ?? defaultKernels();
   const features = plan.inputSize;
   const batch = plan.batch;
@@ -113,7 +117,7 @@ export async function train(plan: TrainingPlan, data: TrainData, hooks: TrainHoo
   hooks.onLog?.(
     'info',
     `training ${plan.network} on ${n} samples × ${plan.epochs} epoch(s), batch ${batch}, ` +
-      `${plan.optimizer.kind} lr ${plan.optimizer.lr}, seed ${plan.seed}, kernels ${kernels.name}`,
+      `${plan.optimizer.kind} lr ${plan.optimizer.lr} (${plan.optimizer.schedule ?? 'constant'}), seed ${plan.seed}, kernels ${kernels.name}`,
   );
 
   let status: TrainStatus = 'finished';
@@ -140,7 +144,9 @@ export async function train(plan: TrainingPlan, data: TrainData, hooks: TrainHoo
       net.forward(xb, m, readRng);
       const r = net.loss(yb, m, true);
       net.backward(xb, m);
-      optimizer.beginStep();
+      optimizer.beginStep(
+        scheduledLr(plan.optimizer, epoch * batchesPerEpoch + b, batchesPerEpoch * plan.epochs),
+      );
       net.layers.forEach((L, li) => {
         optimizer.step(2 * li, L.w, L.gw);
         if (L.plan.bias) optimizer.step(2 * li + 1, L.b, L.gb);
@@ -171,7 +177,12 @@ export async function train(plan: TrainingPlan, data: TrainData, hooks: TrainHoo
       if (now - lastProgress >= progressEvery || (lastOfEpoch && epoch === plan.epochs - 1)) {
         lastProgress = now;
         const elapsed = trainMs + (now - t0);
-        hooks.onProgress?.({ phase: 'train', done: seen, total, rate: elapsed > 0 ? (seen * 1000) / elapsed : null });
+        hooks.onProgress?.({
+          phase: 'train',
+          done: seen,
+          total,
+          rate: elapsed > 0 ? (seen * 1000) / elapsed : null,
+        });
       }
       if (now - lastYield >= YIELD_EVERY_MS) {
         await yieldToEventLoop();
@@ -230,7 +241,12 @@ export async function evaluate(
     const now = performance.now();
     if (now - lastYield >= YIELD_EVERY_MS) {
       const done = start + m;
-      hooks.onProgress?.({ phase: 'evaluate', done, total: test.count, rate: (done * 1000) / (now - started) });
+      hooks.onProgress?.({
+        phase: 'evaluate',
+        done,
+        total: test.count,
+        rate: (done * 1000) / (now - started),
+      });
       await yieldToEventLoop();
       lastYield = performance.now();
     }

@@ -43,8 +43,12 @@ describe('parseIdx', () => {
   it('checks the expected type and dimensions', () => {
     const buf = encodeIdx('ubyte', [2, 2, 3], new Uint8Array(12));
     expect(parseIdx(buf, 'a', { type: 'ubyte', dims: [null, 2, 3] }).dims).toEqual([2, 2, 3]);
-    expect(() => parseIdx(buf, 'a', { dims: [null, 28, 28] })).toThrow('a: expected dimensions N×28×28, found 2×2×3.');
-    expect(() => parseIdx(buf, 'a', { type: 'float' })).toThrow('a: expected elements of type float, found ubyte.');
+    expect(() => parseIdx(buf, 'a', { dims: [null, 28, 28] })).toThrow(
+      'a: expected dimensions N×28×28, found 2×2×3.',
+    );
+    expect(() => parseIdx(buf, 'a', { type: 'float' })).toThrow(
+      'a: expected elements of type float, found ubyte.',
+    );
   });
 
   it('never reads past garbage: random buffers throw IdxError or parse consistently', () => {

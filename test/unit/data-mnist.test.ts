@@ -45,7 +45,9 @@ describe('loadMnist', () => {
       expect(() => loadMnist('train', 10, { dir })).toThrow(
         /train-images-idx3-ubyte is truncated: dimensions 60000×28×28 of ubyte expected 47040016 bytes, found 1000000\./,
       );
-      expect(() => loadMnist('test', 10, { dir })).toThrow(/Cannot read MNIST file .*t10k-images-idx3-ubyte \(ENOENT\)/);
+      expect(() => loadMnist('test', 10, { dir })).toThrow(
+        /Cannot read MNIST file .*t10k-images-idx3-ubyte \(ENOENT\)/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

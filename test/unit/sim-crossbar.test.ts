@@ -6,7 +6,12 @@ import type { LayerPlan, TilePlan } from '../../engine/sim/plan';
 import { deviceModel } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 
-function layer(k: number, n: number, tile: Partial<TilePlan>, dev: Parameters<typeof deviceModel>[0]): LayerPlan {
+function layer(
+  k: number,
+  n: number,
+  tile: Partial<TilePlan>,
+  dev: Parameters<typeof deviceModel>[0],
+): LayerPlan {
   return {
     name: 'fc',
     inputs: k,
@@ -70,7 +75,8 @@ describe('CrossbarLayer', () => {
     xb.forward(x, m, out, new Rng(3));
     const ref = new Float32Array(m * n);
     for (let i = 0; i < m; i++) {
-      for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) ref[i * n + j]! += x[i * k + p]! * w[p * n + j]!;
+      for (let p = 0; p < k; p++)
+        for (let j = 0; j < n; j++) ref[i * n + j]! += x[i * k + p]! * w[p * n + j]!;
     }
     expect([...out]).toEqual([...ref]);
   });
@@ -147,7 +153,12 @@ describe('CrossbarLayer', () => {
     const m = 4000;
     const x = Array.from({ length: m }, () => [1, 1, 0]).flat(); // α = 1, Σx̃² = 2
     const w = [0, 0, 0, 0, 0, 0]; // all-zero layer: w_max = 1
-    const out = run(layer(3, 2, { signedWeights: 'reference_column' }, { name: 'r', readNoise: sigma }), w, x, m);
+    const out = run(
+      layer(3, 2, { signedWeights: 'reference_column' }, { name: 'r', readNoise: sigma }),
+      w,
+      x,
+      m,
+    );
     const a = out.filter((_, i) => i % 2 === 0);
     const b = out.filter((_, i) => i % 2 === 1);
     const varOf = (v: number[]) => v.reduce((s, e) => s + e * e, 0) / v.length;

@@ -73,7 +73,13 @@ describe('device mapping', () => {
   it('programming noise on a differential pair, with the g_min device clipped (hand-derived moments)', () => {
     const n = 200_000;
     const sigma = 0.05;
-    const arr = new DeviceArray(deviceModel({ name: 'n', programNoise: sigma }), n, 'differential', 1, new Rng(6, 3));
+    const arr = new DeviceArray(
+      deviceModel({ name: 'n', programNoise: sigma }),
+      n,
+      'differential',
+      1,
+      new Rng(6, 3),
+    );
     const out = new Float32Array(n);
     arr.program(new Float32Array(n).fill(0.5), out, new Rng(6, 4));
     const { mean, std } = stats(out);
@@ -84,7 +90,13 @@ describe('device mapping', () => {
   });
 
   it('draws fresh programming noise on every write', () => {
-    const arr = new DeviceArray(deviceModel({ name: 'n', programNoise: 0.05 }), 10, 'differential', 1, new Rng(1));
+    const arr = new DeviceArray(
+      deviceModel({ name: 'n', programNoise: 0.05 }),
+      10,
+      'differential',
+      1,
+      new Rng(1),
+    );
     const a = new Float32Array(10);
     const b = new Float32Array(10);
     const rng = new Rng(2);

@@ -50,7 +50,10 @@ describe('jsKernels', () => {
     const k = 13;
     const n = 7;
     let s = 1;
-    const rnd = () => ((s = (Math.imul(s, 48271) >>> 0) % 2147483647), (s / 2147483647) * 2 - 1);
+    const rnd = () => {
+      s = (Math.imul(s, 48271) >>> 0) % 2147483647;
+      return (s / 2147483647) * 2 - 1;
+    };
     const A = Float32Array.from({ length: m * k }, () => (rnd() > 0.5 ? 0 : rnd()));
     const B = Float32Array.from({ length: k * n }, rnd);
     const C = new Float32Array(m * n);

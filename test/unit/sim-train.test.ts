@@ -38,7 +38,13 @@ describe('train', () => {
     expect(r.metrics.train_accuracy).toBeGreaterThan(0.85);
     expect(r.metrics.samples_per_s).toBeGreaterThan(0);
     const keys = new Set(points.map((p) => p.key));
-    expect([...keys].sort()).toEqual(['samples_per_s', 'test_accuracy', 'test_loss', 'train_accuracy', 'train_loss']);
+    expect([...keys].sort()).toEqual([
+      'samples_per_s',
+      'test_accuracy',
+      'test_loss',
+      'train_accuracy',
+      'train_loss',
+    ]);
     // Steps are samples seen; test metrics come once per epoch, at the epoch's end.
     expect(points.filter((p) => p.key === 'test_accuracy').map((p) => p.step)).toEqual([5000, 10000]);
     const trainSteps = points.filter((p) => p.key === 'train_loss').map((p) => p.step);
@@ -57,7 +63,12 @@ describe('train', () => {
 
   it('is bit-identical for the same plan and seed, and differs for another seed', async () => {
     const data = { train: loadMnist('train', 600), test: loadMnist('test', 200) };
-    const plan = mlpPlan({ device: NOISY, tile: { rows: 100, dacBits: 7, adcBits: 9 }, batch: 16, epochs: 2 });
+    const plan = mlpPlan({
+      device: NOISY,
+      tile: { rows: 100, dacBits: 7, adcBits: 9 },
+      batch: 16,
+      epochs: 2,
+    });
     const record = async (seed: number) => {
       const pts: MetricPoint[] = [];
       await train({ ...plan, seed }, data, { onMetrics: (p) => pts.push(...p), logEvery: 5 });
@@ -101,7 +112,11 @@ describe('train', () => {
 });
 
 describe('buildTrainingPlan', () => {
-  const range = { file: 'x.nfab', start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } };
+  const range = {
+    file: 'x.nfab',
+    start: { line: 1, col: 1, offset: 0 },
+    end: { line: 1, col: 1, offset: 0 },
+  };
   const model = (): ElaboratedModel => ({
     devices: [{ ...IDEAL_DEVICE, name: 'dev' }],
     chips: [
@@ -142,7 +157,16 @@ describe('buildTrainingPlan', () => {
             range,
             mapping: { tile: 'xb', rowBlocks: 7, colBlocks: 1, tilesUsed: 7, utilisation: 0.6 },
           },
-          { kind: 'dense', name: 'out', inputs: 100, units: 10, activation: 'identity', bias: true, range, mapping: null },
+          {
+            kind: 'dense',
+            name: 'out',
+            inputs: 100,
+            units: 10,
+            activation: 'identity',
+            bias: true,
+            range,
+            mapping: null,
+          },
         ],
       },
     ],
@@ -152,7 +176,12 @@ describe('buildTrainingPlan', () => {
         chip: 'chip',
         network: 'mlp',
         dataset: 'mnist',
-        train: { rule: 'backprop', optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 }, epochs: 3, batch: 32 },
+        train: {
+          rule: 'backprop',
+          optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+          epochs: 3,
+          batch: 32,
+        },
         seed: 42,
         trainLimit: null,
         testLimit: 2000,
@@ -169,13 +198,17 @@ describe('buildTrainingPlan', () => {
     ]);
     expect(plan.layers[0]!.tile).toMatchObject({ dacBits: 7, adcBits: 9, inputBound: 1, outputBound: 12 });
     expect(plan.layers[1]!.device.name).toBe('dev');
-    expect([plan.epochs, plan.trainLimit, plan.testLimit, plan.seed, plan.batch]).toEqual([1, 500, 2000, 3, 32]);
+    expect([plan.epochs, plan.trainLimit, plan.testLimit, plan.seed, plan.batch]).toEqual([
+      1, 500, 2000, 3, 32,
+    ]);
     expect(structuredClone(plan)).toEqual(plan);
     expect(() => validatePlan(plan)).not.toThrow();
   });
 
   it('throws a clear error for anything missing', () => {
-    expect(() => buildTrainingPlan(model(), 'nope', {})).toThrow('No experiment "nope" in the model (it defines: exp).');
+    expect(() => buildTrainingPlan(model(), 'nope', {})).toThrow(
+      'No experiment "nope" in the model (it defines: exp).',
+    );
     const m1 = model();
     m1.experiments[0]!.chip = 'gone';
     expect(() => buildTrainingPlan(m1, 'exp', {})).toThrow('uses chip "gone", which is not defined');
@@ -187,10 +220,16 @@ describe('buildTrainingPlan', () => {
     expect(() => buildTrainingPlan(m3, 'exp', {})).toThrow('uses device "dev", which is not defined');
     const m4 = model();
     (m4.networks[0]!.layers[1] as { mapping: { tile: string } }).mapping.tile = 'zz';
-    expect(() => buildTrainingPlan(m4, 'exp', {})).toThrow('mapped to tile "zz", which chip "chip" does not have');
+    expect(() => buildTrainingPlan(m4, 'exp', {})).toThrow(
+      'mapped to tile "zz", which chip "chip" does not have',
+    );
     const m5 = model();
     (m5.networks[0]!.layers[2] as { units: number }).units = 7;
-    expect(() => buildTrainingPlan(m5, 'exp', {})).toThrow('ends with 7 outputs but dataset mnist has 10 classes');
-    expect(() => buildTrainingPlan(model(), 'exp', { epochs: 0 })).toThrow('epochs must be a positive integer');
+    expect(() => buildTrainingPlan(m5, 'exp', {})).toThrow(
+      'ends with 7 outputs but dataset mnist has 10 classes',
+    );
+    expect(() => buildTrainingPlan(model(), 'exp', { epochs: 0 })).toThrow(
+      'epochs must be a positive integer',
+    );
   });
 });
