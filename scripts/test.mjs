@@ -36,6 +36,7 @@ function readJson(file) {
 
 step('typecheck (node)', 'npx', ['tsc', '-p', 'tsconfig.node.json']);
 step('typecheck (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json']);
+step('typecheck (e2e)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']);
 step('lint', 'npx', ['biome', 'check', '.']);
 
 // The bundled engine and UI are what the CLI and the browser tests exercise.
