@@ -24,6 +24,7 @@ export function StatusBar({
   const connection = useConnection();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const notes = diagnostics.length - errors - warnings;
   const label =
     connection.phase === 'open'
       ? 'Engine connected'
@@ -46,8 +47,13 @@ export function StatusBar({
         onClick={onShowProblems}
         title="Show problems"
       >
-        <span className="sev-icon-inline error">⊗</span> {errors}
-        <span className="sev-icon-inline warning">⚠</span> {warnings}
+        <span className="sev-icon-inline error">×</span> {errors}
+        <span className="sev-icon-inline warning">!</span> {warnings}
+        {notes > 0 && (
+          <>
+            <span className="sev-icon-inline info">i</span> {notes}
+          </>
+        )}
       </button>
       {runStatus && (
         <span className="status-item" data-testid="status-run">

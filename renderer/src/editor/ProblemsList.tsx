@@ -1,6 +1,14 @@
 // The active file's diagnostics as a list; a click puts the cursor on the problem.
 import type { Diagnostic } from '../../../engine/protocol/schema';
 
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** Errors first, then warnings, then notes; each in file order. */
+const byImportance = (a: Diagnostic, b: Diagnostic): number =>
+  RANK[a.severity] - RANK[b.severity] ||
+  a.range.file.localeCompare(b.range.file) ||
+  a.range.start.offset - b.range.start.offset;
+
 export function ProblemsList({
   diagnostics,
   onReveal,
@@ -17,7 +25,7 @@ export function ProblemsList({
   }
   return (
     <ul className="problems" data-testid="problems-list">
-      {diagnostics.map((d) => (
+      {[...diagnostics].sort(byImportance).map((d) => (
         <li key={`${d.range.file}:${d.range.start.offset}:${d.range.end.offset}:${d.message}`}>
           <button
             type="button"

@@ -162,14 +162,21 @@ export function RunPanel({ target, experiment, onExperimentChange, onRun, starti
   );
 }
 
+const TILE_LABELS: Record<string, string> = {
+  test_accuracy: 'test acc.',
+  train_accuracy: 'train acc.',
+  test_loss: 'test loss',
+  train_loss: 'train loss',
+};
+
 function FinalMetrics({ latest }: { latest: Record<string, number> }) {
-  const keys = ['test_accuracy', 'train_accuracy', 'test_loss', 'train_loss'].filter((k) => k in latest);
+  const keys = Object.keys(TILE_LABELS).filter((k) => k in latest);
   if (keys.length === 0) return null;
   return (
     <div className="metric-tiles" data-testid="metric-tiles">
       {keys.map((k) => (
         <div key={k} className="metric-tile">
-          <div className="metric-label">{k.replace('_', ' ')}</div>
+          <div className="metric-label">{TILE_LABELS[k]}</div>
           <div className="metric-value mono">
             {k.endsWith('accuracy') ? `${((latest[k] ?? 0) * 100).toFixed(2)}%` : formatNumber(latest[k])}
           </div>

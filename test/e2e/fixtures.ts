@@ -1,0 +1,86 @@
+// A fresh studio per test: examples/ copied to a temporary project folder and `neurofab serve`
+// started on it (port 0: the OS picks). The test gets the printed URL with its token.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export interface Studio {
+  /** The URL `neurofab serve` printed, with the access token. */
+  url: string;
+  origin: string;
+  token: string;
+  projectDir: string;
+  /** Stops the server (for tests of a dropped connection); teardown tolerates it being stopped. */
+  stop(): Promise<void>;
+}
+
+const URL_LINE = /Neurofab Studio: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9A-Za-z_-]+))/;
+
+function startServer(projectDir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = spawn(process.execPath, ['bin/neurofab.js', 'serve', projectDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`neurofab serve printed no URL within 60 s. Output:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = URL_LINE.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, token: match[2]! });
+      }
+    };
+    child.stdout?.on('data', onData);
+    // Keep draining stderr (progress and warnings) so the server never blocks on a full pipe.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`neurofab serve exited with ${code} before printing its URL. Output:\n${output}`));
+    });
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export const test = base.extend<{ studio: Studio }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructured first argument
+  studio: async ({}, use) => {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-e2e-'));
+    fs.cpSync('examples', projectDir, { recursive: true });
+    const { child, url, token } = await startServer(projectDir);
+    await use({
+      url,
+      origin: new URL(url).origin,
+      token,
+      projectDir,
+      stop: () => stopProcess(child),
+    });
+    await stopProcess(child);
+    fs.rmSync(projectDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+/** Types into the Monaco editor the way a user does (it has no plain input element to fill). */
+export async function focusEditor(page: Page): Promise<void> {
+  await page.locator('[data-testid="editor"] .view-lines').click();
+}
