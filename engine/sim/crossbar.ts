@@ -26,9 +26,18 @@ import type { Rng } from './rng';
  * Used for both DAC and ADC.
  */
 export function quantiseIO(x: number, bits: number, bound: number): number {
-  if (bits === 0) return x;
-  const c = x > bound ? bound : Math.max(x, -bound);
-  const step = (2 * bound) / (2 ** bits - 2);
+  return bits === 0 ? x : quantiseStep(x, converterStep(bits, bound), bound);
+}
+
+/** The quantisation step of a converter; 0 for an ideal one. */
+export function converterStep(bits: number, bound: number): number {
+  return bits === 0 ? 0 : (2 * bound) / (2 ** bits - 2);
+}
+
+/** quantiseIO with the step precomputed (the per-element form used in the MVM). */
+function quantiseStep(x: number, step: number, bound: number): number {
+  if (step === 0) return x;
+  const c = x > bound ? bound : x < -bound ? -bound : x;
   return Math.round(c / step) * step;
 }
 
@@ -81,6 +90,8 @@ export class CrossbarLayer {
     }
     const { xq, partial, alpha } = this;
     const t = this.layer.tile;
+    const dacStep = converterStep(t.dacBits, t.inputBound);
+    const adcStep = converterStep(t.adcBits, t.outputBound);
     for (let i = 0; i < m; i++) {
       let a = 0;
       const xi = i * k;
@@ -91,7 +102,7 @@ export class CrossbarLayer {
       if (a === 0) a = 1;
       alpha[i] = a;
       const inv = 1 / a;
-      for (let p = 0; p < k; p++) xq[xi + p] = quantiseIO(x[xi + p]! * inv, t.dacBits, t.inputBound);
+      for (let p = 0; p < k; p++) xq[xi + p] = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
     }
     out.fill(0, 0, m * n);
     const wMax = this.array.wMax;
@@ -116,7 +127,7 @@ export class CrossbarLayer {
         for (let j = 0; j < n; j++) {
           let y = partial[row + j]! * invW;
           if (sd > 0) y += shared + sd * rng.normal();
-          out[row + j]! += scale * quantiseIO(y, t.adcBits, t.outputBound);
+          out[row + j]! += scale * quantiseStep(y, adcStep, t.outputBound);
         }
       }
     }

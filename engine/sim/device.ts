@@ -92,37 +92,48 @@ export class DeviceArray {
     if (noise) rng.fillNormal(noise, programNoise);
     const stuck = this.stuck;
     const inv = 1 / wMax;
+    // Level quantisation inlined (quantiseConductance): this loop runs over every device at every
+    // training step, so it is kept free of calls and of null checks per element.
+    const steps = levels === null ? 0 : levels - 1;
+    const invSteps = steps > 0 ? 1 / steps : 0;
     if (this.perWeight === 2) {
       for (let i = 0; i < n; i++) {
-        const t = Math.min(1, Math.max(-1, w[i]! * inv));
-        let gp = quantiseConductance(Math.max(t, 0), levels);
-        let gn = quantiseConductance(t < 0 ? -t : 0, levels);
-        if (noise) {
-          gp = clip01(gp + noise[2 * i]!);
-          gn = clip01(gn + noise[2 * i + 1]!);
+        let t = w[i]! * inv;
+        t = t > 1 ? 1 : t < -1 ? -1 : t;
+        let gp = t > 0 ? t : 0;
+        let gn = t < 0 ? -t : 0;
+        if (steps > 0) {
+          // floor(x + ½) = round(x) for x ≥ 0, and V8 compiles it to fewer instructions.
+          gp = Math.floor(gp * steps + 0.5) * invSteps;
+          gn = Math.floor(gn * steps + 0.5) * invSteps;
         }
-        if (stuck) {
-          gp = stuckValue(stuck[2 * i]!, gp);
-          gn = stuckValue(stuck[2 * i + 1]!, gn);
+        if (noise !== null) {
+          gp += noise[2 * i]!;
+          gn += noise[2 * i + 1]!;
+          gp = gp < 0 ? 0 : gp > 1 ? 1 : gp;
+          gn = gn < 0 ? 0 : gn > 1 ? 1 : gn;
+        }
+        if (stuck !== null) {
+          const sp = stuck[2 * i]!;
+          const sn = stuck[2 * i + 1]!;
+          if (sp !== STUCK_NONE) gp = sp === STUCK_GMIN ? 0 : 1;
+          if (sn !== STUCK_NONE) gn = sn === STUCK_GMIN ? 0 : 1;
         }
         out[i] = wMax * (gp - gn);
       }
     } else {
       for (let i = 0; i < n; i++) {
-        const t = Math.min(1, Math.max(-1, w[i]! * inv));
-        let g = quantiseConductance(0.5 + 0.5 * t, levels);
-        if (noise) g = clip01(g + noise[i]!);
-        if (stuck) g = stuckValue(stuck[i]!, g);
+        let t = w[i]! * inv;
+        t = t > 1 ? 1 : t < -1 ? -1 : t;
+        let g = 0.5 + 0.5 * t;
+        if (steps > 0) g = Math.floor(g * steps + 0.5) * invSteps;
+        if (noise !== null) {
+          g += noise[i]!;
+          g = g < 0 ? 0 : g > 1 ? 1 : g;
+        }
+        if (stuck !== null && stuck[i] !== STUCK_NONE) g = stuck[i] === STUCK_GMIN ? 0 : 1;
         out[i] = 2 * wMax * (g - 0.5);
       }
     }
   }
-}
-
-function clip01(g: number): number {
-  return g < 0 ? 0 : Math.min(g, 1);
-}
-
-function stuckValue(state: number, g: number): number {
-  return state === STUCK_NONE ? g : state === STUCK_GMIN ? 0 : 1;
 }

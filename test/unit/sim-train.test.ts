@@ -31,7 +31,11 @@ describe('train', () => {
     const r = await train(
       mlpPlan({ epochs: 2 }),
       { train: trainSet, test: testSet },
-      { onMetrics: (p) => points.push(...p), onProgress: (p) => progress.push(p.done), progressEveryMs: 0 },
+      {
+        onMetrics: (p) => points.push(...p),
+        onProgress: (p) => p.phase === 'train' && progress.push(p.done),
+        progressEveryMs: 0,
+      },
     );
     expect(r.status).toBe('finished');
     expect(r.metrics.test_accuracy).toBeGreaterThanOrEqual(0.85);
