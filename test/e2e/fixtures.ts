@@ -18,8 +18,11 @@ export interface Studio {
 
 const URL_LINE = /Neurofab Studio: (http:\/\/127\.0\.0\.1:\d+\/\?token=([0-9A-Za-z_-]+))/;
 
-function startServer(projectDir: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, ['bin/neurofab.js', 'serve', projectDir, '--port', '0'], {
+function startServer(
+  projectDir: string | null,
+): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const args = ['bin/neurofab.js', 'serve', ...(projectDir ? [projectDir] : []), '--port', '0'];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,12 +63,13 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export const test = base.extend<{ studio: Studio }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructured first argument
-  studio: async ({}, use) => {
+export const test = base.extend<{ studio: Studio; serveWithProject: boolean }>({
+  /** false: start `neurofab serve` with no project, so the UI asks for one. */
+  serveWithProject: [true, { option: true }],
+  studio: async ({ serveWithProject }, use) => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-e2e-'));
     fs.cpSync('examples', projectDir, { recursive: true });
-    const { child, url, token } = await startServer(projectDir);
+    const { child, url, token } = await startServer(serveWithProject ? projectDir : null);
     await use({
       url,
       origin: new URL(url).origin,

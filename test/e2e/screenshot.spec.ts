@@ -17,6 +17,9 @@ test('screenshot of a run in progress', async ({ page, studio }) => {
       timeout: 60_000,
     })
     .toBeGreaterThan(30);
+  // Show the experiments (the end of the file) rather than the header comment.
+  await page.locator('[data-testid="editor"] .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+End');
   await page.getByTestId('tab-runs').click();
   await page.waitForTimeout(300);
   await page.screenshot({ path: target! });

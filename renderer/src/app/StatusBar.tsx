@@ -1,12 +1,12 @@
 // The bottom strip: engine connection, problem counts of the active file, the viewed run, and the
 // cursor position.
-import type { Diagnostic, RunStatus } from '../../../engine/protocol/schema';
-import { useConnection, useStudio } from './studio-context';
+import type { Diagnostic } from '../../../engine/protocol/schema';
+import { useConnection, useRunCacheVersion, useStudio } from './studio-context';
 
 interface Props {
   diagnostics: Diagnostic[];
   onShowProblems: () => void;
-  runStatus: RunStatus | null;
+  viewedRunId: string | null;
   cursor: { line: number; col: number } | null;
   language: string | null;
   engineVersion: string | null;

@@ -17,17 +17,16 @@ import { FileTree } from './FileTree';
 import { OpenProject } from './OpenProject';
 import { Splitter } from './Splitter';
 import { StatusBar } from './StatusBar';
-import { useConnection, useDocuments, useRunCacheVersion, useStudio } from './studio-context';
+import { useConnection, useDocuments, useStudio } from './studio-context';
 import { TitleBar } from './TitleBar';
 
 type BottomTab = 'runs' | 'problems' | 'output';
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 export function Workbench() {
-  const { engine, errors, documents, runs } = useStudio();
+  const { engine, errors, documents } = useStudio();
   const connection = useConnection();
   const snapshot = useDocuments();
-  useRunCacheVersion();
   const active = snapshot.active;
 
   const [project, setProject] = useState<ProjectInfo | null | undefined>(undefined);
@@ -207,7 +206,6 @@ export function Workbench() {
 
   const diagnostics = active?.diagnostics ?? NO_DIAGNOSTICS;
   const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
-  const viewedStatus = viewedRunId ? (runs.get(viewedRunId)?.status ?? null) : null;
 
   const chrome = (body: ReactNode) => (
     <div className="workbench">
@@ -224,7 +222,7 @@ export function Workbench() {
       <StatusBar
         diagnostics={diagnostics}
         onShowProblems={() => setBottomTab('problems')}
-        runStatus={viewedStatus}
+        viewedRunId={viewedRunId}
         cursor={active ? cursor : null}
         language={active ? (isNfab(active.path) ? 'nfab' : 'plain text') : null}
         engineVersion={engineVersion}
