@@ -37,7 +37,7 @@ export function converterStep(bits: number, bound: number): number {
 /** quantiseIO with the step precomputed (the per-element form used in the MVM). */
 function quantiseStep(x: number, step: number, bound: number): number {
   if (step === 0) return x;
-  const c = x > bound ? bound : x < -bound ? -bound : x;
+  const c = x > bound ? bound : Math.max(x, -bound);
   return Math.round(c / step) * step;
 }
 

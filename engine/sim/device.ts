@@ -99,8 +99,8 @@ export class DeviceArray {
     if (this.perWeight === 2) {
       for (let i = 0; i < n; i++) {
         let t = w[i]! * inv;
-        t = t > 1 ? 1 : t < -1 ? -1 : t;
-        let gp = t > 0 ? t : 0;
+        t = t > 1 ? 1 : Math.max(t, -1);
+        let gp = Math.max(t, 0);
         let gn = t < 0 ? -t : 0;
         if (steps > 0) {
           // floor(x + ½) = round(x) for x ≥ 0, and V8 compiles it to fewer instructions.
@@ -110,8 +110,8 @@ export class DeviceArray {
         if (noise !== null) {
           gp += noise[2 * i]!;
           gn += noise[2 * i + 1]!;
-          gp = gp < 0 ? 0 : gp > 1 ? 1 : gp;
-          gn = gn < 0 ? 0 : gn > 1 ? 1 : gn;
+          gp = gp < 0 ? 0 : Math.min(gp, 1);
+          gn = gn < 0 ? 0 : Math.min(gn, 1);
         }
         if (stuck !== null) {
           const sp = stuck[2 * i]!;
@@ -124,12 +124,12 @@ export class DeviceArray {
     } else {
       for (let i = 0; i < n; i++) {
         let t = w[i]! * inv;
-        t = t > 1 ? 1 : t < -1 ? -1 : t;
+        t = t > 1 ? 1 : Math.max(t, -1);
         let g = 0.5 + 0.5 * t;
         if (steps > 0) g = Math.floor(g * steps + 0.5) * invSteps;
         if (noise !== null) {
           g += noise[i]!;
-          g = g < 0 ? 0 : g > 1 ? 1 : g;
+          g = g < 0 ? 0 : Math.min(g, 1);
         }
         if (stuck !== null && stuck[i] !== STUCK_NONE) g = stuck[i] === STUCK_GMIN ? 0 : 1;
         out[i] = 2 * wMax * (g - 0.5);
