@@ -15,12 +15,15 @@ interface Props {
 export function StatusBar({
   diagnostics,
   onShowProblems,
-  runStatus,
+  viewedRunId,
   cursor,
   language,
   engineVersion,
 }: Props) {
-  const { engine } = useStudio();
+  const { engine, runs } = useStudio();
+  // Subscribed here rather than in the workbench, so run events re-render only this strip.
+  useRunCacheVersion();
+  const runStatus = viewedRunId ? (runs.get(viewedRunId)?.status ?? null) : null;
   const connection = useConnection();
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
