@@ -2,7 +2,15 @@
 // Here the network meets the chip: every mapped layer's tile must exist on this chip, the layers
 // together may not need more crossbars than the chip has, and the network's input and output
 // sizes must fit the data set.
-import type { Chip, Experiment, LayerMapping, Network, OptimizerConfig, TrainConfig } from '../ir/model';
+import type {
+  Chip,
+  Experiment,
+  LayerMapping,
+  LrSchedule,
+  Network,
+  OptimizerConfig,
+  TrainConfig,
+} from '../ir/model';
 import type { Decl, Span } from './ast';
 import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
 import { mapDense } from './mapping';
@@ -57,6 +65,7 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     kind,
     lr: opt?.args.number('lr') ?? d.lr,
     momentum: (kind === 'adam' ? opt?.args.number('beta1') : opt?.args.number('momentum')) ?? d.momentum,
+    schedule: (block?.string('schedule') ?? 'constant') as LrSchedule,
   };
   return { rule, optimizer, epochs: block?.number('epochs') ?? 1, batch: block?.number('batch') ?? 32 };
 }

@@ -3,6 +3,7 @@
 // validates generically against these rows (values.ts), so adding a field or a kind is a table
 // edit. Device fields are here too; their per-kind defaults and citations are in
 // device-defaults.ts.
+import { LR_SCHEDULES } from '../ir/model';
 import type { Dimension } from '../ir/units';
 
 export type RefTarget = 'device' | 'tile' | 'chip' | 'network';
@@ -349,6 +350,12 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     doc: '`sgd(lr, momentum)` or `adam(lr, beta1)`.',
     type: { kind: 'call', options: OPTIMIZERS },
     default: 'sgd(lr = 0.1)',
+  },
+  {
+    name: 'schedule',
+    doc: 'Learning-rate schedule over the run: constant, or cosine (decays lr to 0 by the last step).',
+    type: { kind: 'enum', values: LR_SCHEDULES },
+    default: 'constant',
   },
   {
     name: 'epochs',

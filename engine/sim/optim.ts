@@ -48,8 +48,9 @@ class Sgd implements Optimizer {
   }
 }
 
-/** Adam (Kingma & Ba 2015) with β1 = 0.9, β2 = 0.999, ε = 1e-8; `momentum` is not used. */
+/** Adam (Kingma & Ba 2015) with β1 from the config (`momentum`, DSL `beta1`), β2 = 0.999, ε = 1e-8. */
 class Adam implements Optimizer {
+  constructor(private readonly beta1: number) {}
   private readonly m: Float32Array[] = [];
   private readonly v: Float32Array[] = [];
   private t = 0;
@@ -59,7 +60,7 @@ class Adam implements Optimizer {
   beginStep(lr: number): void {
     this.lr = lr;
     this.t++;
-    this.c1 = 1 - 0.9 ** this.t;
+    this.c1 = 1 - this.beta1 ** this.t;
     this.c2 = 1 - 0.999 ** this.t;
   }
   step(slot: number, w: Float32Array, g: Float32Array): void {
@@ -73,9 +74,10 @@ class Adam implements Optimizer {
     }
     const a = this.lr / this.c1;
     const c2 = this.c2;
+    const b1 = this.beta1;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
-      const mi = 0.9 * m[i]! + 0.1 * gi;
+      const mi = b1 * m[i]! + (1 - b1) * gi;
       const vi = 0.999 * v[i]! + 0.001 * gi * gi;
       m[i] = mi;
       v[i] = vi;
@@ -85,5 +87,5 @@ class Adam implements Optimizer {
 }
 
 export function createOptimizer(cfg: OptimizerConfig): Optimizer {
-  return cfg.kind === 'adam' ? new Adam() : new Sgd(cfg.momentum);
+  return cfg.kind === 'adam' ? new Adam(cfg.momentum) : new Sgd(cfg.momentum);
 }

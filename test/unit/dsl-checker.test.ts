@@ -321,12 +321,21 @@ describe('experiments', () => {
   it('adam with its defaults', () => {
     const r = checkDocument('t.nfab', edit('sgd(lr = 0.1, momentum = 0.9)', 'adam(lr = 0.001)'));
     expect(r.hasErrors).toBe(false);
-    expect(r.model.experiments[0]!.train.optimizer).toEqual({ kind: 'adam', lr: 0.001, momentum: 0.9 });
+    expect(r.model.experiments[0]!.train.optimizer).toEqual({ kind: 'adam', lr: 0.001, momentum: 0.9, schedule: 'constant' });
     const bare = checkDocument('t.nfab', edit('sgd(lr = 0.1, momentum = 0.9)', 'sgd'));
-    expect(bare.model.experiments[0]!.train.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0 });
+    expect(bare.model.experiments[0]!.train.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant' });
     expect(problems(edit('sgd(lr = 0.1, momentum = 0.9)', 'sdg(lr = 0.1)'))).toEqual([
       "27:40-27:43 error: unknown optimizer 'sdg'. Did you mean 'sgd'? Allowed: sgd, adam.",
     ]);
+  });
+
+  it('reads the learning-rate schedule and refuses unknown ones', () => {
+    const cosine = checkDocument('t.nfab', edit('epochs = 1', 'schedule = cosine  epochs = 1'));
+    expect(cosine.hasErrors).toBe(false);
+    expect(cosine.model.experiments[0]!.train.optimizer.schedule).toBe('cosine');
+    const bad = problems(edit('epochs = 1', 'schedule = linear  epochs = 1'));
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/schedule.*constant, cosine/);
   });
 
   it('the input must fit the data set, and the output its classes', () => {
