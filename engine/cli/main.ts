@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { STORE_DIR, storePath } from '../host/project';
-import { type RunOutcome, RunManager } from '../host/runs';
+import { RunManager, type RunOutcome } from '../host/runs';
 import { type EventName, type EventPayload, type EventSink, RpcError } from '../protocol';
 import { openStore } from '../store';
 import { ENGINE_VERSION } from '../version';
@@ -35,7 +35,9 @@ function positiveInt(name: string, value: string | undefined, allowZero = false)
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new UsageError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}".`);
+    throw new UsageError(
+      `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}".`,
+    );
   }
   return n;
 }
@@ -180,7 +182,10 @@ async function cmdServe(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError('serve takes at most one DIR.');
   const port = positiveInt('port', values.port, true) ?? 0;
   if (port > 65535) throw new UsageError('--port must be between 0 and 65535.');
-  const server = await startServer({ projectDir: positionals[0] ? path.resolve(positionals[0]) : null, port });
+  const server = await startServer({
+    projectDir: positionals[0] ? path.resolve(positionals[0]) : null,
+    port,
+  });
   console.log(`Neurofab Studio: ${server.url}`);
   console.log('Serving on 127.0.0.1 only. Press Ctrl+C to stop.');
   if (values.open) openInBrowser(server.url);

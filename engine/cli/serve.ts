@@ -78,7 +78,9 @@ function loopbackHost(hostHeader: string | undefined, port: number): boolean {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new Error(`The studio UI is not built (no ${rendererDir}/index.html). Run \`npm run build\` first.`);
+    throw new Error(
+      `The studio UI is not built (no ${rendererDir}/index.html). Run \`npm run build\` first.`,
+    );
   }
   const token = options.token ?? crypto.randomBytes(24).toString('hex');
   const host = new EngineHost();
@@ -88,7 +90,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!loopbackHost(req.headers.host, port)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Neurofab serves 127.0.0.1 and localhost only.');
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('Neurofab serves 127.0.0.1 and localhost only.');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -100,7 +104,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!tokensMatch(url.searchParams.get('token'), token)) {
         res
           .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
-          .end('Forbidden: open the URL that `neurofab serve` printed; it carries this launch\'s access token.');
+          .end(
+            "Forbidden: open the URL that `neurofab serve` printed; it carries this launch's access token.",
+          );
         return;
       }
       rel = '/index.html';
@@ -164,6 +170,8 @@ export function openInBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
   const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => console.error(`Could not open a browser (${command}); open the URL above by hand.`));
+  child.on('error', () =>
+    console.error(`Could not open a browser (${command}); open the URL above by hand.`),
+  );
   child.unref();
 }

@@ -2,16 +2,10 @@
 // manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
 import path from 'node:path';
 import { checkDocument } from '../dsl';
-import { ErrorCode, type Handlers, RpcError, RpcServer, PROTOCOL_VERSION } from '../protocol';
+import { ErrorCode, type Handlers, PROTOCOL_VERSION, RpcError, RpcServer } from '../protocol';
 import { openStore, type Store } from '../store';
 import { ENGINE_VERSION } from '../version';
-import {
-  openProjectRoot,
-  projectInfo,
-  readProjectText,
-  storePath,
-  writeProjectText,
-} from './project';
+import { openProjectRoot, projectInfo, readProjectText, storePath, writeProjectText } from './project';
 import { RunManager } from './runs';
 
 interface OpenProject {
@@ -34,7 +28,10 @@ export class EngineHost {
     if (this.project?.root === realRoot) return this.project;
     if (this.project) {
       if (this.project.runs.activeRunIds.length > 0) {
-        throw new RpcError(ErrorCode.Forbidden, 'A run is in progress; cancel it before opening another project.');
+        throw new RpcError(
+          ErrorCode.Forbidden,
+          'A run is in progress; cancel it before opening another project.',
+        );
       }
       this.project.store.close();
     }
@@ -54,7 +51,8 @@ export class EngineHost {
   }
 
   private requireProject(): OpenProject {
-    if (!this.project) throw new RpcError(ErrorCode.NoProject, 'No project is open. Open a project folder first.');
+    if (!this.project)
+      throw new RpcError(ErrorCode.NoProject, 'No project is open. Open a project folder first.');
     return this.project;
   }
 

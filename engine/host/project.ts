@@ -78,7 +78,8 @@ export function projectInfo(root: string): ProjectInfo {
 
 export function readProjectText(root: string, relative: string): string {
   const abs = resolveInProject(root, relative);
-  if (!fs.existsSync(abs)) throw new RpcError(ErrorCode.NotFound, `${relative} does not exist in the project.`);
+  if (!fs.existsSync(abs))
+    throw new RpcError(ErrorCode.NotFound, `${relative} does not exist in the project.`);
   const size = fs.statSync(abs).size;
   if (size > MAX_TEXT_FILE_BYTES) {
     throw new RpcError(

@@ -3,7 +3,14 @@
 // both to the store (the host is its single writer) and to every connected client.
 import os from 'node:os';
 import { checkDocument, formatDiagnostic } from '../dsl';
-import { ErrorCode, type EventSink, type MetricPoint, RpcError, type RunOverrides, type RunStatus } from '../protocol';
+import {
+  ErrorCode,
+  type EventSink,
+  type MetricPoint,
+  RpcError,
+  type RunOverrides,
+  type RunStatus,
+} from '../protocol';
 import { buildTrainingPlan, type TrainingPlan } from '../sim/plan';
 import { startTrainingJob } from '../sim/run-in-worker';
 import type { Store } from '../store';
@@ -36,7 +43,7 @@ export function planParams(plan: TrainingPlan): Record<string, string> {
     if (value === null || value === undefined) {
       out[prefix] = String(value);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(`${prefix}.${i}`, v));
+      for (const [i, v] of value.entries()) visit(`${prefix}.${i}`, v);
     } else if (typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         if (k === 'range' || k === 'provenance') continue;

@@ -18,7 +18,11 @@ export function webSocketTransport(socket: WebSocket): Transport {
       parsed = JSON.parse(data.toString());
     } catch {
       socket.send(
-        JSON.stringify({ type: 'error', id: -1, error: { code: 'BAD_MESSAGE', message: 'Message is not valid JSON.' } }),
+        JSON.stringify({
+          type: 'error',
+          id: -1,
+          error: { code: 'BAD_MESSAGE', message: 'Message is not valid JSON.' },
+        }),
       );
       return;
     }

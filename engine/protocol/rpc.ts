@@ -60,7 +60,8 @@ export class RpcClient {
   }
 
   call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Result<M>> {
-    if (this.closed) return Promise.reject(new RpcError(ErrorCode.Closed, 'The engine connection is closed.'));
+    if (this.closed)
+      return Promise.reject(new RpcError(ErrorCode.Closed, 'The engine connection is closed.'));
     const parsed = methods[method].params.safeParse(params);
     if (!parsed.success) {
       return Promise.reject(
@@ -186,7 +187,8 @@ export class RpcConnection {
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     const parsed = events[event].safeParse(payload);
-    if (!parsed.success) throw new Error(`Engine bug: invalid ${event} event: ${describeZodIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new Error(`Engine bug: invalid ${event} event: ${describeZodIssues(parsed.error)}`);
     this.transport.send({ type: 'event', event, payload: parsed.data });
   }
 
@@ -242,7 +244,10 @@ export class RpcConnection {
       if (controller.signal.aborted) throw new RpcError(ErrorCode.Cancelled, `${m.method} was cancelled.`);
       const checked = def.result.safeParse(result);
       if (!checked.success) {
-        throw new RpcError(ErrorCode.InvalidResult, `Engine bug: ${m.method} produced ${describeZodIssues(checked.error)}`);
+        throw new RpcError(
+          ErrorCode.InvalidResult,
+          `Engine bug: ${m.method} produced ${describeZodIssues(checked.error)}`,
+        );
       }
       this.transport.send({ type: 'response', id: m.id, result: checked.data });
     } catch (err) {
@@ -250,7 +255,11 @@ export class RpcConnection {
         err instanceof RpcError
           ? err
           : new RpcError(ErrorCode.Internal, err instanceof Error ? err.message : String(err));
-      this.transport.send({ type: 'error', id: m.id, error: { code: e.code, message: e.message, data: e.data } });
+      this.transport.send({
+        type: 'error',
+        id: m.id,
+        error: { code: e.code, message: e.message, data: e.data },
+      });
     } finally {
       this.inflight.delete(m.id);
     }

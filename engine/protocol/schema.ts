@@ -34,7 +34,14 @@ export const ProjectInfoSchema = z.object({
 });
 export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 
-export const RunStatusSchema = z.enum(['queued', 'running', 'finished', 'failed', 'interrupted', 'cancelled']);
+export const RunStatusSchema = z.enum([
+  'queued',
+  'running',
+  'finished',
+  'failed',
+  'interrupted',
+  'cancelled',
+]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunSummarySchema = z.object({

@@ -321,9 +321,19 @@ describe('experiments', () => {
   it('adam with its defaults', () => {
     const r = checkDocument('t.nfab', edit('sgd(lr = 0.1, momentum = 0.9)', 'adam(lr = 0.001)'));
     expect(r.hasErrors).toBe(false);
-    expect(r.model.experiments[0]!.train.optimizer).toEqual({ kind: 'adam', lr: 0.001, momentum: 0.9, schedule: 'constant' });
+    expect(r.model.experiments[0]!.train.optimizer).toEqual({
+      kind: 'adam',
+      lr: 0.001,
+      momentum: 0.9,
+      schedule: 'constant',
+    });
     const bare = checkDocument('t.nfab', edit('sgd(lr = 0.1, momentum = 0.9)', 'sgd'));
-    expect(bare.model.experiments[0]!.train.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant' });
+    expect(bare.model.experiments[0]!.train.optimizer).toEqual({
+      kind: 'sgd',
+      lr: 0.1,
+      momentum: 0,
+      schedule: 'constant',
+    });
     expect(problems(edit('sgd(lr = 0.1, momentum = 0.9)', 'sdg(lr = 0.1)'))).toEqual([
       "27:40-27:43 error: unknown optimizer 'sdg'. Did you mean 'sgd'? Allowed: sgd, adam.",
     ]);
