@@ -1,6 +1,6 @@
 // The studio's main path in browser mode: open the example project, edit quickstart.nfab with
 // live diagnostics, save, run an experiment to the end with progress and a live chart, cancel a
-// second run, and find both in the runs table after a reload.
+// second (longer) run, and find both in the runs table after a reload.
 import { expect, focusEditor, test } from './fixtures';
 
 test('edit, check, save, run, cancel and list runs', async ({ page, studio }) => {
@@ -26,7 +26,8 @@ test('edit, check, save, run, cancel and list runs', async ({ page, studio }) =>
   await focusEditor(page);
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('device broken : rram { g_max = 5ns');
+  // The closing brace overtypes Monaco's auto-inserted one, or adds it where none was inserted.
+  await page.keyboard.type('device broken : rram { g_max = 5ns }');
   await expect(page.locator('[data-testid="editor"] .squiggly-error').first()).toBeVisible();
   await expect(problems).not.toHaveAttribute('data-errors', '0');
   await expect(page.locator('[data-testid="editor-tab"][data-path="quickstart.nfab"]')).toHaveAttribute(
@@ -36,8 +37,8 @@ test('edit, check, save, run, cancel and list runs', async ({ page, studio }) =>
   await expect(page.getByTestId('window-title')).toContainText('●');
   await expect(page.getByTestId('run-button')).toBeDisabled();
   await page.getByTestId('tab-problems').click();
-  const error = page.locator('[data-testid="problem"][data-severity="error"]').first();
-  await expect(error).toContainText(/conductance/i);
+  const error = page.locator('[data-testid="problem"][data-severity="error"]', { hasText: /conductance/i });
+  await expect(error).toHaveCount(1);
 
   // Clicking the problem puts the cursor on it; fix the line by turning it into a comment, then
   // save with Ctrl+S: the markers and the dirty dot go.
@@ -64,7 +65,12 @@ test('edit, check, save, run, cancel and list runs', async ({ page, studio }) =>
   await expect(status).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
   await expect(page.getByTestId('metric-tiles')).toContainText(/test acc/i);
 
-  // A second run, cancelled while it runs (Ctrl+Enter from the editor starts it).
+  // A second run, cancelled while it runs: the full-MNIST example in a second tab, started with
+  // Ctrl+Enter from the editor (quickstart itself ends too fast to be caught).
+  await page.locator('[data-testid="file-tree-item"][data-path="mnist-mlp.nfab"]').click();
+  await expect(page.getByTestId('editor')).toHaveAttribute('data-path', 'mnist-mlp.nfab');
+  await expect(select.locator('option')).toHaveText(['mnist_ideal', 'mnist_rram']);
+  await select.selectOption('mnist_ideal');
   await focusEditor(page);
   await page.keyboard.press('ControlOrMeta+Enter');
   await expect(page.getByTestId('viewed-run-id')).not.toHaveAttribute('data-run-id', firstRun!);

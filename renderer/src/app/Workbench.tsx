@@ -106,14 +106,18 @@ export function Workbench() {
     setChoosingProject(true);
   }, [ask, documents]);
 
-  const projectOpened = (info: ProjectInfo) => {
-    if (info.root !== project?.root) {
-      documents.closeAll();
-      setViewedRunId(null);
-    }
-    setProject(info);
-    setChoosingProject(false);
-  };
+  const projectRoot = project?.root ?? null;
+  const projectOpened = useCallback(
+    (info: ProjectInfo) => {
+      if (info.root !== projectRoot) {
+        documents.closeAll();
+        setViewedRunId(null);
+      }
+      setProject(info);
+      setChoosingProject(false);
+    },
+    [documents, projectRoot],
+  );
 
   const refreshFiles = () =>
     engine.call('project.current', {}).then(
@@ -163,6 +167,35 @@ export function Workbench() {
     run: () => void startRun(),
     cursor: (line, col) => setCursor({ line, col }),
   };
+
+  // Electron's native menu: File → Save, and File → Open Project… (main has asked for the folder).
+  const menuOpenProject = useRef(async (_root: string) => {});
+  menuOpenProject.current = async (root: string) => {
+    if (documents.anyDirty()) {
+      const answer = await ask({
+        title: 'Discard unsaved changes?',
+        message: `Opening ${root} closes every editor; some files have unsaved changes.`,
+        actions: [
+          { label: 'Cancel', value: 'cancel', primary: true },
+          { label: 'Discard and continue', value: 'discard', danger: true },
+        ],
+      });
+      if (answer !== 'discard') return;
+    }
+    try {
+      projectOpened(await engine.call('project.open', { root }));
+    } catch (err) {
+      errors.report(`Opening project ${root}`, err);
+    }
+  };
+  useEffect(
+    () =>
+      engine.platform.onMenuCommand?.((command) => {
+        if (command.command === 'save') commands.current.save();
+        else void menuOpenProject.current(command.root);
+      }),
+    [engine],
+  );
 
   // The same shortcuts when focus is outside the editor (Monaco handles them inside it).
   useEffect(() => {

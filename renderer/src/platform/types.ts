@@ -1,6 +1,7 @@
 // What the renderer needs from wherever it runs. Only platform/electron.ts and platform/web.ts
 // know which one it is; everything else in the renderer talks to this interface.
 import type { RpcClient } from '../../../engine/protocol/rpc';
+import type { MenuCommand } from '../../../preload/api';
 
 export interface Platform {
   readonly kind: 'electron' | 'web';
@@ -13,4 +14,6 @@ export interface Platform {
   readonly pickProjectFolder: (() => Promise<string | null>) | null;
   /** Print the current view to PDF where the platform can; null where it cannot. */
   readonly printToPdf: (() => Promise<string | null>) | null;
+  /** Commands from a native menu (Electron's File → Save, Open Project…); absent in a browser. */
+  readonly onMenuCommand?: (handler: (command: MenuCommand) => void) => () => void;
 }
