@@ -42,7 +42,10 @@ describe('neurofab CLI', () => {
 
   it('run --json trains, records, and prints one JSON object', () => {
     const dir = tempProject();
-    const r = neurofab(['run', 'quickstart.nfab', '--train-limit', '600', '--test-limit', '200', '--json'], dir);
+    const r = neurofab(
+      ['run', 'quickstart.nfab', '--train-limit', '600', '--test-limit', '200', '--json'],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.status).toBe('finished');
@@ -54,7 +57,8 @@ describe('neurofab CLI', () => {
     expect(fs.existsSync(path.join(dir, '.neurofab/project.db'))).toBe(true);
     // Same file, seed and data give the same numbers.
     const again = JSON.parse(
-      neurofab(['run', 'quickstart.nfab', '--train-limit', '600', '--test-limit', '200', '--json'], dir).stdout,
+      neurofab(['run', 'quickstart.nfab', '--train-limit', '600', '--test-limit', '200', '--json'], dir)
+        .stdout,
     );
     expect(again.runs[0].metrics.test_accuracy).toBe(out.runs[0].metrics.test_accuracy);
     expect(again.runs[0].id).not.toBe(out.runs[0].id);

@@ -57,7 +57,10 @@ describe('engine host over WebSocket', () => {
     const clean = await client.call('dsl.check', { path: 'quickstart.nfab', text });
     expect(clean.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(clean.experiments.length).toBeGreaterThan(0);
-    const broken = await client.call('dsl.check', { path: 'quickstart.nfab', text: `${text}\nchip x { tile t : nonsense }\n` });
+    const broken = await client.call('dsl.check', {
+      path: 'quickstart.nfab',
+      text: `${text}\nchip x { tile t : nonsense }\n`,
+    });
     const errors = broken.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]?.range.start.line).toBeGreaterThan(text.split('\n').length - 1);
@@ -87,7 +90,11 @@ describe('engine host over WebSocket', () => {
     expect(progress.some((p) => p.runId === runId)).toBe(true);
     expect(metrics.some((m) => m.runId === runId && m.points.length > 0)).toBe(true);
 
-    const second = await client.call('run.start', { path: 'quickstart.nfab', text, overrides: { epochs: 50 } });
+    const second = await client.call('run.start', {
+      path: 'quickstart.nfab',
+      text,
+      overrides: { epochs: 50 },
+    });
     await new Promise<void>((resolve) => {
       const off = client.on('run.progress', (p) => {
         if (p.runId === second.runId) {
