@@ -394,7 +394,7 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'train',
-    doc: 'Training: `train { rule  optimizer  epochs  batch }`.',
+    doc: 'Training: `train { rule  optimizer  schedule  epochs  batch }`.',
     type: { kind: 'block', fields: TRAIN_FIELDS },
   },
   {
