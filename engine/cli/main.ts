@@ -203,9 +203,13 @@ async function cmdBench(args: string[]): Promise<number> {
     args,
     options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
   });
+  const { runDslBench, formatDslBench } = await import('../../bench/dsl-bench');
   const { runTrainBench, formatBench } = await import('../../bench/train-bench');
-  const results = await runTrainBench({ quick: values.quick ?? false });
-  console.log(values.json ? JSON.stringify(results) : formatBench(results));
+  const quick = values.quick ?? false;
+  const dsl = runDslBench({ quick });
+  if (!values.json) console.log(`${formatDslBench(dsl)}\n`);
+  const training = await runTrainBench({ quick });
+  console.log(values.json ? JSON.stringify({ dsl, training }) : formatBench(training));
   return EXIT.ok;
 }
 
