@@ -9,6 +9,7 @@ import { RunManager, type RunOutcome } from '../host/runs';
 import { type EventName, type EventPayload, type EventSink, RpcError } from '../protocol';
 import { openStore } from '../store';
 import { ENGINE_VERSION } from '../version';
+import { cmdFmt } from './fmt';
 import { ProgressBar } from './progress';
 import { openInBrowser, startServer } from './serve';
 
@@ -18,6 +19,7 @@ const USAGE = `neurofab ${ENGINE_VERSION}: design studio for neuromorphic and in
 
 Usage:
   neurofab check FILE...                 check .nfab files; diagnostics as FILE:LINE:COL: severity: message
+  neurofab fmt [--check] FILE...         format .nfab files in place; --check lists unformatted files
   neurofab run FILE [--experiment NAME] [--epochs N] [--train-limit N] [--test-limit N]
                [--seed N] [--project DIR] [--json]
                                          train an experiment (all experiments of FILE if none is named)
@@ -219,6 +221,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'check':
         return cmdCheck(rest);
+      case 'fmt':
+        return cmdFmt(rest);
       case 'run':
         return await cmdRun(rest);
       case 'serve':
