@@ -81,11 +81,11 @@ export function diffEdits(a: string, b: string): TextEdit[] {
     const wsA = a.slice(i, i2);
     const wsB = b.slice(j, j2);
     if (i2 >= a.length && j2 >= b.length) {
-      if (wsA !== wsB) edits.push({ offset: i, length: i2 - i, newText: wsB });
+      pushWs(edits, i, wsA, wsB);
       return edits;
     }
     if (i2 < a.length && j2 < b.length && a[i2] === b[j2]) {
-      if (wsA !== wsB) edits.push({ offset: i, length: i2 - i, newText: wsB });
+      pushWs(edits, i, wsA, wsB);
       i = i2 + 1;
       j = j2 + 1;
       continue;
@@ -96,6 +96,16 @@ export function diffEdits(a: string, b: string): TextEdit[] {
     edits.push({ offset: i, length: a.length - k - i, newText: b.slice(j, b.length - k) });
     return edits;
   }
+}
+
+/** The edit turning white space `x` at `offset` into `y`, without their common head and tail. */
+function pushWs(edits: TextEdit[], offset: number, x: string, y: string): void {
+  if (x === y) return;
+  let p = 0;
+  while (p < x.length && p < y.length && x[p] === y[p]) p++;
+  let q = 0;
+  while (q < x.length - p && q < y.length - p && x[x.length - 1 - q] === y[y.length - 1 - q]) q++;
+  edits.push({ offset: offset + p, length: x.length - p - q, newText: y.slice(p, y.length - q) });
 }
 
 /** Applies non-overlapping edits (offsets into the original text). */
