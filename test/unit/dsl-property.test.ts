@@ -204,7 +204,8 @@ describe('property: the formatter on well-formed documents', () => {
   const shape = fc.constantFrom('28x28', '3x32x32', '10x1');
   const str = fc.constantFrom('"lib.nfab"', '"a b"', '"esc \\" q"', '""');
 
-  type Gen = (w: (s: string) => string) => string;
+  type W = (s: string) => string;
+  type Gen = (w: W) => string;
   const { value } = fc.letrec<{ value: Gen; primary: Gen }>((tie) => ({
     primary: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -216,18 +217,18 @@ describe('property: the formatter on well-formed documents', () => {
       fc.array(name, { minLength: 2, maxLength: 3 }).map((p) => () => p.join('.')),
       fc.tuple(name, fc.array(fc.tuple(name, tie('value') as fc.Arbitrary<Gen>), { maxLength: 3 })).map(
         ([callee, args]) =>
-          (w) =>
+          (w: W) =>
             `${callee}(${args.map(([k, v]) => `${k}${w(' ')}=${w(' ')}${v(w)}`).join(`,${w(' ')}`)})`,
       ),
       fc
         .array(tie('primary') as fc.Arbitrary<Gen>, { maxLength: 3 })
-        .map((items) => (w) => `[${items.map((v) => v(w)).join(`,${w(' ')}`)}]`),
+        .map((items) => (w: W) => `[${items.map((v) => v(w)).join(`,${w(' ')}`)}]`),
     ),
     value: fc.oneof(
       tie('primary') as fc.Arbitrary<Gen>,
       fc.tuple(quantity, quantity).map(
         ([a, b]) =>
-          (w) =>
+          (w: W) =>
             `${a}${w(' ')}..${w(' ')}${b}`,
       ),
     ),
@@ -236,10 +237,10 @@ describe('property: the formatter on well-formed documents', () => {
   const field: fc.Arbitrary<Gen> = fc.oneof(
     fc.tuple(name, value).map(
       ([k, v]) =>
-        (w) =>
+        (w: W) =>
           `${k}${w(' ')}=${w(' ')}${v(w)}`,
     ),
-    quantity.map((q) => (w) => `node${w(' ')}${q}`),
+    quantity.map((q) => (w: W) => `node${w(' ')}${q}`),
   );
 
   it('is idempotent and meaning-preserving on random well-formed documents', () => {
@@ -279,7 +280,7 @@ describe('property: the formatter on well-formed documents', () => {
         : fc.option(fc.array(fc.oneof(field, field, declOf(depth - 1)), { maxLength: 4 }));
     return fc
       .tuple(keyword, fc.option(name), fc.option(value), body, fc.option(name), fc.constantFrom('\n', ' '))
-      .map(([kw, nm, type, stmtsInBody, on, sep]) => (w: (s: string) => string) => {
+      .map(([kw, nm, type, stmtsInBody, on, sep]) => (w: W) => {
         let s = kw;
         if (nm !== null) s += ` ${nm}`;
         if (type !== null) s += `${w(' ')}:${w(' ')}${type(w)}`;
