@@ -40,6 +40,8 @@ export function EditorPane({ commands, editorRef }: Props) {
       padding: { top: 8 },
       fixedOverflowWidgets: true,
       'semanticHighlighting.enabled': true,
+      // Completion comes from the .nfab language service, not from words seen in the file.
+      wordBasedSuggestions: 'off',
     });
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => commands.current.save());
     // Replaces Monaco's default Ctrl+Enter (insert line below): in the studio it runs.

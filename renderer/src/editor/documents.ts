@@ -4,8 +4,15 @@
 import type { Diagnostic } from '../../../engine/protocol/schema';
 import type { Engine } from '../app/engine';
 import type { ErrorLog } from '../app/errors';
-import { monaco } from './monaco-setup';
+import { monaco, nfabLanguage } from './monaco-setup';
 import { NFAB_LANGUAGE_ID } from './nfab-language';
+
+/**
+ * Diagnostics come from the .nfab language worker on every change (no server round trip). A file
+ * with `import` statements is checked by the engine instead, which can read the imported files;
+ * so is every file if the worker failed to start.
+ */
+const HAS_IMPORT = /^\s*import\b/m;
 
 /** Pause in typing before the engine checks the text (keeps RPC traffic to one call per pause). */
 const CHECK_DEBOUNCE_MS = 300;
@@ -67,7 +74,29 @@ export class Documents {
   constructor(
     private readonly engine: Engine,
     private readonly errors: ErrorLog,
-  ) {}
+  ) {
+    nfabLanguage.onDiagnostics((r) => {
+      const doc = this.docs.get(r.path);
+      // Answers for an older version of the text are dropped.
+      if (!doc || doc.model.isDisposed() || r.version !== doc.model.getVersionId()) return;
+      this.apply(doc, r.diagnostics, r.experiments);
+    });
+  }
+
+  private apply(doc: OpenDocument, diagnostics: Diagnostic[], experiments: string[]): void {
+    doc.diagnostics = diagnostics;
+    doc.experiments = experiments;
+    doc.checked = true;
+    const own = diagnostics.filter((d) => d.range.file === doc.path || d.range.file === '');
+    monaco.editor.setModelMarkers(doc.model, MARKER_OWNER, own.map(toMarker));
+    this.revision++;
+    this.emit();
+  }
+
+  /** Whether the worker can check this text (no imports to read from the project). */
+  private inWorker(doc: OpenDocument): boolean {
+    return nfabLanguage.ok && !HAS_IMPORT.test(doc.model.getValue());
+  }
 
   getSnapshot = (): DocumentsSnapshot => this.snapshot;
 
@@ -184,6 +213,11 @@ export class Documents {
   private scheduleCheck(doc: OpenDocument): void {
     if (!isNfab(doc.path)) return;
     if (doc.timer !== null) window.clearTimeout(doc.timer);
+    if (this.inWorker(doc)) {
+      doc.checkSeq++; // any engine answer still under way is now stale
+      nfabLanguage.check(doc.path, doc.model.getVersionId(), doc.model.getValue());
+      return;
+    }
     doc.timer = window.setTimeout(() => {
       doc.timer = null;
       void this.check(doc);
@@ -192,18 +226,17 @@ export class Documents {
 
   private async check(doc: OpenDocument): Promise<void> {
     if (!isNfab(doc.path)) return;
+    if (this.inWorker(doc)) {
+      doc.checkSeq++;
+      nfabLanguage.check(doc.path, doc.model.getVersionId(), doc.model.getValue());
+      return;
+    }
     const seq = ++doc.checkSeq;
     try {
       const result = await this.engine.call('dsl.check', { path: doc.path, text: doc.model.getValue() });
       // A newer check is under way (or the tab closed): this answer is for stale text.
       if (seq !== doc.checkSeq || doc.model.isDisposed()) return;
-      doc.diagnostics = result.diagnostics;
-      doc.experiments = result.experiments;
-      doc.checked = true;
-      const own = result.diagnostics.filter((d) => d.range.file === doc.path || d.range.file === '');
-      monaco.editor.setModelMarkers(doc.model, MARKER_OWNER, own.map(toMarker));
-      this.revision++;
-      this.emit();
+      this.apply(doc, result.diagnostics, result.experiments);
     } catch (err) {
       if (seq === doc.checkSeq) this.errors.report(`Checking ${doc.path}`, err);
     }

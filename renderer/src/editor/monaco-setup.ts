@@ -5,7 +5,8 @@ import { loader } from '@monaco-editor/react';
 import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import { registerNfabLanguage } from './nfab-language';
+import { NFAB_LANGUAGE_ID, registerNfabLanguage } from './nfab-language';
+import { NfabLanguageClient, registerNfabProviders } from './nfab-providers';
 import { registerTheme } from './theme';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
@@ -15,6 +16,10 @@ loader.config({ monaco });
 
 registerNfabLanguage(monaco);
 registerTheme(monaco);
+
+/** The .nfab language worker: diagnostics while typing and every language feature. */
+export const nfabLanguage = new NfabLanguageClient();
+registerNfabProviders(monaco, NFAB_LANGUAGE_ID, nfabLanguage);
 
 export { monaco };
 export type Monaco = typeof monaco;

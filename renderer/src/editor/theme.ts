@@ -20,6 +20,11 @@ export function registerTheme(monaco: typeof Monaco): void {
       { token: 'comment', foreground: '6a7585', fontStyle: 'italic' },
       { token: 'operator', foreground: 'd4d7dd' },
       { token: 'delimiter', foreground: '8a93a3' },
+      // Semantic token types of the language service (engine/dsl/service/tokens.ts).
+      { token: 'declaration', foreground: 'e5c07b' },
+      { token: 'kind', foreground: '4ec9b0' },
+      { token: 'reference', foreground: 'e5c07b', fontStyle: 'underline' },
+      { token: 'enum', foreground: '569cd6' },
     ],
     colors: {
       'editor.background': '#1b1e24',
