@@ -50,12 +50,24 @@ function readSource(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
+/** Reads imported .nfab files, confined to `root` (null outside it or when missing). */
+function fsReader(root: string): (p: string) => string | null {
+  const base = path.resolve(root);
+  return (p) => {
+    const abs = path.resolve(p);
+    if (abs !== base && !abs.startsWith(base + path.sep)) return null;
+    return fs.existsSync(abs) && fs.statSync(abs).isFile() ? fs.readFileSync(abs, 'utf8') : null;
+  };
+}
+
 function cmdCheck(args: string[]): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length === 0) throw new UsageError('check needs at least one FILE.');
   let errors = 0;
   for (const file of positionals) {
-    const result = checkDocument(file, readSource(file));
+    const abs = path.resolve(file);
+    const root = abs.startsWith(process.cwd() + path.sep) ? process.cwd() : path.dirname(abs);
+    const result = checkDocument(file, readSource(file), { readFile: fsReader(root) });
     for (const d of result.diagnostics) {
       if (d.severity === 'info') continue;
       console.log(formatDiagnostic(d));
@@ -108,9 +120,10 @@ async function cmdRun(args: string[]): Promise<number> {
   fs.mkdirSync(path.join(projectDir, STORE_DIR), { recursive: true });
   const store = openStore(storePath(projectDir));
   store.markInterrupted();
-  const manager = new RunManager(store, sink, 1);
+  const manager = new RunManager(store, sink, 1, projectDir);
 
-  const check = checkDocument(sourceFile, text);
+  const projectReader = fsReader(projectDir);
+  const check = checkDocument(sourceFile, text, { readFile: (p) => projectReader(path.join(projectDir, p)) });
   if (check.hasErrors) {
     for (const d of check.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(d));
     store.close();

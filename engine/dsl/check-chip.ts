@@ -1,8 +1,8 @@
 // `chip NAME { node 20nm  tile NAME : crossbar(rows = .., cols = ..) { ... } }` -> Chip.
-import type { Chip, CrossbarTile } from '../ir/model';
+import type { Chip, CoreKind, CoreTile, CrossbarTile } from '../ir/model';
 import type { Decl } from './ast';
 import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
-import { CHIP_FIELDS, CROSSBAR_ARGS, CROSSBAR_FIELDS, SUPPORTED_TILE_KINDS, TILE_KINDS } from './schema';
+import { CHIP_FIELDS, CROSSBAR_ARGS, CROSSBAR_FIELDS, TILE_KINDS, TILE_SPECS } from './schema';
 import { didYouMean } from './suggest';
 import { readFields } from './values';
 
@@ -28,6 +28,7 @@ export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
   });
 
   const tiles: CrossbarTile[] = [];
+  const cores: CoreTile[] = [];
   const tileNames = new Map<string, Decl>();
   let tileDecls = 0;
   // A tile that did not elaborate (e.g. its device is broken) makes the chip incomplete.
@@ -47,7 +48,8 @@ export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
     }
     if (tileName !== undefined) tileNames.set(tileName, st);
     const tile = checkTile(ctx, st, owner);
-    if (tile) tiles.push(tile);
+    if (tile?.kind === 'crossbar') tiles.push(tile);
+    else if (tile) cores.push(tile);
     else broken = true;
   }
   if (tileDecls === 0) {
@@ -58,10 +60,81 @@ export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
     );
   }
   if (!name || broken || diags.errors > errorsBefore) return null;
-  return { name, node: fields.number('node') ?? null, tiles, range: sourceRange(ctx, decl) };
+  const router = fields.block('router');
+  const clock = fields.number('clock');
+  const memory = fields.number('memory');
+  return {
+    name,
+    node: fields.number('node') ?? null,
+    tiles,
+    ...(cores.length > 0 ? { cores } : {}),
+    ...(router
+      ? {
+          router: {
+            energyPerBit: router.number('energy_per_bit') ?? 0,
+            latencyPerHop: router.number('latency_per_hop') ?? 0,
+            topology: router.string('topology') ?? 'mesh',
+          },
+        }
+      : {}),
+    ...(clock !== undefined ? { clock } : {}),
+    ...(memory !== undefined ? { memory: memory * 1024 } : {}),
+    range: sourceRange(ctx, decl),
+  };
 }
 
-function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTile | null {
+function checkCore(
+  ctx: CheckContext,
+  decl: Decl,
+  kind: CoreKind,
+  name: string | null,
+  owner: string,
+): CoreTile | null {
+  const { diags } = ctx;
+  const errorsBefore = diags.errors;
+  const spec = TILE_SPECS[kind]!;
+  const t = decl.type!;
+  const callee = t.kind === 'call' ? t.callee : t;
+  const args = readFields(t.kind === 'call' ? t.args : [], spec.args, diags, {
+    owner: `${kind}(...)`,
+    ownerSpan: callee,
+  });
+  const fields = readFields(decl.body?.statements ?? [], spec.fields, diags, {
+    owner,
+    ownerSpan: decl.name ?? decl.keyword,
+  });
+  const params: CoreTile['params'] = {};
+  let device: string | undefined;
+  let neuron: string | undefined;
+  for (const vals of [args, fields]) {
+    for (const [k, e] of vals.entries) {
+      const v = e.value;
+      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') params[k] = v;
+    }
+  }
+  for (const key of ['device', 'synapse']) {
+    const ref = fields.ref(key);
+    if (ref) device = resolve(ctx, 'device', ref)?.name;
+  }
+  const nref = fields.ref('neuron');
+  if (nref) neuron = resolve(ctx, 'neuron', nref)?.name;
+  if (!name || diags.errors > errorsBefore) return null;
+  if ((fields.ref('device') || fields.ref('synapse')) && !device) return null;
+  if (nref && !neuron) return null;
+  const count = fields.number('count') ?? 1;
+  delete params.count;
+  return {
+    name,
+    kind,
+    count,
+    ...(device ? { device } : {}),
+    ...(neuron ? { neuron } : {}),
+    params,
+    range: sourceRange(ctx, decl),
+  };
+}
+
+function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTile | CoreTile | null {
   const { diags } = ctx;
   const errorsBefore = diags.errors;
   const name = requireName(ctx, decl, 'tile NAME : crossbar(rows = 256, cols = 256) { device = D }');
@@ -87,14 +160,7 @@ function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTi
     );
     return null;
   }
-  if (!(SUPPORTED_TILE_KINDS as readonly string[]).includes(kindName)) {
-    diags.error(
-      callee,
-      `tile kind '${kindName}' is not supported yet; supported: ${SUPPORTED_TILE_KINDS.join(', ')}`,
-      'unsupported',
-    );
-    return null;
-  }
+  if (kindName !== 'crossbar') return checkCore(ctx, decl, kindName as CoreKind, name, owner);
   const args = readFields(t.kind === 'call' ? t.args : [], CROSSBAR_ARGS, diags, {
     owner: `crossbar(...)`,
     ownerSpan: callee,
@@ -128,6 +194,13 @@ function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTi
     adcBits: fields.number('adc_bits') ?? 8,
     readVoltage: fields.number('read_voltage') ?? 0.2,
     count: fields.number('count') ?? 1,
+    ...opt('adcEnergy', fields.number('adc_energy')),
+    ...opt('dacEnergy', fields.number('dac_energy')),
+    ...opt('lineResistance', fields.number('line_resistance')),
     range: sourceRange(ctx, decl),
   };
+}
+
+function opt<K extends string>(key: K, v: number | undefined): { [P in K]?: number } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: number };
 }

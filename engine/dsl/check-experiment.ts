@@ -5,17 +5,29 @@
 import type {
   Chip,
   Experiment,
+  Layer,
   LayerMapping,
   LrSchedule,
   Network,
   OptimizerConfig,
   TrainConfig,
 } from '../ir/model';
+import { RUNNABLE_DATASETS, SPIKING_NEURON_KINDS, type SweepSpec } from '../ir/model';
 import type { Decl, Span } from './ast';
 import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
-import { mapDense } from './mapping';
-import { DATASET_SHAPES, EXPERIMENT_FIELDS, OPTIMIZER_DEFAULTS, PLANNED_EXPERIMENT_DECLS } from './schema';
-import { type FieldValues, readFields } from './values';
+import { type AnyTile, mapDense, mapMatrix } from './mapping';
+import { NEURON_FIELDS } from './neuron-defaults';
+import type { FieldSpec } from './schema';
+import {
+  DATASET_SHAPES,
+  DEVICE_FIELDS,
+  EXPERIMENT_FIELDS,
+  METRICS,
+  OPTIMIZER_DEFAULTS,
+  RUNNABLE_RULES,
+} from './schema';
+import { didYouMean } from './suggest';
+import { type FieldValues, readFields, readValue } from './values';
 
 export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | null {
   const { diags } = ctx;
@@ -24,11 +36,36 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   rejectClauses(ctx, decl);
   if (decl.type) diags.error(decl.type, 'an experiment has no kind: write experiment NAME { ... }', 'syntax');
   const owner = `experiment '${name ?? '?'}'`;
-  const fields = readFields(decl.body?.statements ?? [], EXPERIMENT_FIELDS, diags, {
-    owner,
-    ownerSpan: decl.name ?? decl.keyword,
-    plannedDecls: PLANNED_EXPERIMENT_DECLS,
-  });
+  const all = decl.body?.statements ?? [];
+  // `sweep PATH in [...]` and `metrics = [...]` take lists, which the generic reader has no type for.
+  const sweepDecls = all.filter((st): st is Decl => st.kind === 'decl' && st.keyword.name === 'sweep');
+  const metricFields = all.filter((st) => st.kind === 'field' && st.key.name === 'metrics');
+  const fields = readFields(
+    all.filter((st) => !sweepDecls.includes(st as Decl) && !metricFields.includes(st)),
+    EXPERIMENT_FIELDS,
+    diags,
+    { owner, ownerSpan: decl.name ?? decl.keyword },
+  );
+  const sweeps = sweepDecls.map((d) => readSweep(ctx, d)).filter((x): x is SweepSpec => x !== null);
+  const metrics: string[] = [];
+  for (const m of metricFields) {
+    if (m.kind !== 'field' || !m.value) continue;
+    if (m.value.kind !== 'list') {
+      diags.error(m.value, `metrics takes a list: metrics = [accuracy, energy]`, 'type');
+      continue;
+    }
+    for (const item of m.value.items) {
+      if (item.kind === 'name' && (METRICS as readonly string[]).includes(item.name)) metrics.push(item.name);
+      else {
+        const n = item.kind === 'name' ? item.name : '';
+        diags.error(
+          item,
+          `unknown metric '${n}'.${didYouMean(n, METRICS)} Metrics: ${METRICS.join(', ')}.`,
+          'unknown-reference',
+        );
+      }
+    }
+  }
   const chipRef = fields.ref('chip');
   const netRef = fields.ref('network');
   const chip = chipRef ? resolve(ctx, 'chip', chipRef) : undefined;
@@ -38,10 +75,50 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   if (network && dataset) checkDatasetFit(ctx, network, dataset, fields.span('network')!);
   const mappings = chip && network ? mapOnChip(ctx, network, chip, fields.span('chip')!) : undefined;
   const train = readTrain(fields.block('train'));
+  const ruleSpan = fields.block('train')?.span('rule') ?? fields.span('train') ?? decl.name ?? decl.keyword;
+  if (train && network) checkRuleFit(ctx, train.rule, network, ruleSpan);
 
   if (!name || !chip || !network || !dataset || !train || !mappings || diags.errors > errorsBefore)
     return null;
+  // What the engine cannot run yet is a warning here (the file is valid) and an error at `run`.
+  const why: string[] = [];
+  if (!(RUNNABLE_RULES as readonly string[]).includes(train.rule))
+    why.push(
+      `rule '${train.rule}' is not yet runnable by the engine (runnable: ${RUNNABLE_RULES.join(', ')})`,
+    );
+  if (!RUNNABLE_DATASETS.includes(dataset))
+    why.push(`data set '${dataset}' is not yet available to the engine`);
+  const unsimulated = network.layers
+    .filter((l) => l.kind !== 'input' && l.kind !== 'dense')
+    .map((l) => `${l.name} (${l.kind})`);
+  if (unsimulated.length > 0) why.push(`layers ${unsimulated.join(', ')} are not simulated yet`);
+  const onCores = mappings.filter((m) => m.mapping.tileKind && m.mapping.tileKind !== 'crossbar');
+  if (onCores.length > 0)
+    why.push(
+      `layers on ${[...new Set(onCores.map((m) => m.mapping.tileKind))].join(', ')} tiles are not simulated yet`,
+    );
+  if (why.length > 0) {
+    diags.warning(
+      decl.name ?? decl.keyword,
+      `experiment '${name}' checks but cannot run yet: ${why.join('; ')}`,
+      'not-runnable',
+    );
+  }
+  if (sweeps.length > 0)
+    diags.warning(
+      sweepDecls[0]!.keyword,
+      'sweeps are checked and recorded; `run` does not execute them yet (it trains the base point)',
+      'not-runnable',
+    );
+  const infer = fields.block('infer');
   return {
+    ...(infer
+      ? { infer: { time: infer.number('time') ?? 0, temperature: infer.number('temperature') ?? 300 } }
+      : {}),
+    ...(sweeps.length > 0 ? { sweeps } : {}),
+    ...(metrics.length > 0 ? { metrics } : {}),
+    runnable: why.length === 0,
+    ...(why.length > 0 ? { notRunnable: why.join('; ') } : {}),
     name,
     chip: chip.name,
     network: network.name,
@@ -56,8 +133,7 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
 }
 
 function readTrain(block: FieldValues | undefined): TrainConfig | null {
-  const rule = block?.string('rule') ?? 'backprop';
-  if (rule !== 'backprop') return null;
+  const rule = (block?.string('rule') ?? 'backprop') as TrainConfig['rule'];
   const opt = block?.call('optimizer');
   const kind = (opt?.callee ?? 'sgd') as OptimizerConfig['kind'];
   const d = OPTIMIZER_DEFAULTS[kind] ?? { lr: 0.1, momentum: 0 };
@@ -67,7 +143,90 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     momentum: (kind === 'adam' ? opt?.args.number('beta1') : opt?.args.number('momentum')) ?? d.momentum,
     schedule: (block?.string('schedule') ?? 'constant') as LrSchedule,
   };
-  return { rule, optimizer, epochs: block?.number('epochs') ?? 1, batch: block?.number('batch') ?? 32 };
+  const trainable = block?.string('trainable');
+  return {
+    rule,
+    ...(trainable ? { trainable: [trainable] } : {}),
+    optimizer,
+    epochs: block?.number('epochs') ?? 1,
+    batch: block?.number('batch') ?? 32,
+  };
+}
+
+const SPIKING_RULES = ['surrogate_bptt', 'eprop', 'stdp', 'three_factor'];
+
+/** Spiking rules need spiking neurons; gradient rules for graded neurons do not train spiking layers. */
+function checkRuleFit(ctx: CheckContext, rule: string, network: Network, span: Span): void {
+  const spikingKinds = SPIKING_NEURON_KINDS as readonly string[];
+  const spiking = network.layers.some((l) => {
+    if (l.kind === 'spiking') return true;
+    if (l.kind === 'dense' && l.neuron) {
+      const n = ctx.model.neurons?.find((x) => x.name === l.neuron);
+      return n ? spikingKinds.includes(n.kind) : false;
+    }
+    return false;
+  });
+  if (SPIKING_RULES.includes(rule) && !spiking) {
+    ctx.diags.error(
+      span,
+      `rule '${rule}' trains spiking networks, but network '${network.name}' has no spiking neurons; ` +
+        'add a spiking layer (spiking h : 100 { neuron = n } with neuron n : lif) or use backprop',
+      'rule',
+    );
+  } else if (!SPIKING_RULES.includes(rule) && spiking) {
+    ctx.diags.error(
+      span,
+      `rule '${rule}' needs differentiable neurons, but network '${network.name}' has spiking neurons; ` +
+        'use surrogate_bptt or eprop (gradients through a surrogate), or stdp / three_factor (local rules)',
+      'rule',
+    );
+  }
+}
+
+/** `sweep dev.program_noise in [0%, 1%, 2%]`: the path must name a declared field; values are checked by its type. */
+function readSweep(ctx: CheckContext, d: Decl): SweepSpec | null {
+  const { diags } = ctx;
+  if (!d.name || d.subpath.length === 0) {
+    diags.error(
+      d.name ?? d.keyword,
+      'sweep takes a field path and values: sweep dev.program_noise in [1%, 2%]',
+      'syntax',
+    );
+    return null;
+  }
+  const path = [d.name.name, ...d.subpath.map((p) => p.name)];
+  const clause = d.clauses.find((c) => c.keyword.name === 'in');
+  if (clause?.value?.kind !== 'list') {
+    diags.error(clause?.value ?? d.name, `sweep ${path.join('.')} needs values: in [a, b, c]`, 'syntax');
+    return null;
+  }
+  const target = path[0]!;
+  const field = path[1]!;
+  const devDecl = ctx.declared.device.get(target);
+  const neuronDecl = ctx.declared.neuron.get(target);
+  let spec = devDecl ? DEVICE_FIELDS.find((f) => f.name === field) : undefined;
+  if (neuronDecl && neuronDecl.type?.kind === 'name') {
+    spec = (NEURON_FIELDS as Record<string, readonly FieldSpec[]>)[neuronDecl.type.name]?.find(
+      (f) => f.name === field,
+    );
+  }
+  if (!devDecl && !neuronDecl) {
+    if (!ctx.openImports)
+      diags.error(d.name, `sweep: '${target}' is not a declared device or neuron`, 'unknown-reference');
+    return null;
+  }
+  if (!spec || spec.type.kind === 'block') {
+    const last = d.subpath[0]!;
+    diags.error(last, `sweep: '${field}' is not a sweepable field of '${target}'`, 'unknown-field');
+    return null;
+  }
+  const values: (number | string)[] = [];
+  for (const item of clause.value.items) {
+    const v = readValue(item, spec, diags);
+    if (typeof v === 'number' || typeof v === 'string') values.push(v);
+  }
+  if (clause.value.items.length === 0) diags.error(clause.value, 'sweep needs at least one value', 'range');
+  return { path, values };
 }
 
 function checkDatasetFit(ctx: CheckContext, network: Network, dataset: string, span: Span): void {
@@ -104,10 +263,11 @@ function mapOnChip(
   const used = new Map<string, number>();
   let ok = true;
   for (const layer of network.layers) {
-    if (layer.kind !== 'dense' || !layer.mapping) continue;
-    const tile = chip.tiles.find((t) => t.name === layer.mapping!.tile);
+    if (!('mapping' in layer) || !layer.mapping) continue;
+    const all: AnyTile[] = [...chip.tiles, ...(chip.cores ?? [])];
+    const tile = all.find((t) => t.name === layer.mapping!.tile);
     if (!tile) {
-      const have = chip.tiles.map((t) => t.name).join(', ') || 'none';
+      const have = all.map((t) => t.name).join(', ') || 'none';
       ctx.diags.error(
         span,
         `chip '${chip.name}' has no tile '${layer.mapping.tile}' (network '${network.name}' maps layer ` +
@@ -117,12 +277,15 @@ function mapOnChip(
       ok = false;
       continue;
     }
-    const mapping = mapDense(layer.inputs, layer.units, layer.bias, tile);
+    const mapping =
+      layer.kind === 'dense' && tile.kind === 'crossbar'
+        ? mapDense(layer.inputs, layer.units, layer.bias, tile)
+        : mapMatrix(matrixRows(layer), matrixCols(layer), tile);
     out.push({ layer: layer.name, mapping });
     used.set(tile.name, (used.get(tile.name) ?? 0) + mapping.tilesUsed);
   }
   for (const [tileName, n] of used) {
-    const tile = chip.tiles.find((t) => t.name === tileName)!;
+    const tile = [...chip.tiles, ...(chip.cores ?? [])].find((t) => t.name === tileName)!;
     if (n > tile.count) {
       const perLayer = out
         .filter((m) => m.mapping.tile === tileName)
@@ -138,4 +301,17 @@ function mapOnChip(
     }
   }
   return ok ? out : undefined;
+}
+
+/** Rows of a layer's weight matrix (im2col for conv2d; recurrent layers add their outputs). */
+function matrixRows(l: Layer): number {
+  const b = 'bias' in l && l.bias ? 1 : 0;
+  if (l.kind === 'conv2d') return l.kernel * l.kernel * l.inShape[0] + b;
+  if (l.kind === 'recurrent' || l.kind === 'spiking') return l.inputs + (l.recurrent ? l.units : 0) + b;
+  if (l.kind === 'dense') return l.inputs + b;
+  return 0;
+}
+
+function matrixCols(l: Layer): number {
+  return l.kind === 'conv2d' ? l.channels : 'units' in l ? l.units : 0;
 }

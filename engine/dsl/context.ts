@@ -1,14 +1,14 @@
 // State shared by the per-declaration checkers: the diagnostics, the declarations by name (all
 // of them, even broken ones, so a reference to a broken device does not also report "unknown
 // device") and the elaborated entities that came out clean.
-import type { Chip, DeviceModel, ElaboratedModel, Network, SourceRange } from '../ir/model';
+import type { Chip, DeviceModel, ElaboratedModel, Network, NeuronModel, SourceRange } from '../ir/model';
 import type { Decl, Span } from './ast';
 import type { DiagnosticBag } from './diagnostics';
 import type { LineMap } from './lines';
 import { didYouMean } from './suggest';
 import type { RefValue } from './values';
 
-export type DeclKind = 'device' | 'chip' | 'network' | 'experiment';
+export type DeclKind = 'device' | 'neuron' | 'chip' | 'network' | 'experiment' | 'platform';
 
 export interface CheckContext {
   diags: DiagnosticBag;
@@ -18,6 +18,10 @@ export interface CheckContext {
   /** Kinds with a declaration whose name is missing (reported): unknown references to that kind stay quiet. */
   nameless: Set<DeclKind>;
   model: ElaboratedModel;
+  /** An import could not be loaded: unknown names may live there, so they are not reported. */
+  openImports: boolean;
+  /** The file each declaration comes from (for messages across imported files). */
+  fileOf: Map<Decl, string>;
 }
 
 export function sourceRange(ctx: CheckContext, span: Span): SourceRange {
@@ -26,6 +30,7 @@ export function sourceRange(ctx: CheckContext, span: Span): SourceRange {
 
 interface Resolved {
   device: DeviceModel;
+  neuron: NeuronModel;
   chip: Chip;
   network: Network;
 }
@@ -40,17 +45,22 @@ export function resolve<K extends keyof Resolved>(
   ref: RefValue,
 ): Resolved[K] | undefined {
   const pool = (
-    kind === 'device' ? ctx.model.devices : kind === 'chip' ? ctx.model.chips : ctx.model.networks
+    kind === 'device'
+      ? ctx.model.devices
+      : kind === 'neuron'
+        ? (ctx.model.neurons ?? [])
+        : kind === 'chip'
+          ? ctx.model.chips
+          : ctx.model.networks
   ) as {
     name: string;
   }[];
   const found = pool.find((e) => e.name === ref.name);
   if (found) return found as Resolved[K];
   const declared = ctx.declared[kind];
-  if (declared.has(ref.name) || ctx.nameless.has(kind)) return undefined;
+  if (declared.has(ref.name) || ctx.nameless.has(kind) || ctx.openImports) return undefined;
   const names = [...declared.keys()];
-  const list =
-    names.length > 0 ? ` Declared ${kind}s: ${names.join(', ')}.` : ` No ${kind} is declared in this file.`;
+  const list = names.length > 0 ? ` Declared ${kind}s: ${names.join(', ')}.` : ` No ${kind} is declared.`;
   ctx.diags.error(
     ref.span,
     `unknown ${kind} '${ref.name}'.${didYouMean(ref.name, names)}${list}`,

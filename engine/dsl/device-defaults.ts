@@ -6,7 +6,7 @@
 // not fits to one measured device; the citation says so. Only `ideal` and `rram` are simulated
 // with their own semantics today; the other kinds elaborate (the simulator treats them with the
 // generic crossbar model: conductance window, levels, noise, stuck-at) and the checker warns.
-import type { DeviceKind, DeviceModel } from '../ir/model';
+import type { DeviceKind, DeviceModel, DriftModel, PulsedUpdateModel, ResonatorModel } from '../ir/model';
 
 export interface Sourced<T> {
   value: T;
@@ -25,7 +25,19 @@ export type DeviceParam =
   | 'readEnergy'
   | 'writeEnergy';
 
+/** Optional parts of the device model a kind has by default (absent: only when written). */
+export interface DeviceExtras {
+  update?: Sourced<PulsedUpdateModel>;
+  drift?: Sourced<DriftModel>;
+  endurance?: Sourced<number>;
+  tempCoeff?: Sourced<number>;
+  latency?: Sourced<number>;
+  area?: Sourced<number>;
+  resonator?: Sourced<ResonatorModel>;
+}
+
 export interface KindDefaults {
+  extras?: DeviceExtras;
   /** Whether the engine simulates this kind with its own semantics (else: generic model + warning). */
   simulated: boolean;
   summary: string;
@@ -57,8 +69,61 @@ const PLACEHOLDER = 'placeholder so the generic crossbar model elaborates; this 
 
 const s = <T>(value: T, source: string): Sourced<T> => ({ value, source });
 
+const AIHWKIT = 'IBM aihwkit';
+/** aihwkit PulsedDevice defaults: dw_min 0.001, dw_min_dtod 0.3, dw_min_std 0.3, up_down 0, w in +-0.6. */
+export const PULSED_DEVICE_DEFAULTS: Sourced<PulsedUpdateModel> = s(
+  {
+    dwMin: 0.001,
+    upDown: 0,
+    dtod: 0.3,
+    ctoc: 0.3,
+    softBounds: false,
+    nonlinearity: 0,
+    wMin: -0.6,
+    wMax: 0.6,
+  },
+  `${AIHWKIT} PulsedDevice defaults (dw_min 0.001, dw_min_dtod 0.3, dw_min_std 0.3, up_down 0, w_max 0.6, w_min -0.6)`,
+);
+/** Gokmen & Vlasov, Front. Neurosci. 10:333, 2016 (aihwkit GokmenVlasovPreset). */
+export const GOKMEN_VLASOV: Sourced<PulsedUpdateModel> = s(
+  { dwMin: 0.0016, upDown: 0, dtod: 0.3, ctoc: 0.3, softBounds: false, nonlinearity: 0, wMin: -1, wMax: 1 },
+  'Gokmen & Vlasov, Front. Neurosci. 10:333, 2016 (aihwkit GokmenVlasovPreset): dw_min 0.0016 (~1,200 states), 30% d2d, 30% c2c, w in +-1',
+);
+const RERAM_SB: Sourced<PulsedUpdateModel> = s(
+  {
+    dwMin: 0.002,
+    upDown: 0,
+    dtod: 0.3,
+    ctoc: 0.3,
+    softBounds: true,
+    nonlinearity: 1,
+    wMin: -0.75,
+    wMax: 1.25,
+  },
+  `${AIHWKIT} ReRAM soft-bounds preset: dw_min 0.002, w_max 1.25, w_min -0.75 (spreads: PulsedDevice defaults 0.3)`,
+);
+const PCM_UPDATE: Sourced<PulsedUpdateModel> = s(
+  { dwMin: 0.01, upDown: 0, dtod: 0.3, ctoc: 0.3, softBounds: false, nonlinearity: 1, wMin: 0, wMax: 2 },
+  `${AIHWKIT} PCM preset: exponential (non-linear) steps, dw_min 0.01, w in 0..2 (spreads: PulsedDevice defaults 0.3)`,
+);
+const ECRAM_UPDATE: Sourced<PulsedUpdateModel> = s(
+  { dwMin: 0.002, upDown: 0, dtod: 0.1, ctoc: 0.1, softBounds: false, nonlinearity: 0, wMin: -1, wMax: 1 },
+  'symmetric steps of ~1,000 states over w in +-1 (dw_min 0.002), J. Tang et al., IEDM 2018; spreads nominal 10%',
+);
+const PCM_DRIFT: Sourced<DriftModel> = s(
+  { nu: 0.049, t0: 20 },
+  `${AIHWKIT} PCMLikeNoiseModel: t0 = 20 s; nu = -0.0155 ln(g/g_max) + 0.0244 clamped to [0.049, 0.1] is 0.049 for g/g_max >= 0.2`,
+);
+const READ_10NS = s(10e-9, 'nominal 10 ns read (the t of the E = V^2 G t estimate)');
+
 const IDEAL: KindDefaults = {
   simulated: true,
+  extras: {
+    update: s(
+      { dwMin: 0.001, upDown: 0, dtod: 0, ctoc: 0, softBounds: false, nonlinearity: 0, wMin: -1, wMax: 1 },
+      'ideal: aihwkit PulsedDevice dw_min 0.001 without spreads, w in +-1',
+    ),
+  },
   summary: 'a perfect analog weight: continuous, noiseless, fault-free',
   params: {
     gMin: s(
@@ -81,6 +146,12 @@ const IDEAL: KindDefaults = {
 
 const RRAM: KindDefaults = {
   simulated: true,
+  extras: {
+    update: RERAM_SB,
+    endurance: s(1e6, `nominal 10^6 cycles, low end of the 10^6..10^12 reviewed in ${WONG_RRAM}`),
+    latency: READ_10NS,
+    area: s(4, 'nominal 4F^2 crossbar cell'),
+  },
   summary: 'filamentary metal-oxide (HfOx/TaOx) resistive RAM, analog multilevel 1T1R cell',
   params: {
     gMin: s(1e-6, `nominal HRS of 1 MOhm (on/off ratio 100), within the ranges reviewed in ${WONG_RRAM}`),
@@ -104,6 +175,15 @@ const RRAM: KindDefaults = {
 
 const PCM: KindDefaults = {
   simulated: false,
+  extras: {
+    update: PCM_UPDATE,
+    drift: PCM_DRIFT,
+    endurance: s(
+      1e8,
+      'nominal 10^8 cycles, H.-S. P. Wong et al., "Phase change memory", Proc. IEEE 98(12), 2010',
+    ),
+    latency: READ_10NS,
+  },
   summary: 'phase-change memory (drift and 1/f read noise not simulated yet)',
   params: {
     gMin: s(0.1e-6, `nominal RESET state of 10 MOhm (${AIHWKIT_PCM} takes g_min = 0; ours must be > 0)`),
@@ -130,10 +210,12 @@ function generic(
   levels: number | null,
   levelsSource: string,
   extra: Partial<KindDefaults['params']> = {},
+  extras: DeviceExtras = {},
 ) {
   const d: KindDefaults = {
     simulated: false,
     summary,
+    extras,
     params: {
       gMin: s(1e-6, PLACEHOLDER),
       gMax: s(100e-6, PLACEHOLDER),
@@ -158,21 +240,38 @@ export const DEVICE_DEFAULTS: Readonly<Record<DeviceKind, KindDefaults>> = {
     'ferroelectric FET synapse',
     32,
     '5-bit: 32 levels as reported by M. Jerry et al., "Ferroelectric FET analog synapse...", IEDM 2017',
+    {},
+    { update: PULSED_DEVICE_DEFAULTS, endurance: s(1e10, 'nominal 10^10 cycles (HfO2 FeFET order)') },
   ),
   ecram: generic(
     'electrochemical RAM synapse',
     1000,
     'of the order of 1000 symmetric states, J. Tang et al., "ECRAM as scalable synaptic cell...", IEDM 2018',
+    {},
+    { update: ECRAM_UPDATE },
   ),
-  mram: generic('binary magnetic tunnel junction', 2, 'binary: parallel / antiparallel states', {
-    gMin: s(80e-6, 'nominal MTJ: R_AP = 12.5 kOhm (R_P = 5 kOhm, TMR = 150%)'),
-    gMax: s(200e-6, 'nominal MTJ: R_P = 5 kOhm'),
-    programNoise: s(0, 'binary device: programming error shows as switching failure, not modelled'),
-  }),
+  mram: generic(
+    'binary magnetic tunnel junction',
+    2,
+    'binary: parallel / antiparallel states',
+    {
+      gMin: s(80e-6, 'nominal MTJ: R_AP = 12.5 kOhm (R_P = 5 kOhm, TMR = 150%)'),
+      gMax: s(200e-6, 'nominal MTJ: R_P = 5 kOhm'),
+      programNoise: s(0, 'binary device: programming error shows as switching failure, not modelled'),
+    },
+    { endurance: s(1e15, 'nominal: STT-MRAM endurance beyond 10^15 cycles'), latency: READ_10NS },
+  ),
   spin_resonator: generic(
     'RF spintronic resonator synapse (seed 003)',
     null,
     'continuous: the weight is set by f_res',
+    {},
+    {
+      resonator: s(
+        { fResMin: 2e9, fResMax: 4e9, linewidth: 40e6 },
+        'seed 003 RF spintronic MLP (DSL.md example): f_res tunable over 2.0-4.0 GHz, linewidth 40 MHz',
+      ),
+    },
   ),
   stochastic_memristor: generic(
     'memristor used as a random source (Bayesian machine, seed 002)',
@@ -183,6 +282,11 @@ export const DEVICE_DEFAULTS: Readonly<Record<DeviceKind, KindDefaults>> = {
     'PCM cell on a waveguide (photonic tensor core)',
     32,
     `${PLACEHOLDER}; nominal 5-bit`,
+  ),
+  ring: generic(
+    'thermally tuned microring weight (photonic tensor core)',
+    null,
+    'continuous: the weight is a detuning',
   ),
   sram: generic('digital SRAM cell (1 bit per cell)', 2, 'digital: one bit per cell', {
     programNoise: s(0, 'digital: exact writes'),

@@ -24,6 +24,9 @@ export type DiagnosticCode =
   | 'conversion'
   | 'mapping'
   | 'dataset'
+  | 'import'
+  | 'rule'
+  | 'shape'
   | 'internal';
 
 export class DiagnosticBag {

@@ -9,7 +9,7 @@
 // - `reference_column`: one column of every crossbar holds the reference conductance
 //   (g_min + g_max)/2, so only `cols - 1` columns carry weights.
 // - Blocks are not shared between layers: each layer uses whole crossbars.
-import type { CrossbarTile, LayerMapping } from '../ir/model';
+import type { CoreTile, CrossbarTile, LayerMapping } from '../ir/model';
 
 export function usableCols(tile: Pick<CrossbarTile, 'cols' | 'signedWeights'>): number {
   return tile.signedWeights === 'reference_column' ? tile.cols - 1 : tile.cols;
@@ -46,4 +46,43 @@ export function describeMapping(
     `${plural(m.colBlocks, 'col block')} = ${plural(m.tilesUsed, 'tile')}, ` +
     `utilisation ${(m.utilisation * 100).toFixed(1)}%`
   );
+}
+
+export type AnyTile = CrossbarTile | CoreTile;
+
+/**
+ * A layer's weight matrix on the tile grid: rows (inputs, + 1 with a bias) x cols (outputs).
+ * conv2d is unrolled by im2col: k*k*c_in rows, c_out cols; a recurrent layer adds its own
+ * outputs as inputs.
+ */
+export function mapMatrix(rowsNeeded: number, cols: number, tile: AnyTile): LayerMapping {
+  if (tile.kind === 'crossbar') {
+    return mapDense(rowsNeeded, cols, false, tile);
+  }
+  const p = tile.params;
+  const num = (k: string, d: number) => (typeof p[k] === 'number' ? (p[k] as number) : d);
+  if (tile.kind === 'spiking_core') {
+    const neurons = num('neurons', 1024);
+    const colBlocks = Math.ceil(cols / neurons);
+    return {
+      tile: tile.name,
+      rowBlocks: 1,
+      colBlocks,
+      tilesUsed: colBlocks,
+      utilisation: cols / (colBlocks * neurons),
+      tileKind: tile.kind,
+    };
+  }
+  if (tile.kind === 'digital_mac') {
+    return { tile: tile.name, rowBlocks: 1, colBlocks: 1, tilesUsed: 1, utilisation: 1, tileKind: tile.kind };
+  }
+  const r = tile.kind === 'rf_chain' ? num('inputs', 1) : num('rows', 1);
+  const c = tile.kind === 'rf_chain' ? num('outputs', 1) : num('cols', 1);
+  const m = mapDense(rowsNeeded, cols, false, {
+    name: tile.name,
+    rows: r,
+    cols: c,
+    signedWeights: 'differential',
+  });
+  return { ...m, tileKind: tile.kind };
 }

@@ -6,7 +6,7 @@
 import { LR_SCHEDULES } from '../ir/model';
 import type { Dimension } from '../ir/units';
 
-export type RefTarget = 'device' | 'tile' | 'chip' | 'network';
+export type RefTarget = 'device' | 'neuron' | 'tile' | 'chip' | 'network';
 
 export type ValueType =
   /** A plain number. `percent` allows `5%` (= 0.05); `words` are named values such as `continuous`. */
@@ -63,11 +63,23 @@ export const ENERGY_FIELDS: readonly FieldSpec[] = [
   { name: 'write', doc: 'Energy per programming (write) pulse.', type: q('energy', 0, 1e-6) },
 ];
 
+export const DRIFT_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'nu',
+    doc: 'Drift exponent nu in G(t) = G0 (t/t0)^-nu.',
+    type: { kind: 'number', min: 0, max: 1 },
+  },
+  {
+    name: 't0',
+    doc: 'Reference time t0 of the drift law (aihwkit PCMLikeNoiseModel: 20 s).',
+    type: { kind: 'quantity', dimension: 'time', min: 0, max: 1e9, minExclusive: true },
+    default: '20s',
+  },
+];
+
 function q(dimension: Dimension, min: number, max: number, extra: Partial<ValueType> = {}): ValueType {
   return { kind: 'quantity', dimension, min, max, ...extra } as ValueType;
 }
-
-const NOT_UPDATE_MODEL = 'the pulsed-update model (in-situ training) is not implemented yet';
 
 export const DEVICE_FIELDS: readonly FieldSpec[] = [
   {
@@ -102,72 +114,111 @@ export const DEVICE_FIELDS: readonly FieldSpec[] = [
     doc: 'Energy per operation: `energy { read = 10fJ  write = 1pJ }`.',
     type: { kind: 'block', fields: ENERGY_FIELDS },
   },
-  // Accepted and range-checked so libraries can already carry them; the engine ignores them.
+  // Elaborated into DeviceModel (update, drift, resonator, ...); the simulator does not use
+  // them yet (docs/dsl.md says which parts of the model are simulated).
   {
     name: 'dw_min',
-    doc: 'Smallest update step, as a fraction of the weight range.',
-    type: fraction(),
-    ignored: NOT_UPDATE_MODEL,
+    doc: 'Pulsed update: smallest weight step per pulse (normalised weight units, aihwkit dw_min).',
+    type: { kind: 'number', min: 0, max: 1, minExclusive: true },
   },
   {
     name: 'up_down',
-    doc: 'Up/down step asymmetry.',
+    doc: 'Pulsed update: up/down step asymmetry, step = dw_min (1 + d up_down).',
     type: { kind: 'number', min: -1, max: 1 },
-    ignored: NOT_UPDATE_MODEL,
   },
   {
     name: 'dtod',
-    doc: 'Device-to-device spread of the step size.',
+    doc: 'Pulsed update: device-to-device spread of the step (relative to dw_min).',
     type: fraction(10),
-    ignored: NOT_UPDATE_MODEL,
   },
   {
     name: 'ctoc',
-    doc: 'Cycle-to-cycle spread of the step size.',
+    doc: 'Pulsed update: cycle-to-cycle spread of every step (relative to dw_min).',
     type: fraction(10),
-    ignored: NOT_UPDATE_MODEL,
+  },
+  {
+    name: 'soft_bounds',
+    doc: 'Pulsed update: the step shrinks linearly as the weight nears its bound.',
+    type: { kind: 'boolean' },
+  },
+  {
+    name: 'nonlinearity',
+    doc: 'Pulsed update: non-linearity of the step (0 = linear).',
+    type: { kind: 'number', min: 0, max: 100 },
+  },
+  {
+    name: 'w_min',
+    doc: 'Pulsed update: lower weight bound (normalised).',
+    type: { kind: 'number', min: -100, max: 0 },
+  },
+  {
+    name: 'w_max',
+    doc: 'Pulsed update: upper weight bound (normalised).',
+    type: { kind: 'number', min: 0, max: 100, minExclusive: true },
   },
   {
     name: 'drift',
-    doc: 'Drift exponent nu in G(t) = G0 (t/t0)^-nu.',
-    type: { kind: 'number', min: 0, max: 1 },
-    ignored: 'conductance drift is not simulated yet',
+    doc: 'Conductance drift G(t) = G0 (t/t0)^-nu: `drift { nu = 0.05  t0 = 20s }`.',
+    type: { kind: 'block', fields: DRIFT_FIELDS },
   },
   {
     name: 'endurance',
     doc: 'Write cycles before failure.',
     type: { kind: 'number', min: 1, max: 1e20 },
-    ignored: 'endurance is not modelled yet',
   },
   {
-    name: 'latency',
-    doc: 'Read latency of one device.',
-    type: q('time', 0, 1),
-    ignored: 'latency is used by the energy/latency estimator, which is not implemented yet',
+    name: 'temp_coeff',
+    doc: 'Relative conductance change per kelvin (1/K), e.g. 0.002.',
+    type: { kind: 'number', min: -1, max: 1 },
+  },
+  { name: 'latency', doc: 'Read latency of one device.', type: q('time', 0, 1) },
+  {
+    name: 'area',
+    doc: 'Cell area in F^2 (multiples of the technology node squared), e.g. 4 for a 4F^2 cell.',
+    type: { kind: 'number', min: 0, max: 1e6, minExclusive: true },
   },
   {
     name: 'f_res',
-    doc: 'Resonance frequency (range) of a spin resonator: `f_res = 2.0GHz .. 4.0GHz`.',
+    doc: 'Resonance frequency range of a spin resonator: `f_res = 2.0GHz .. 4.0GHz` (V_DC = W(f_RF - f_res) P_RF).',
     type: q('frequency', 0, 1e13, { allowRange: true }),
-    ignored: 'spin resonators are not simulated yet',
   },
   {
     name: 'linewidth',
     doc: 'Resonance linewidth of a spin resonator.',
-    type: q('frequency', 0, 1e13),
-    ignored: 'spin resonators are not simulated yet',
+    type: q('frequency', 0, 1e13, { minExclusive: true }),
   },
 ];
 
 // ---------------------------------------------------------------- chips and tiles
 
+export const ROUTER_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'energy_per_bit',
+    doc: 'Energy to move one bit one hop.',
+    type: q('energy', 0, 1e-6),
+    required: true,
+  },
+  { name: 'latency_per_hop', doc: 'Latency of one hop.', type: q('time', 0, 1), default: '0s' },
+  {
+    name: 'topology',
+    doc: 'Network-on-chip topology.',
+    type: { kind: 'enum', values: ['mesh', 'torus', 'tree', 'bus', 'ring'] },
+    default: 'mesh',
+  },
+];
+
 export const CHIP_FIELDS: readonly FieldSpec[] = [
   { name: 'node', doc: 'Technology node, e.g. `node 20nm`.', type: q('length', 1e-10, 1e-5), bare: true },
+  { name: 'clock', doc: 'Clock frequency.', type: q('frequency', 0, 1e12, { minExclusive: true }) },
   {
-    name: 'clock',
-    doc: 'Clock frequency.',
-    type: q('frequency', 0, 1e12, { minExclusive: true }),
-    ignored: 'the latency estimator is not implemented yet',
+    name: 'memory',
+    doc: 'On-chip memory (SRAM) in kB.',
+    type: { kind: 'number', min: 0, max: 1e9 },
+  },
+  {
+    name: 'router',
+    doc: 'Interconnect: `router { energy_per_bit = 3pJ  latency_per_hop = 2ns  topology = mesh }`.',
+    type: { kind: 'block', fields: ROUTER_FIELDS },
   },
 ];
 
@@ -218,23 +269,129 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'adc_energy',
-    doc: 'Energy per ADC conversion.',
+    doc: 'Energy per ADC conversion (Murmann survey fit: about 0.85 pJ at 8 bit / 22 nm).',
     type: q('energy', 0, 1e-6),
-    ignored: 'the energy estimator is not implemented yet',
   },
-  {
-    name: 'dac_energy',
-    doc: 'Energy per DAC conversion.',
-    type: q('energy', 0, 1e-6),
-    ignored: 'the energy estimator is not implemented yet',
-  },
+  { name: 'dac_energy', doc: 'Energy per DAC conversion.', type: q('energy', 0, 1e-6) },
   {
     name: 'line_resistance',
-    doc: 'Wire resistance per cell segment.',
+    doc: 'Wire resistance per cell segment (IR drop is not simulated yet).',
     type: q('resistance', 0, 1e6),
-    ignored: 'IR drop is not simulated yet',
   },
 ];
+
+const count: FieldSpec = {
+  name: 'count',
+  doc: 'How many copies of this tile the chip has.',
+  type: { kind: 'number', min: 1, max: 1e6, integer: true },
+  default: '1',
+};
+const posInt = (max: number): ValueType => ({ kind: 'number', min: 1, max, integer: true });
+const macEnergy: FieldSpec = {
+  name: 'mac_energy',
+  doc: 'Energy per multiply-accumulate.',
+  type: q('energy', 0, 1e-6),
+};
+
+/** Arguments and fields of every tile kind (crossbar above). */
+export const TILE_SPECS: Readonly<
+  Record<string, { args: readonly FieldSpec[]; fields: readonly FieldSpec[] }>
+> = {
+  crossbar: { args: CROSSBAR_ARGS, fields: CROSSBAR_FIELDS },
+  rf_chain: {
+    args: [
+      {
+        name: 'inputs',
+        doc: 'Resonators in series per chain (frequency-multiplexed inputs).',
+        type: posInt(65536),
+        required: true,
+      },
+      { name: 'outputs', doc: 'Parallel chains (outputs).', type: posInt(65536), required: true },
+    ],
+    fields: [
+      {
+        name: 'synapse',
+        doc: 'The resonator device (spin_resonator).',
+        type: { kind: 'ref', target: 'device' },
+        required: true,
+      },
+      {
+        name: 'neuron',
+        doc: 'The neuron reading each chain (e.g. an oscillator).',
+        type: { kind: 'ref', target: 'neuron' },
+      },
+      count,
+    ],
+  },
+  spiking_core: {
+    args: [],
+    fields: [
+      { name: 'neurons', doc: 'Neurons per core (Loihi: 1,024).', type: posInt(1e7), default: '1024' },
+      { name: 'synapses', doc: 'Synapses per core.', type: posInt(1e9), default: '131072' },
+      { name: 'fan_in', doc: 'Largest number of inputs per neuron.', type: posInt(1e7), default: '4096' },
+      { name: 'fan_out', doc: 'Largest number of targets per neuron.', type: posInt(1e7), default: '4096' },
+      {
+        name: 'weight_bits',
+        doc: 'Synaptic weight precision.',
+        type: { kind: 'number', min: 1, max: 32, integer: true },
+        default: '8',
+      },
+      {
+        name: 'learning',
+        doc: 'On-chip learning engine.',
+        type: { kind: 'enum', values: ['none', 'stdp', 'three_factor', 'programmable'] },
+        default: 'none',
+      },
+      { name: 'neuron', doc: 'Neuron model of the core.', type: { kind: 'ref', target: 'neuron' } },
+      {
+        name: 'synop_energy',
+        doc: 'Energy per synaptic operation (Loihi: 23.6 pJ).',
+        type: q('energy', 0, 1e-6),
+      },
+      count,
+    ],
+  },
+  digital_mac: {
+    args: [],
+    fields: [
+      {
+        name: 'bits',
+        doc: 'Operand precision.',
+        type: { kind: 'number', min: 1, max: 64, integer: true },
+        default: '8',
+      },
+      macEnergy,
+      { name: 'lanes', doc: 'MAC units working in parallel.', type: posInt(1e7), default: '1' },
+      count,
+    ],
+  },
+  photonic_mesh: {
+    args: CROSSBAR_ARGS,
+    fields: [
+      {
+        name: 'device',
+        doc: 'Weight cell on the waveguides (photonic_pcm or ring).',
+        type: { kind: 'ref', target: 'device' },
+      },
+      macEnergy,
+      { name: 'noise', doc: 'Relative noise on every MAC output.', type: fraction() },
+      count,
+    ],
+  },
+  bayesian_array: {
+    args: CROSSBAR_ARGS,
+    fields: [
+      {
+        name: 'device',
+        doc: 'Memristor holding each likelihood (stochastic_memristor).',
+        type: { kind: 'ref', target: 'device' },
+        required: true,
+      },
+      { name: 'stream_length', doc: 'Bits per stochastic stream.', type: posInt(1e6), default: '256' },
+      count,
+    ],
+  },
+};
 
 /** Tile kinds: the checker elaborates `crossbar`; the others are recognised and reported. */
 export const TILE_KINDS = [
@@ -245,46 +402,104 @@ export const TILE_KINDS = [
   'photonic_mesh',
   'bayesian_array',
 ] as const;
+/** Tile kinds the simulator runs; the others elaborate and map, and runs on them are refused. */
 export const SUPPORTED_TILE_KINDS = ['crossbar'] as const;
 
 // ---------------------------------------------------------------- networks
 
+const NEURON_HINT =
+  'declare it, e.g. neuron n : lif { }, and write act = n (or a spiking layer with neuron = n)';
 export const ACTIVATION_TYPE: ValueType = {
   kind: 'enum',
   values: ['relu', 'sigmoid', 'tanh', 'identity'],
   notYet: {
-    sign: 'binary (sign) neurons are not supported yet',
-    lif: 'spiking neurons are not supported yet',
-    cuba_lif: 'spiking neurons are not supported yet',
-    adex: 'spiking neurons are not supported yet',
-    oscillator: 'oscillator neurons are not supported yet',
-    loihi_cuba: 'spiking neurons are not supported yet',
+    sign: `sign is a neuron kind: ${NEURON_HINT}`,
+    lif: `lif is a neuron kind: ${NEURON_HINT}`,
+    cuba_lif: `cuba_lif is a neuron kind: ${NEURON_HINT}`,
+    adex: `adex is a neuron kind: ${NEURON_HINT}`,
+    oscillator: `oscillator is a neuron kind: ${NEURON_HINT}`,
+    loihi_cuba: `loihi_cuba is a neuron kind: ${NEURON_HINT}`,
     softmax:
       'softmax is not a layer activation here: leave the last layer `identity` (logits); the loss applies softmax',
   },
 };
 
-export const DENSE_FIELDS: readonly FieldSpec[] = [
+const ACT_FIELD: FieldSpec = {
+  name: 'act',
+  doc: 'Activation: relu, sigmoid, tanh, identity, or the name of a neuron declaration. Default: relu, but identity (logits) on the last layer.',
+  type: ACTIVATION_TYPE,
+};
+const BIAS_FIELD: FieldSpec = {
+  name: 'bias',
+  doc: 'Whether the layer has a bias (one extra crossbar row).',
+  type: { kind: 'boolean' },
+  default: 'true',
+};
+const small = (name: string, doc: string, min: number, dflt: string): FieldSpec => ({
+  name,
+  doc,
+  type: { kind: 'number', min, max: 1024, integer: true },
+  default: dflt,
+});
+
+export const DENSE_FIELDS: readonly FieldSpec[] = [ACT_FIELD, BIAS_FIELD];
+
+export const CONV2D_FIELDS: readonly FieldSpec[] = [
+  { ...small('kernel', 'Kernel size k (k x k).', 1, ''), required: true },
+  small('stride', 'Stride.', 1, '1'),
+  small('padding', 'Zero padding on each side.', 0, '0'),
+  ACT_FIELD,
+  BIAS_FIELD,
+];
+
+export const POOL_FIELDS: readonly FieldSpec[] = [
+  { ...small('size', 'Window size (size x size).', 1, ''), required: true },
+  small('stride', 'Stride; default = size.', 1, 'size'),
   {
-    name: 'act',
-    doc: 'Activation: relu, sigmoid, tanh or identity. Default: relu, but identity (logits) on the last layer.',
-    type: ACTIVATION_TYPE,
-  },
-  {
-    name: 'bias',
-    doc: 'Whether the layer has a bias (one extra crossbar row).',
-    type: { kind: 'boolean' },
-    default: 'true',
+    name: 'op',
+    doc: 'Pooling operation.',
+    type: { kind: 'enum', values: ['max', 'avg', 'sum'] },
+    default: 'max',
   },
 ];
 
+export const RECURRENT_FIELDS: readonly FieldSpec[] = [ACT_FIELD, BIAS_FIELD];
+
+export const SPIKING_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'neuron',
+    doc: 'The spiking neuron model (a neuron declaration).',
+    type: { kind: 'ref', target: 'neuron' },
+    required: true,
+  },
+  {
+    name: 'recurrent',
+    doc: 'Recurrent connections within the layer.',
+    type: { kind: 'boolean' },
+    default: 'false',
+  },
+  { ...BIAS_FIELD, default: 'false' },
+];
+
 export const LAYER_KINDS = ['input', 'dense', 'conv2d', 'pool', 'flatten', 'spiking', 'recurrent'] as const;
+/** Layer kinds the simulator trains today (the others check, map and elaborate). */
 export const SUPPORTED_LAYER_KINDS = ['input', 'dense'] as const;
+
+/** Field table per layer kind (input and flatten have none). */
+export const LAYER_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
+  input: [],
+  dense: DENSE_FIELDS,
+  conv2d: CONV2D_FIELDS,
+  pool: POOL_FIELDS,
+  flatten: [],
+  recurrent: RECURRENT_FIELDS,
+  spiking: SPIKING_FIELDS,
+};
 
 // ---------------------------------------------------------------- experiments
 
 export const RUNNABLE_RULES = ['backprop'] as const;
-/** Rules of the language the engine cannot run yet: they parse and give a clear error. */
+/** Rules of the language the engine cannot run yet: they check (with a warning); `run` refuses them. */
 export const PLANNED_RULES = [
   'hw_aware',
   'in_situ',
@@ -333,17 +548,14 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
   {
     name: 'rule',
     doc: 'Learning rule.',
-    type: {
-      kind: 'enum',
-      values: RUNNABLE_RULES,
-      notYet: Object.fromEntries(
-        PLANNED_RULES.map((r) => [
-          r,
-          `rule '${r}' is not yet runnable by the engine; runnable rules: backprop`,
-        ]),
-      ),
-    },
+    type: { kind: 'enum', values: [...RUNNABLE_RULES, ...PLANNED_RULES] },
     default: 'backprop',
+  },
+  {
+    name: 'trainable',
+    doc: 'What training changes: weights (conductances), or a device field such as f_res.',
+    type: { kind: 'enum', values: ['weights', 'f_res', 'g'] },
+    default: 'weights',
   },
   {
     name: 'optimizer',
@@ -369,7 +581,53 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     type: { kind: 'number', min: 1, max: 65536, integer: true },
     default: '32',
   },
+  {
+    name: 'time_steps',
+    doc: 'Simulation steps per sample (spiking rules).',
+    type: { kind: 'number', min: 1, max: 100000, integer: true },
+  },
+  {
+    name: 'surrogate',
+    doc: 'Surrogate derivative of the spike (surrogate_bptt, eprop).',
+    type: { kind: 'enum', values: ['fast_sigmoid', 'atan', 'triangle'] },
+  },
+  {
+    name: 'beta',
+    doc: 'Nudging strength of equilibrium_prop.',
+    type: { kind: 'number', min: 0, max: 10, minExclusive: true },
+  },
+  {
+    name: 'tau_e',
+    doc: 'Eligibility-trace time constant (three_factor, eprop).',
+    type: { kind: 'quantity', dimension: 'time', min: 0, max: 100, minExclusive: true },
+  },
 ];
+
+export const INFER_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'time',
+    doc: 'Time since programming, for drift (G(t) = G0 (t/t0)^-nu).',
+    type: { kind: 'quantity', dimension: 'time', min: 0, max: 1e10 },
+    default: '0s',
+  },
+  {
+    name: 'temperature',
+    doc: 'Operating temperature.',
+    type: { kind: 'quantity', dimension: 'temperature', min: 0, max: 1000, minExclusive: true },
+    default: '300K',
+  },
+];
+
+/** Metric names an experiment may record. */
+export const METRICS = [
+  'accuracy',
+  'loss',
+  'energy',
+  'latency',
+  'area',
+  'energy_breakdown',
+  'spikes',
+] as const;
 
 export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   { name: 'chip', doc: 'The chip to run on.', type: { kind: 'ref', target: 'chip' }, required: true },
@@ -381,14 +639,11 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'dataset',
-    doc: 'Data set: mnist (784 inputs, 10 classes).',
+    doc: 'Data set: mnist, fashion_mnist (784 inputs, 10 classes) or a synthetic task.',
     type: {
       kind: 'enum',
-      values: ['mnist'],
-      notYet: {
-        fashion_mnist: 'data set fashion_mnist is not available yet; available: mnist',
-        cifar10: 'data set cifar10 is not available yet; available: mnist',
-      },
+      values: ['mnist', 'fashion_mnist', 'synthetic_nonlinear', 'synthetic_gestures', 'synthetic_spikes'],
+      notYet: { cifar10: 'data set cifar10 is not available yet; available: mnist' },
     },
     required: true,
   },
@@ -396,6 +651,11 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
     name: 'train',
     doc: 'Training: `train { rule  optimizer  schedule  epochs  batch }`.',
     type: { kind: 'block', fields: TRAIN_FIELDS },
+  },
+  {
+    name: 'infer',
+    doc: 'Inference after programming: `infer { time = 1h  temperature = 300K }`.',
+    type: { kind: 'block', fields: INFER_FIELDS },
   },
   {
     name: 'seed',
@@ -415,14 +675,33 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-/** Declarations inside an experiment that the language has but the engine cannot run yet. */
-export const PLANNED_EXPERIMENT_DECLS: Readonly<Record<string, string>> = {
-  infer: 'inference-only experiments (`infer`) are not yet runnable by the engine',
-  sweep: 'sweeps are not yet runnable by the engine',
-  metrics: 'choosing metrics is not supported yet; every run records loss and accuracy',
-};
-
-/** Dataset geometry, for the input/output size check. */
+/** Dataset geometry, for the input/output size check. Synthetic tasks are generated by the engine. */
 export const DATASET_SHAPES: Readonly<Record<string, { inputs: number; classes: number; shape: string }>> = {
   mnist: { inputs: 784, classes: 10, shape: '28x28' },
+  fashion_mnist: { inputs: 784, classes: 10, shape: '28x28' },
+  /** Two inputs, two classes: the non-linear task of the RF spintronic experiment (seed 003). */
+  synthetic_nonlinear: { inputs: 2, classes: 2, shape: '2' },
+  /** Gesture features for the Bayesian machine (seed 002): 16 binary features, 8 classes. */
+  synthetic_gestures: { inputs: 16, classes: 8, shape: '16' },
+  /** Poisson spike patterns: 100 input channels, 10 classes. */
+  synthetic_spikes: { inputs: 100, classes: 10, shape: '100' },
 };
+
+/** Kept for the language service: experiment declarations the engine cannot run (none now). */
+export const PLANNED_EXPERIMENT_DECLS: Readonly<Record<string, string>> = {};
+
+export const PLATFORM_FIELDS: readonly FieldSpec[] = [
+  {
+    name: 'energy_per_classification',
+    doc: 'Energy per classification.',
+    type: { kind: 'quantity', dimension: 'energy', min: 0, max: 1e3 },
+    required: true,
+  },
+  {
+    name: 'throughput',
+    doc: 'Classifications per second.',
+    type: { kind: 'number', min: 0, max: 1e12 },
+  },
+  { name: 'accuracy', doc: 'Reported test accuracy.', type: fraction() },
+  { name: 'node', doc: 'Technology node.', type: q('length', 1e-10, 1e-5), bare: true },
+];

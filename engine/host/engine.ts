@@ -40,7 +40,7 @@ export class EngineHost {
     if (interrupted > 0) {
       console.error(`Marked ${interrupted} run(s) left running by an earlier crash as interrupted.`);
     }
-    this.project = { root: realRoot, store, runs: new RunManager(store, this.server) };
+    this.project = { root: realRoot, store, runs: new RunManager(store, this.server, undefined, realRoot) };
     return this.project;
   }
 
@@ -71,7 +71,17 @@ export class EngineHost {
         size: writeProjectText(this.requireProject().root, rel, text),
       }),
       'dsl.check': ({ path: rel, text }) => {
-        const result = checkDocument(rel, text);
+        const root = this.project?.root;
+        const result = checkDocument(rel, text, {
+          readFile: (p) => {
+            if (!root) return null;
+            try {
+              return readProjectText(root, p);
+            } catch {
+              return null;
+            }
+          },
+        });
         return { diagnostics: result.diagnostics, experiments: result.model.experiments.map((e) => e.name) };
       },
       'run.start': ({ path: rel, text, experiment, overrides }) => {

@@ -15,6 +15,7 @@ import { buildTrainingPlan, type TrainingPlan } from '../sim/plan';
 import { startTrainingJob } from '../sim/run-in-worker';
 import type { Store } from '../store';
 import { ENGINE_VERSION } from '../version';
+import { readProjectText } from './project';
 
 export interface RunRequest {
   /** Project-relative (or CLI-given) path of the source, recorded with the run. */
@@ -67,6 +68,8 @@ export class RunManager {
     private readonly sink: EventSink,
     /** Concurrent training workers; the rest wait as 'queued'. */
     private readonly maxConcurrent = Math.max(1, os.availableParallelism() - 1),
+    /** Project folder: `import`s are read from it (and only from it). */
+    private readonly projectRoot?: string,
   ) {}
 
   /** Experiment names a source defines, or a DSL_ERRORS RpcError listing the diagnostics. */
@@ -75,7 +78,17 @@ export class RunManager {
   }
 
   private check(sourceFile: string, text: string) {
-    const result = checkDocument(sourceFile, text);
+    const root = this.projectRoot;
+    const result = checkDocument(sourceFile, text, {
+      readFile: (p) => {
+        if (!root) return null;
+        try {
+          return readProjectText(root, p);
+        } catch {
+          return null;
+        }
+      },
+    });
     if (result.hasErrors) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       throw new RpcError(

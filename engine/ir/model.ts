@@ -26,6 +26,7 @@ export const DEVICE_KINDS = [
   'spin_resonator',
   'stochastic_memristor',
   'photonic_pcm',
+  'ring',
   'sram',
 ] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -50,7 +51,84 @@ export interface DeviceModel {
   /** Energy per read operation (J) and per write pulse (J). */
   readEnergy: number;
   writeEnergy: number;
+  /** Pulsed-update model (aihwkit PulsedDevice form), for in-situ training. */
+  update?: PulsedUpdateModel;
+  /** Conductance drift G(t) = G0 (t/t0)^-nu; absent or nu = 0 means no drift. */
+  drift?: DriftModel;
+  /** Write cycles before failure. */
+  endurance?: number;
+  /** Relative conductance change per kelvin (1/K). */
+  tempCoeff?: number;
+  /** Read latency of one device (s). */
+  latency?: number;
+  /** Cell area (m^2). */
+  area?: number;
+  /** Spin-resonator synapse: V_DC = W(f_RF - f_res) P_RF. Frequencies in Hz. */
+  resonator?: ResonatorModel;
   /** Where each field value came from: 'dsl' when written in the text, else the default's citation. */
+  provenance: Record<string, string>;
+  range: SourceRange;
+}
+
+/**
+ * aihwkit PulsedDevice: a pulse moves the weight by d*dwMin*(1 + d*upDown + dtod*xi), plus
+ * cycle-to-cycle noise ctoc (relative to dwMin). Weights live in [wMin, wMax] (normalised).
+ */
+export interface PulsedUpdateModel {
+  dwMin: number;
+  upDown: number;
+  /** Device-to-device spread of the step (relative). */
+  dtod: number;
+  /** Cycle-to-cycle spread of the step (relative). */
+  ctoc: number;
+  /** Soft bounds: the step shrinks linearly as w nears its bound. */
+  softBounds: boolean;
+  /** Non-linearity of the step (0 = linear, constant step). */
+  nonlinearity: number;
+  wMin: number;
+  wMax: number;
+}
+
+export interface DriftModel {
+  /** Drift exponent. */
+  nu: number;
+  /** Reference time (s). */
+  t0: number;
+}
+
+export interface ResonatorModel {
+  /** Tunable resonance range (Hz). */
+  fResMin: number;
+  fResMax: number;
+  /** Resonance linewidth (Hz). */
+  linewidth: number;
+}
+
+export const NEURON_KINDS = [
+  'relu',
+  'sigmoid',
+  'tanh',
+  'sign',
+  'lif',
+  'cuba_lif',
+  'adex',
+  'oscillator',
+  'loihi_cuba',
+] as const;
+export type NeuronKind = (typeof NEURON_KINDS)[number];
+export const SPIKING_NEURON_KINDS: readonly NeuronKind[] = ['lif', 'cuba_lif', 'adex', 'loihi_cuba'];
+
+/** A neuron model. Parameters in SI (s, V, A, J) or, for loihi_cuba, Loihi's fixed-point integers. */
+export interface NeuronModel {
+  name: string;
+  kind: NeuronKind;
+  /** Emits spikes (lif, cuba_lif, adex, loihi_cuba) rather than a graded value. */
+  spiking: boolean;
+  /** Kind-specific parameters by their DSL name (tau_mem, v_th, du, ...), in SI or integers. */
+  params: Record<string, number>;
+  /** Energy per neuron update (J) and per output spike (J). */
+  energyPerUpdate: number;
+  energyPerSpike: number;
   provenance: Record<string, string>;
   range: SourceRange;
 }
@@ -82,16 +160,60 @@ export interface CrossbarTile {
   outputBound?: number;
   /** Weight clip w_max mapped to the full conductance range; absent or null = max|w| of each layer. */
   weightClip?: number | null;
+  /** Energy per ADC and per DAC conversion (J), and wire resistance per cell segment (ohm). */
+  adcEnergy?: number;
+  dacEnergy?: number;
+  lineResistance?: number;
   range: SourceRange;
 }
 
 export type Tile = CrossbarTile;
+
+export const CORE_KINDS = [
+  'rf_chain',
+  'spiking_core',
+  'digital_mac',
+  'photonic_mesh',
+  'bayesian_array',
+] as const;
+export type CoreKind = (typeof CORE_KINDS)[number];
+
+/**
+ * A hardware block other than a crossbar (rf_chain, spiking_core, ...). Not simulated yet: it
+ * carries its parameters for the mapping check, the schematic and the estimator.
+ */
+export interface CoreTile {
+  name: string;
+  kind: CoreKind;
+  count: number;
+  /** Synaptic device (rf_chain: the resonator; bayesian_array, photonic_mesh: the cell). */
+  device?: string;
+  /** Neuron model of the block (rf_chain, spiking_core). */
+  neuron?: string;
+  /** Kind-specific parameters by DSL name (inputs, outputs, neurons, fan_in, bits, ...), in SI. */
+  params: Record<string, number | string | boolean>;
+  range: SourceRange;
+}
+
+export interface RouterModel {
+  /** Energy per bit moved one hop (J) and latency per hop (s). */
+  energyPerBit: number;
+  latencyPerHop: number;
+  topology: string;
+}
 
 export interface Chip {
   name: string;
   /** Technology node (m), e.g. 20e-9. */
   node: number | null;
   tiles: Tile[];
+  /** Non-crossbar blocks (rf_chain, spiking_core, digital_mac, photonic_mesh, bayesian_array). */
+  cores?: CoreTile[];
+  router?: RouterModel;
+  /** On-chip memory (bytes). */
+  memory?: number;
+  /** Clock frequency (Hz). */
+  clock?: number;
   range: SourceRange;
 }
 
@@ -104,6 +226,8 @@ export interface LayerMapping {
   tilesUsed: number;
   /** Used cells / available cells across the tiles used (0..1). Differential pairs count once. */
   utilisation: number;
+  /** Kind of the tile (absent = crossbar). For cores, colBlocks counts the cores used. */
+  tileKind?: 'crossbar' | CoreKind;
 }
 
 export interface InputLayer {
@@ -121,12 +245,62 @@ export interface DenseLayer {
   inputs: number;
   units: number;
   activation: Activation;
+  /** A neuron declaration used as the activation (`act = sto`); activation is then its graded form or identity. */
+  neuron?: string;
   bias: boolean;
   mapping: LayerMapping | null;
   range: SourceRange;
 }
 
-export type Layer = InputLayer | DenseLayer;
+/** 2-D convolution; shapes are [channels, height, width]. Mapped by im2col: k*k*c_in rows, c_out cols. */
+export interface Conv2dLayer {
+  kind: 'conv2d';
+  name: string;
+  inShape: [number, number, number];
+  outShape: [number, number, number];
+  channels: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  activation: Activation;
+  bias: boolean;
+  mapping: LayerMapping | null;
+  range: SourceRange;
+}
+
+export interface PoolLayer {
+  kind: 'pool';
+  name: string;
+  op: 'max' | 'avg' | 'sum';
+  inShape: [number, number, number];
+  outShape: [number, number, number];
+  size: number;
+  stride: number;
+  range: SourceRange;
+}
+
+export interface FlattenLayer {
+  kind: 'flatten';
+  name: string;
+  size: number;
+  range: SourceRange;
+}
+
+/** A recurrent (Elman) layer or a spiking layer: inputs -> units, with recurrent weights if `recurrent`. */
+export interface RecurrentLayer {
+  kind: 'recurrent' | 'spiking';
+  name: string;
+  inputs: number;
+  units: number;
+  /** Neuron model by name (spiking), or an activation (recurrent). */
+  neuron: string;
+  recurrent: boolean;
+  bias: boolean;
+  mapping: LayerMapping | null;
+  range: SourceRange;
+}
+
+export type Layer = InputLayer | DenseLayer | Conv2dLayer | PoolLayer | FlattenLayer | RecurrentLayer;
 
 export interface Network {
   name: string;
@@ -134,11 +308,35 @@ export interface Network {
   range: SourceRange;
 }
 
-export const DATASETS = ['mnist'] as const;
+export const DATASETS = [
+  'mnist',
+  'fashion_mnist',
+  'synthetic_nonlinear',
+  'synthetic_gestures',
+  'synthetic_spikes',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
+/** Data sets the engine can load today. */
+export const RUNNABLE_DATASETS: readonly DatasetName[] = ['mnist'];
 
+/** Rules the engine can run. */
 export const TRAIN_RULES = ['backprop'] as const;
 export type TrainRule = (typeof TRAIN_RULES)[number];
+
+/** Every learning rule of the language; TRAIN_RULES are the runnable ones. */
+export const LEARNING_RULES = [
+  'backprop',
+  'hw_aware',
+  'in_situ',
+  'feedback_alignment',
+  'dfa',
+  'surrogate_bptt',
+  'eprop',
+  'stdp',
+  'three_factor',
+  'equilibrium_prop',
+] as const;
+export type LearningRule = (typeof LEARNING_RULES)[number];
 
 export const LR_SCHEDULES = ['constant', 'cosine'] as const;
 export type LrSchedule = (typeof LR_SCHEDULES)[number];
@@ -152,7 +350,10 @@ export interface OptimizerConfig {
 }
 
 export interface TrainConfig {
-  rule: TrainRule;
+  /** The rule as written; only TRAIN_RULES run (buildTrainingPlan throws for the others). */
+  rule: LearningRule;
+  /** What training may change: 'weights' (default) or device fields such as 'f_res'. */
+  trainable?: string[];
   optimizer: OptimizerConfig;
   epochs: number;
   batch: number;
@@ -173,12 +374,43 @@ export interface Experiment {
    * DenseLayer.mapping uses the first chip that declares the tile). Filled by the DSL checker.
    */
   mappings?: { layer: string; mapping: LayerMapping }[];
+  /** Inference after programming: time since programming (s, for drift) and temperature (K). */
+  infer?: { time: number; temperature: number };
+  /** Sweeps: each varies one field path over values; several sweeps form a grid. */
+  sweeps?: SweepSpec[];
+  /** Metrics to record (loss and accuracy are always recorded). */
+  metrics?: string[];
+  /** False when the engine cannot run this experiment yet (rule, data set, tiles); see notRunnable. */
+  runnable?: boolean;
+  notRunnable?: string;
+  range: SourceRange;
+}
+
+export interface SweepSpec {
+  /** `mtj_rf.program_noise` */
+  path: string[];
+  /** Values in SI (numbers) or names. */
+  values: (number | string)[];
+}
+
+/** A reference platform (seed 003 table), for comparison plots. */
+export interface PlatformModel {
+  name: string;
+  energyPerClassification: number;
+  /** Classifications per second. */
+  throughput: number;
+  accuracy: number;
+  node: number | null;
+  source: string;
   range: SourceRange;
 }
 
 export interface ElaboratedModel {
   devices: DeviceModel[];
+  /** Neuron declarations (optional for models built by hand; the checker always fills it). */
+  neurons?: NeuronModel[];
   chips: Chip[];
   networks: Network[];
   experiments: Experiment[];
+  platforms?: PlatformModel[];
 }

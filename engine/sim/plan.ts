@@ -10,6 +10,7 @@ import type {
   OptimizerConfig,
   TrainRule,
 } from '../ir/model';
+import { TRAIN_RULES } from '../ir/model';
 
 /** aihwkit IOParameters defaults (inp_bound 1, out_bound 12), used when the tile does not say. */
 export const DEFAULT_INPUT_BOUND = 1;
@@ -70,9 +71,13 @@ export interface PlanOverrides {
   seed?: number;
 }
 
-const DATASET_SHAPE: Record<DatasetName, { size: number; classes: number }> = {
+const DATASET_SHAPE: Partial<Record<DatasetName, { size: number; classes: number }>> = {
   mnist: { size: 784, classes: 10 },
 };
+
+function isRunnableRule(rule: string): rule is TrainRule {
+  return (TRAIN_RULES as readonly string[]).includes(rule);
+}
 
 export function buildTrainingPlan(
   model: ElaboratedModel,
@@ -88,8 +93,23 @@ export function buildTrainingPlan(
   if (!chip) throw new Error(`Experiment "${exp.name}" uses chip "${exp.chip}", which is not defined.`);
   const net = model.networks.find((n) => n.name === exp.network);
   if (!net) throw new Error(`Experiment "${exp.name}" uses network "${exp.network}", which is not defined.`);
+  const rule = exp.train.rule;
+  if (!isRunnableRule(rule)) {
+    throw new Error(
+      `Experiment "${exp.name}": rule '${rule}' is not yet runnable by the engine (runnable: ${TRAIN_RULES.join(', ')}). ` +
+        'It checks and elaborates, but training with it is not implemented.',
+    );
+  }
+  if (exp.runnable === false) {
+    throw new Error(
+      `Experiment "${exp.name}" cannot run yet: ${exp.notRunnable ?? 'not supported by the engine'}.`,
+    );
+  }
   const ds = DATASET_SHAPE[exp.dataset];
-  if (!ds) throw new Error(`Experiment "${exp.name}": dataset "${exp.dataset}" is not supported.`);
+  if (!ds)
+    throw new Error(
+      `Experiment "${exp.name}": dataset "${exp.dataset}" is not yet available to the engine (available: mnist).`,
+    );
 
   const [input, ...rest] = net.layers;
   if (input?.kind !== 'input') {
@@ -111,6 +131,12 @@ export function buildTrainingPlan(
     if (layer.inputs !== width) {
       throw new Error(
         `Network "${net.name}": layer "${layer.name}" expects ${layer.inputs} inputs but receives ${width}.`,
+      );
+    }
+    const core = chip.cores?.find((c) => c.name === layer.mapping?.tile);
+    if (core) {
+      throw new Error(
+        `Layer "${layer.name}" is mapped on tile "${core.name}" (${core.kind}); only crossbar tiles are simulated yet.`,
       );
     }
     const tileName = layer.mapping?.tile ?? chip.tiles[0]?.name;
@@ -166,7 +192,7 @@ export function buildTrainingPlan(
     inputSize: input.size,
     classes: ds.classes,
     layers,
-    rule: exp.train.rule,
+    rule,
     optimizer: { ...exp.train.optimizer, schedule: exp.train.optimizer.schedule ?? 'constant' },
     epochs: overrides.epochs ?? exp.train.epochs,
     batch: exp.train.batch,

@@ -266,7 +266,7 @@ describe('names, fields and references', () => {
 
   it('a misspelt declaration keyword is one error', () => {
     expect(problems(edit('device rram_dev : rram', 'devce rram_dev : rram'))).toEqual([
-      "1:1-1:6 error: unknown declaration 'devce'. Did you mean 'device'? Top-level declarations: device, chip, network, experiment.",
+      "1:1-1:6 error: unknown declaration 'devce'. Did you mean 'device'? Top-level declarations: device, neuron, chip, network, experiment, platform, import.",
     ]);
   });
 
@@ -289,33 +289,38 @@ describe('names, fields and references', () => {
     expect(Object.values(d.provenance).every((p) => p.startsWith('default for ideal: '))).toBe(true);
   });
 
-  it('fields the engine does not use yet are checked, then ignored with a warning', () => {
-    expect(problems(edit('read_noise = 1%', 'read_noise = 1%\n  dw_min = 0.001'))).toEqual([
-      "7:3-7:9 warning: 'dw_min' is checked but ignored: the pulsed-update model (in-situ training) is not implemented yet",
-    ]);
+  it('update-model fields elaborate into DeviceModel.update (rram: aihwkit ReRAM soft-bounds defaults)', () => {
+    const r = checkDocument('t.nfab', edit('read_noise = 1%', 'read_noise = 1%\n  dw_min = 0.001'));
+    expect(r.hasErrors).toBe(false);
+    expect(r.model.devices[0]!.update).toEqual({
+      dwMin: 0.001,
+      upDown: 0,
+      dtod: 0.3,
+      ctoc: 0.3,
+      softBounds: true,
+      nonlinearity: 1,
+      wMin: -0.75,
+      wMax: 1.25,
+    });
+    expect(r.model.devices[0]!.provenance['update.dwMin']).toBe('dsl');
   });
 });
 
 describe('experiments', () => {
-  it('planned rules parse and say they are not runnable yet; unknown ones suggest', () => {
-    for (const rule of [
-      'hw_aware',
-      'in_situ',
-      'feedback_alignment',
-      'dfa',
-      'surrogate_bptt',
-      'eprop',
-      'stdp',
-      'three_factor',
-      'equilibrium_prop',
-    ]) {
+  it('planned rules check with a not-runnable warning; spiking rules need spiking neurons; unknown ones suggest', () => {
+    for (const rule of ['hw_aware', 'in_situ', 'feedback_alignment', 'dfa', 'equilibrium_prop']) {
       expect(problems(edit('rule = backprop', `rule = ${rule}`))).toEqual([
-        `27:18-27:${18 + rule.length} error: rule '${rule}' is not yet runnable by the engine; runnable rules: backprop`,
+        `23:12-23:13 warning: experiment 'e' checks but cannot run yet: rule '${rule}' is not yet runnable by the engine (runnable: backprop)`,
       ]);
     }
-    expect(problems(edit('rule = backprop', 'rule = backprob'))).toEqual([
-      "27:18-27:26 error: unknown rule 'backprob'. Did you mean 'backprop'? Allowed: backprop.",
-    ]);
+    for (const rule of ['surrogate_bptt', 'eprop', 'stdp', 'three_factor']) {
+      expect(problems(edit('rule = backprop', `rule = ${rule}`))).toEqual([
+        `27:18-27:${18 + rule.length} error: rule '${rule}' trains spiking networks, but network 'mlp' has no spiking neurons; add a spiking layer (spiking h : 100 { neuron = n } with neuron n : lif) or use backprop`,
+      ]);
+    }
+    expect(problems(edit('rule = backprop', 'rule = backprob'))[0]).toMatch(
+      /^27:18-27:26 error: unknown rule 'backprob'\. Did you mean 'backprop'\?/,
+    );
   });
 
   it('adam with its defaults', () => {
@@ -370,18 +375,28 @@ describe('experiments', () => {
     ]);
   });
 
-  it('sweeps and infer are recognised but not runnable yet', () => {
-    expect(problems(edit('seed = 7', 'seed = 7\n  sweep rram_dev.program_noise in [0%, 1%, 2%]'))).toEqual([
-      '29:3-29:8 error: sweeps are not yet runnable by the engine',
+  it('sweeps are checked against the field they vary and recorded, with a warning that run does not execute them', () => {
+    const text = edit('seed = 7', 'seed = 7\n  sweep rram_dev.program_noise in [0%, 1%, 2%]');
+    expect(problems(text)).toEqual([
+      '29:3-29:8 warning: sweeps are checked and recorded; `run` does not execute them yet (it trains the base point)',
+    ]);
+    expect(checkDocument('t.nfab', text).model.experiments[0]!.sweeps).toEqual([
+      { path: ['rram_dev', 'program_noise'], values: [0, 0.01, 0.02] },
+    ]);
+    expect(problems(edit('seed = 7', 'seed = 7\n  sweep rram_dev.program_noise in [0%, 5ns]'))).toEqual([
+      '29:40-29:43 error: program_noise takes a plain number or a percentage, not a time (5ns)',
     ]);
   });
 
-  it('unsupported tile and layer kinds', () => {
+  it('other tile kinds elaborate as cores; conv2d needs its kernel', () => {
     expect(
       problems(edit('crossbar(rows = 256, cols = 256)', 'rf_chain(inputs = 784, outputs = 128)')),
-    ).toEqual(["11:15-11:23 error: tile kind 'rf_chain' is not supported yet; supported: crossbar"]);
+    ).toEqual([
+      "11:8-11:12 error: tile 'xbar' of chip 'c' needs 'synapse' (the resonator device (spin_resonator))",
+      "12:5-12:11 error: unknown field 'device' in tile 'xbar' of chip 'c'. Allowed: synapse, neuron, count.",
+    ]);
     expect(problems(edit('input x : 28x28', 'input x : 28x28\n  conv2d c1 : 8'))).toEqual([
-      "19:3-19:9 error: layer kind 'conv2d' is not supported yet; supported: input, dense",
+      "19:10-19:12 error: layer 'c1' needs 'kernel' (kernel size k (k x k))",
     ]);
   });
 });

@@ -28,7 +28,9 @@ describe('example files', () => {
     expect(model.devices[1]).toMatchObject({ levels: 32, programNoise: 0.05, readNoise: 0.01 });
     expect(model.chips.map((c) => c.tiles[0]!.device)).toEqual(['ideal_dev', 'rram_dev']);
     const mlp = model.networks.find((n) => n.name === 'mlp')!;
-    expect(mlp.layers.map((l) => (l.kind === 'input' ? l.size : l.units))).toEqual([784, 256, 10]);
+    expect(mlp.layers.map((l) => (l.kind === 'input' ? l.size : l.kind === 'dense' ? l.units : 0))).toEqual([
+      784, 256, 10,
+    ]);
     expect(model.experiments.map((e) => e.name)).toEqual(['mnist_ideal', 'mnist_rram']);
     for (const e of model.experiments) {
       expect(e).toMatchObject({ dataset: 'mnist', seed: 7, trainLimit: null, testLimit: null });
