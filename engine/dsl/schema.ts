@@ -654,7 +654,7 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'infer',
-    doc: 'Inference after programming: `infer { time = 1h  temperature = 300K }`.',
+    doc: 'Inference after programming: `infer { time = 3600s  temperature = 300K }`.',
     type: { kind: 'block', fields: INFER_FIELDS },
   },
   {
