@@ -92,7 +92,7 @@ describe('conv2d', () => {
       '1:28 conv2d needs an image input (C x H x W, e.g. input x : 28x28), not a flat vector of 784',
     ]);
     expect(problems('network n { input x : 4x4  conv2d c : 8 { kernel = 5 } }')).toEqual([
-      '1:44 kernel 5 is larger than the 4x4 input (padding 0)',
+      '1:52 kernel 5 is larger than the 4x4 input (padding 0)',
     ]);
   });
 });
