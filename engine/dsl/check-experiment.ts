@@ -44,7 +44,8 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     all.filter((st) => !sweepDecls.includes(st as Decl) && !metricFields.includes(st)),
     EXPERIMENT_FIELDS,
     diags,
-    { owner, ownerSpan: decl.name ?? decl.keyword },
+    // sweep and metrics are named in the unknown-field message (and its did-you-mean) too.
+    { owner, ownerSpan: decl.name ?? decl.keyword, decls: ['sweep', 'metrics'] },
   );
   const sweeps = sweepDecls.map((d) => readSweep(ctx, d)).filter((x): x is SweepSpec => x !== null);
   const metrics: string[] = [];

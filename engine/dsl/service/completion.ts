@@ -204,6 +204,8 @@ function declSnippet(kw: string): string {
       return 'network ${1:name} {\n\tinput ${2:x} : ${3:28x28}\n\t$0\n}';
     case 'experiment':
       return 'experiment ${1:name} {\n\tchip = ${2}\n\tnetwork = ${3}\n\tdataset = ${4:mnist}\n\t$0\n}';
+    case 'sweep':
+      return 'sweep ${1:device}.${2:field} in [${3}]';
     case 'tile':
       return 'tile ${1:name} : crossbar(rows = ${2:256}, cols = ${3:256}) {\n\tdevice = ${4}\n\t$0\n}';
     case 'import':

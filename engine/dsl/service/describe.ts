@@ -26,9 +26,10 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   neuron: 'Declares a neuron model (not supported yet).',
   on: 'Maps a layer onto a tile: `dense h : 256 on xbar`.',
   in: 'A trailing clause (`in [..]`), reserved for sweeps.',
-  sweep: 'Sweeps a device field over values (not runnable yet).',
+  sweep:
+    'Sweeps a device or neuron field over values: `sweep dev.program_noise in [1%, 2%]` (checked and recorded; `run` trains the base point).',
   infer: 'Inference-only experiment (not runnable yet).',
-  metrics: 'Choosing metrics (not supported yet).',
+  metrics: 'Metrics to record: `metrics = [accuracy, energy]`.',
 };
 
 const DIM_UNITS: Readonly<Record<Dimension, readonly string[]>> = {

@@ -24,6 +24,13 @@ import {
 } from '../schema';
 
 /** Declarations the language reserves in an experiment (the table may be absent). */
+/** `metrics = [accuracy, energy]`: a list of METRICS, checked in check-experiment.ts. */
+const METRICS_FIELD: FieldSpec = {
+  name: 'metrics',
+  doc: 'Metrics to record, a list: `metrics = [accuracy, energy]`.',
+  type: { kind: 'enum', values: schema.METRICS },
+};
+
 function plannedExperimentDecls(): Readonly<Record<string, string>> {
   const t = (schema as Record<string, unknown>).PLANNED_EXPERIMENT_DECLS;
   return t && typeof t === 'object' ? (t as Record<string, string>) : {};
@@ -204,9 +211,18 @@ export function childContext(parent: BlockContext, d: Decl): BlockContext {
     if (top === 'network')
       return context('network', `network '${name}'`, [], statements, d, { decls: LAYER_KINDS });
     if (top === 'experiment')
-      return context('experiment', `experiment '${name}'`, topLevelFields('experiment'), statements, d, {
-        plannedDecls: plannedExperimentDecls(),
-      });
+      // `metrics = [..]` and `sweep PATH in [..]` are read outside EXPERIMENT_FIELDS (they take lists).
+      return context(
+        'experiment',
+        `experiment '${name}'`,
+        [...topLevelFields('experiment'), METRICS_FIELD],
+        statements,
+        d,
+        {
+          decls: ['sweep'],
+          plannedDecls: plannedExperimentDecls(),
+        },
+      );
     if (top) return context('other', `${top} '${name}'`, topLevelFields(top), statements, d);
     return context('unknown', `'${kw}'`, [], statements, d);
   }
