@@ -11,6 +11,7 @@ import { ProblemsList } from '../editor/ProblemsList';
 import { RunLog } from '../runs/RunLog';
 import { RunPanel, type RunTarget } from '../runs/RunPanel';
 import { RunsTable } from '../runs/RunsTable';
+import { SchematicPane } from '../schematic/SchematicPane';
 import { ConnectionBanner, ErrorBanners } from './Banners';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { FileTree } from './FileTree';
@@ -38,7 +39,8 @@ export function Workbench() {
   const [starting, setStarting] = useState(false);
   const [cursor, setCursor] = useState<{ line: number; col: number } | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
-  const [sizes, setSizes] = useState({ sidebar: 240, panel: 460, bottom: 250 });
+  const [sizes, setSizes] = useState({ sidebar: 240, panel: 460, bottom: 250, schematic: 620 });
+  const [schematicOpen, setSchematicOpen] = useState(false);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
 
   // Each (re)connection: the engine may have restarted, so ask again what is open and re-check.
@@ -305,8 +307,47 @@ export function Workbench() {
         onResize={(sidebar) => setSizes((s) => ({ ...s, sidebar }))}
       />
       <main className="center" style={{ gridTemplateRows: `35px minmax(120px, 1fr) 4px ${sizes.bottom}px` }}>
-        <EditorTabs onClose={(path) => void closeFile(path)} />
-        <EditorPane commands={commands} editorRef={editorRef} />
+        <div style={{ display: 'flex', minWidth: 0 }}>
+          <div style={{ flex: 1, minWidth: 0 }}>
+            <EditorTabs onClose={(path) => void closeFile(path)} />
+          </div>
+          <button
+            type="button"
+            className="icon-button"
+            style={{ padding: '0 10px', width: 'auto' }}
+            aria-pressed={schematicOpen}
+            data-testid="toggle-schematic"
+            title="Show the schematic next to the editor"
+            onClick={() => setSchematicOpen((o) => !o)}
+          >
+            {schematicOpen ? 'Hide schematic' : 'Schematic'}
+          </button>
+        </div>
+        <div
+          style={{
+            display: 'grid',
+            minHeight: 0,
+            minWidth: 0,
+            gridTemplateColumns: schematicOpen
+              ? `minmax(160px, 1fr) 4px ${sizes.schematic}px`
+              : 'minmax(0, 1fr)',
+          }}
+        >
+          <EditorPane commands={commands} editorRef={editorRef} />
+          {schematicOpen && (
+            <>
+              <Splitter
+                axis="x"
+                size={sizes.schematic}
+                min={320}
+                max={1600}
+                after
+                onResize={(schematic) => setSizes((s) => ({ ...s, schematic }))}
+              />
+              <SchematicPane doc={active && isNfab(active.path) ? active : null} editorRef={editorRef} />
+            </>
+          )}
+        </div>
         <Splitter
           axis="y"
           size={sizes.bottom}
