@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDocument } from '../../engine/dsl/index';
 import { mapMatrix } from '../../engine/dsl/mapping';
-import type { Layer } from '../../engine/ir/model';
+import type { CoreTile, Layer } from '../../engine/ir/model';
 
 // Shapes and mappings of the layer kinds, against numbers computed by hand (docs/dsl.md,
 // "Networks" and "Mapping").
@@ -216,7 +216,7 @@ network n { input x : 10  spiking s : 4 { neuron = g } }`;
 });
 
 describe('mapMatrix on other tile kinds', () => {
-  const core = (kind: 'digital_mac' | 'rf_chain' | 'photonic_mesh', params: Record<string, number>) => ({
+  const core = (kind: CoreTile['kind'], params: Record<string, number>): CoreTile => ({
     name: 't',
     kind,
     count: 1,
