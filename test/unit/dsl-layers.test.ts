@@ -221,7 +221,7 @@ describe('mapMatrix on other tile kinds', () => {
     kind,
     count: 1,
     params,
-    range: { start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
+    range: { file: 't.nfab', start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: 1, offset: 0 } },
   });
 
   it('digital_mac streams any matrix on one unit', () => {
