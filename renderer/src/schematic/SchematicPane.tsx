@@ -217,7 +217,7 @@ function Schematic({ doc, editorRef }: Props) {
       const pos = positions?.[n.id] ?? { x: p.x, y: p.y };
       out.push({
         id: n.id,
-        type: isGroup(n) ? 'group' : 'block',
+        type: isGroup(n) ? 'container' : 'block',
         position: pos,
         ...(n.parent ? { parentId: n.parent } : {}),
         style: { width: p.width, height: p.height },
@@ -270,13 +270,13 @@ function Schematic({ doc, editorRef }: Props) {
     return out;
   }, [graph, collapsed]);
 
-  // Fit once per document and view (later updates keep the user's viewport).
+  // Fit once per document and view, when its first layout is in (later updates keep the viewport).
   useEffect(() => {
     const key = `${path}:${view}`;
-    if (!nodes.length || fitted.current === key) return;
+    if (!layout || !graph || fitted.current === key || !graph.nodes.some((n) => layout.has(n.id))) return;
     fitted.current = key;
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.08, maxZoom: 1.1 }));
-  }, [nodes, path, view, flow]);
+    window.setTimeout(() => void flow.fitView({ padding: 0.06, maxZoom: 1.2 }), 60);
+  }, [layout, graph, path, view, flow]);
 
   // ---------------------------------------------------------------- selection sync
   const reveal = useCallback(
@@ -570,7 +570,9 @@ function Schematic({ doc, editorRef }: Props) {
           >
             <Background gap={20} size={1} color="#2a2f3a" />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable style={{ background: '#151820' }} nodeColor="#3b4560" />
+            {nodes.length > 30 && (
+              <MiniMap pannable zoomable style={{ background: '#151820' }} nodeColor="#3b4560" />
+            )}
           </ReactFlow>
         </div>
         <Inspector

@@ -13,7 +13,7 @@ export type BlockData = {
 };
 
 export type BlockNodeType = Node<BlockData, 'block'>;
-export type GroupNodeType = Node<BlockData, 'group'>;
+export type GroupNodeType = Node<BlockData, 'container'>;
 
 function problemLine(problems: NodeProblem[]) {
   const first =
@@ -98,4 +98,4 @@ export function GroupNode({ data, selected }: NodeProps<GroupNodeType>) {
   );
 }
 
-export const NODE_TYPES = { block: BlockNode, group: GroupNode };
+export const NODE_TYPES = { block: BlockNode, container: GroupNode };

@@ -1,0 +1,126 @@
+// The schematic view: a live diagram of the chip and the network, two-way synced with the text.
+// Edits from the diagram go through Monaco's edit stack (Ctrl+Z undoes them); the inspector
+// refuses a value the checker rejects, with the checker's message.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, focusEditor, test } from './fixtures';
+
+const node = (page: Page, id: string) => page.locator(`[data-testid="schematic-node"][data-id="${id}"]`);
+
+async function openSchematic(page: Page, url: string, file: string) {
+  await page.setViewportSize({ width: 1900, height: 1000 });
+  await page.goto(url);
+  await page.locator(`[data-testid="file-tree-item"][data-path="${file}"]`).click();
+  await expect(page.getByTestId('editor')).toHaveAttribute('data-path', file);
+  await page.getByTestId('toggle-schematic').click();
+  await expect(page.getByTestId('schematic')).toBeVisible();
+  // Widen the schematic: drag the divider between the editor and the diagram to the left.
+  const splitter = page.locator('.splitter-x').nth(1);
+  const box = (await splitter.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x - 380, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Saves with Ctrl+S from the editor and returns the file as written to disk. */
+async function saved(page: Page, dir: string, file: string): Promise<string> {
+  await focusEditor(page);
+  await page.keyboard.press('Control+S');
+  await expect(page.locator(`[data-testid="editor-tab"][data-path="${file}"]`)).toHaveAttribute(
+    'data-dirty',
+    'false',
+  );
+  return fs.readFileSync(path.join(dir, file), 'utf8');
+}
+
+test('schematic: chip and network views, selection sync, inspector, undo, palette, export', async ({
+  page,
+  studio,
+}) => {
+  const file = 'mnist-mlp.nfab';
+  const original = fs.readFileSync(path.join(studio.projectDir, file), 'utf8');
+  await openSchematic(page, studio.url, file);
+  const lines = page.locator('[data-testid="editor"] .view-lines');
+
+  // Chip view: devices feed the tiles of each chip.
+  const tile = node(page, 'chip:rram_chip/tile:xbar');
+  await expect(tile).toContainText('256×256');
+  await expect(tile).toContainText('DAC 8 b · ADC 8 b');
+  await expect(node(page, 'device:rram_dev')).toContainText('32 levels');
+  await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-chip.png' });
+
+  // Network view: layers left to right, each with its mapping onto the tiles.
+  await page.getByTestId('schematic-view-network').click();
+  await expect(node(page, 'network:mlp/layer:h')).toContainText('784 → 256');
+  await expect(node(page, 'network:mlp/layer:h')).toContainText('4 tiles');
+  await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-network.png' });
+  await page.getByTestId('schematic-view-chip').click();
+
+  // Selecting a node highlights its declaration in the editor.
+  await tile.click();
+  await expect(tile).toHaveAttribute('data-selected', 'true');
+  await expect(page.locator('[data-testid="editor"] .schematic-highlight').first()).toBeVisible();
+  await expect(page.getByTestId('schematic-inspector')).toHaveAttribute(
+    'data-node',
+    'chip:rram_chip/tile:xbar',
+  );
+
+  // Editing a field in the inspector changes exactly that value in the text.
+  const adc = page.getByTestId('inspector-field-adc_bits');
+  await adc.fill('6');
+  await adc.press('Enter');
+  await expect(tile).toContainText('ADC 6 b');
+  const edited = original.replace('adc_bits = 8  // output ADC', 'adc_bits = 6  // output ADC');
+  expect(edited).not.toBe(original);
+  expect(await saved(page, studio.projectDir, file)).toBe(edited);
+
+  // Ctrl+Z in the editor undoes the diagram edit.
+  await focusEditor(page);
+  await page.keyboard.press('Control+Z');
+  await expect(lines).toContainText('adc_bits = 8  // output ADC');
+  expect(await saved(page, studio.projectDir, file)).toBe(original);
+  await expect(tile).toContainText('ADC 8 b');
+
+  // An invalid value is refused with the checker's message; the text stays.
+  await tile.click();
+  await page.getByTestId('inspector-field-adc_bits').fill('60');
+  await page.getByTestId('inspector-field-adc_bits').press('Enter');
+  await expect(page.getByTestId('inspector-error')).toHaveText(
+    'adc_bits must be an integer in 0..16, got 60',
+  );
+  expect(await saved(page, studio.projectDir, file)).toBe(original);
+
+  // Moving the cursor in the text selects the node of the declaration around it.
+  const deviceLine = original.split('\n').findIndex((l) => l.startsWith('device rram_dev')) + 1;
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(deviceLine + 2));
+  await page.keyboard.press('Enter');
+  await expect(node(page, 'device:rram_dev')).toHaveAttribute('data-selected', 'true');
+
+  // The palette adds a tile to the selected chip: the expected text, nothing else changes.
+  await tile.click();
+  await page.getByTestId('palette-tile').click();
+  await expect(node(page, 'chip:rram_chip/tile:xbar_2')).toBeVisible();
+  const chipEnd = original.indexOf('}\n}\n', original.indexOf('chip rram_chip')) + 2;
+  const added = `${original.slice(0, chipEnd)}  tile xbar_2 : crossbar(rows = 128, cols = 128) {\n    device = ideal_dev\n  }\n${original.slice(chipEnd)}`;
+  expect(await saved(page, studio.projectDir, file)).toBe(added);
+
+  // Export as SVG: a standalone file with the node labels.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-svg').click(),
+  ]);
+  const svg = fs.readFileSync((await download.path())!, 'utf8');
+  expect(svg).toContain('<svg');
+  for (const label of ['rram_chip', 'ideal_chip', 'xbar_2', 'rram_dev']) expect(svg).toContain(label);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  expect(
+    fs
+      .readFileSync((await png.path())!)
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
+});
