@@ -49,12 +49,14 @@ test('schematic: chip and network views, selection sync, inspector, undo, palett
   await expect(tile).toContainText('256×256');
   await expect(tile).toContainText('DAC 8 b · ADC 8 b');
   await expect(node(page, 'device:rram_dev')).toContainText('32 levels');
+  await page.locator('.react-flow__controls-fitview').click();
   await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-chip.png' });
 
   // Network view: layers left to right, each with its mapping onto the tiles.
   await page.getByTestId('schematic-view-network').click();
   await expect(node(page, 'network:mlp/layer:h')).toContainText('784 → 256');
   await expect(node(page, 'network:mlp/layer:h')).toContainText('4 tiles');
+  await page.locator('.react-flow__controls-fitview').click();
   await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-network.png' });
   await page.getByTestId('schematic-view-chip').click();
 

@@ -257,6 +257,10 @@ function Schematic({ doc, editorRef }: Props) {
         source,
         target,
         ...(e.label ? { label: e.label } : {}),
+        // Mapping edges leave and enter at the bottom, so they run under the layers in between.
+        ...(e.kind === 'mapping'
+          ? { type: 'smoothstep', sourceHandle: 'map-out', targetHandle: 'map-in' }
+          : {}),
         markerEnd: { type: MarkerType.ArrowClosed, color: '#9aa5b8' },
         style: {
           stroke: '#9aa5b8',
@@ -317,7 +321,7 @@ function Schematic({ doc, editorRef }: Props) {
       if (n) setSelected(n.id);
     });
     return () => sub.dispose();
-  }, [editorRef, doc]);
+  }, [editorRef]);
 
   // ---------------------------------------------------------------- edits
   const applyText = useCallback(

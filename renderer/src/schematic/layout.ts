@@ -51,7 +51,7 @@ export async function layoutGraph(
       return {
         id: n.id,
         layoutOptions: {
-          'elk.padding': `[top=${GROUP_HEADER},left=16,bottom=16,right=16]`,
+          'elk.padding': `[top=${GROUP_HEADER},left=16,bottom=40,right=16]`,
           'elk.nodeSize.minimum': '(260, 90)',
           'elk.nodeSize.constraints': 'MINIMUM_SIZE',
         },

@@ -56,6 +56,8 @@ export function BlockNode({ data, selected }: NodeProps<BlockNodeType>) {
       ))}
       {problemLine(data.problems)}
       <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle id="map-out" type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle id="map-in" type="target" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 }
