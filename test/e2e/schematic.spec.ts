@@ -126,3 +126,56 @@ test('schematic: chip and network views, selection sync, inspector, undo, palett
       .toString(),
   ).toBe('PNG');
 });
+
+test('schematic: a large design (50 layers on 500 tiles) renders and pans; errors mark the diagram stale', async ({
+  page,
+  studio,
+}) => {
+  const tiles = Array.from(
+    { length: 500 },
+    (_, i) => `  tile t${i} : crossbar(rows = 256, cols = 256) {\n    device = cell\n  }`,
+  ).join('\n');
+  const layers = Array.from(
+    { length: 50 },
+    (_, i) => `  dense l${i} : ${64 + (i % 4) * 32} on t${i * 10}`,
+  ).join('\n');
+  const big = `device cell : rram {\n  levels = 16\n}\n\nchip big {\n${tiles}\n}\n\nnetwork deep {\n  input x : 100\n${layers}\n}\n`;
+  fs.writeFileSync(path.join(studio.projectDir, 'big.nfab'), big);
+  await openSchematic(page, studio.url, 'big.nfab');
+
+  // The chip's 500 tiles start collapsed into its group; expanding shows them.
+  const chip = node(page, 'chip:big');
+  await expect(chip).toContainText('500 blocks hidden');
+  await chip.getByRole('button', { name: 'Expand big' }).click();
+  await page.locator('.react-flow__controls-fitview').click();
+  await expect(node(page, 'chip:big/tile:t0')).toBeVisible();
+  await page.getByTestId('schematic').screenshot({ path: test.info().outputPath('large-chip.png') });
+
+  // Network view: 50 layers in a row; pan by dragging the background.
+  await page.getByTestId('schematic-view-network').click();
+  await expect(node(page, 'network:deep/layer:l0')).toBeVisible();
+  const viewport = page.locator('.react-flow__viewport');
+  const before = await viewport.getAttribute('style');
+  const pane = (await page.getByTestId('schematic-flow').boundingBox())!;
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height - 30);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width / 2 - 300, pane.y + pane.height - 60, { steps: 6 });
+  await page.mouse.up();
+  await expect(viewport).not.toHaveAttribute('style', before ?? '');
+  await page.getByTestId('schematic').screenshot({ path: test.info().outputPath('large-network.png') });
+
+  // A syntax error: the last good diagram stays, marked stale, and the error shows on its node.
+  await focusEditor(page);
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type('2');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await page.keyboard.type('x');
+  await expect(page.getByTestId('schematic-stale')).toBeVisible();
+  await page.getByTestId('schematic-view-chip').click();
+  await expect(node(page, 'device:cell')).toBeVisible();
+  await expect(node(page, 'device:cell').getByTestId('schematic-node-problem')).toBeVisible();
+  await focusEditor(page);
+  await page.keyboard.press('Control+Z');
+  await expect(page.getByTestId('schematic-stale')).toHaveCount(0);
+});

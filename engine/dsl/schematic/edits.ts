@@ -164,7 +164,7 @@ export interface AddTileOptions {
 export function addTileEdit(text: string, chip: string, options: AddTileOptions = {}): EditResult {
   const file = parsed(text);
   const d = findDecl(file, [chip]);
-  if (!d || d.keyword.name !== 'chip') return fail(`no chip ${chip} in the text`);
+  if (d?.keyword.name !== 'chip') return fail(`no chip ${chip} in the text`);
   const kind0 = options.kind ?? 'crossbar';
   const name = options.name ?? freshName(text, kind0 === 'crossbar' ? 'xbar' : kind0);
   if (!NAME.test(name)) return fail(`'${name}' is not a name`);
@@ -194,7 +194,7 @@ export interface AddLayerOptions {
 /** Adds a layer as the last statement of a network (it becomes the output layer). */
 export function addLayerEdit(text: string, network: string, options: AddLayerOptions = {}): EditResult {
   const d = findDecl(parsed(text), [network]);
-  if (!d || d.keyword.name !== 'network') return fail(`no network ${network} in the text`);
+  if (d?.keyword.name !== 'network') return fail(`no network ${network} in the text`);
   const name = options.name ?? freshName(text, 'fc');
   if (!NAME.test(name)) return fail(`'${name}' is not a name`);
   let tile = options.tile;

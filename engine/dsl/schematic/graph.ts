@@ -454,7 +454,7 @@ export function nodeAtOffset(graph: SchematicGraph, offset: number): SchematicNo
   let best: SchematicNode | null = null;
   for (const n of graph.nodes) {
     if (!n.span || offset < n.span.start || offset > n.span.end) continue;
-    if (!best || !best.span || n.span.end - n.span.start < best.span.end - best.span.start) best = n;
+    if (!best?.span || n.span.end - n.span.start < best.span.end - best.span.start) best = n;
   }
   return best;
 }

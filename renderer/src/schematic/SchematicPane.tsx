@@ -47,11 +47,11 @@ import type { OpenDocument } from '../editor/documents';
 import { monaco } from '../editor/monaco-setup';
 import { exportPng, exportSvg } from './export';
 import { Inspector } from './Inspector';
-import { isGroup, layoutGraph, type Placed } from './layout';
+import { endpointOf, isGroup, layoutGraph, type Placed } from './layout';
 import { type SchematicModel as Model, SchematicModel, type SchematicState } from './model-state';
 import { type BlockData, NODE_TYPES } from './nodes';
 
-/** Groups with more children than this start collapsed (large designs stay usable). */
+/** Chips with more blocks than this start collapsed (large designs stay usable). */
 const COLLAPSE_ABOVE = 60;
 const UPDATE_DEBOUNCE_MS = 150;
 
@@ -150,7 +150,7 @@ function Schematic({ doc, editorRef }: Props) {
         if (!isGroup(n)) continue;
         const kids = graph.nodes.filter((c) => c.parent === n.id).length;
         const key = `auto:${n.id}`;
-        if (kids > COLLAPSE_ABOVE && !prev.has(key)) {
+        if (n.kind === 'chip' && kids > COLLAPSE_ABOVE && !prev.has(key)) {
           next.add(n.id);
           next.add(key);
           changed = true;
@@ -239,16 +239,13 @@ function Schematic({ doc, editorRef }: Props) {
 
   const edges: Edge[] = useMemo(() => {
     if (!graph) return [];
-    const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    const end = (id: string) => {
-      const n = byId.get(id);
-      return n?.parent && collapsed.has(n.parent) ? n.parent : id;
-    };
+    const end = endpointOf(graph, collapsed);
     const seen = new Set<string>();
     const out: Edge[] = [];
     for (const e of graph.edges) {
       const source = end(e.source);
       const target = end(e.target);
+      if (!source || !target) continue;
       const id = `${source}->${target}`;
       if (source === target || seen.has(id)) continue;
       seen.add(id);

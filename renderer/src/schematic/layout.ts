@@ -6,6 +6,7 @@ import type { SchematicGraph, SchematicNode } from '../../../engine/dsl/schemati
 
 export const NODE_WIDTH = 236;
 export const GROUP_HEADER = 48;
+const GRID_GAP = 16;
 
 export interface Placed {
   x: number;
@@ -16,6 +17,34 @@ export interface Placed {
 
 export function isGroup(n: SchematicNode): boolean {
   return n.kind === 'chip' || n.kind === 'network';
+}
+
+/** Groups with more children than this are laid out as a grid (a floorplan), edges to the group. */
+export const GRID_ABOVE = 24;
+
+/**
+ * Where an edge endpoint is drawn: the node itself, or its group when the group is collapsed or
+ * laid out as a grid (hundreds of parallel edges would hide everything else).
+ */
+export function endpointOf(
+  graph: SchematicGraph,
+  collapsed: ReadonlySet<string>,
+): (id: string) => string | null {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  return (id) => {
+    const n = byId.get(id);
+    if (!n) return null;
+    if (n.parent && (collapsed.has(n.parent) || gridded(graph, byId.get(n.parent)))) return n.parent;
+    return id;
+  };
+}
+
+/** Whether a group is laid out as a grid: a chip with many blocks (networks keep their flow). */
+export function gridded(graph: SchematicGraph, group: SchematicNode | undefined): boolean {
+  if (group?.kind !== 'chip') return false;
+  let count = 0;
+  for (const n of graph.nodes) if (n.parent === group.id) count++;
+  return count > GRID_ABOVE;
 }
 
 export function leafHeight(n: SchematicNode): number {
@@ -43,11 +72,21 @@ export async function layoutGraph(
   graph: SchematicGraph,
   collapsed: ReadonlySet<string>,
 ): Promise<Map<string, Placed>> {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const visible = (n: SchematicNode) => !n.parent || !collapsed.has(n.parent);
+  const grids = new Map<string, { kids: SchematicNode[]; cols: number; cell: number }>();
   const elkOf = (n: SchematicNode): ElkNode => {
     if (isGroup(n) && !collapsed.has(n.id)) {
       const kids = graph.nodes.filter((c) => c.parent === n.id);
+      if (n.kind === 'chip' && kids.length > GRID_ABOVE) {
+        const cols = Math.ceil(Math.sqrt(kids.length * 1.5));
+        const cell = Math.max(...kids.map(leafHeight));
+        grids.set(n.id, { kids, cols, cell });
+        const rows = Math.ceil(kids.length / cols);
+        return {
+          id: n.id,
+          width: 32 + cols * (NODE_WIDTH + GRID_GAP) - GRID_GAP,
+          height: GROUP_HEADER + 16 + rows * (cell + GRID_GAP) - GRID_GAP,
+        };
+      }
       return {
         id: n.id,
         layoutOptions: {
@@ -60,16 +99,12 @@ export async function layoutGraph(
     }
     return { id: n.id, width: NODE_WIDTH, height: isGroup(n) ? 64 : leafHeight(n) };
   };
-  const visibleEnd = (id: string): string | null => {
-    const n = byId.get(id);
-    if (!n) return null;
-    return visible(n) ? id : n.parent;
-  };
+  const end = endpointOf(graph, collapsed);
   const seen = new Set<string>();
   const edges: ElkExtendedEdge[] = [];
   for (const e of graph.edges) {
-    const s = visibleEnd(e.source);
-    const t = visibleEnd(e.target);
+    const s = end(e.source);
+    const t = end(e.target);
     if (!s || !t || s === t || seen.has(`${s}->${t}`)) continue;
     seen.add(`${s}->${t}`);
     edges.push({
@@ -94,5 +129,15 @@ export async function layoutGraph(
     }
   };
   walk(out);
+  for (const [, g] of grids) {
+    g.kids.forEach((k, i) => {
+      placed.set(k.id, {
+        x: 16 + (i % g.cols) * (NODE_WIDTH + GRID_GAP),
+        y: GROUP_HEADER + Math.floor(i / g.cols) * (g.cell + GRID_GAP),
+        width: NODE_WIDTH,
+        height: g.cell,
+      });
+    });
+  }
   return placed;
 }
