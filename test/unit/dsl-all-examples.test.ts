@@ -138,7 +138,7 @@ describe('example figures', () => {
     // 101,632 x 10 fJ + 138 x 100 fJ = 1.03 nJ: the seed's "1 nJ".
     const energy = 101_632 * 10e-15 + 138 * 100e-15;
     expect(energy).toBeCloseTo(1.03e-9, 11);
-    expect(r.model.neurons.find((n) => n.name === 'sto')).toBeDefined();
+    expect(r.model.neurons!.find((n) => n.name === 'sto')).toBeDefined();
   });
 
   it('rf-spintronic-cnn: 8,586 neurons and 6,859,136 synapses (seed: 8,576 and 6.7M), 1,572 chains', () => {
@@ -218,7 +218,7 @@ describe('example figures', () => {
     expect(chip.router).toMatchObject({ topology: 'mesh' });
     expect(chip.router!.energyPerBit).toBeCloseTo(3.5e-12, 20);
     expect(chip.cores![0]!.params).toMatchObject({ neurons: 1024, learning: 'three_factor' });
-    expect(r.model.neurons.find((n) => n.name === 'lc')!.kind).toBe('loihi_cuba');
+    expect(r.model.neurons!.find((n) => n.name === 'lc')!.kind).toBe('loihi_cuba');
     expect(r.model.experiments[0]!.train.rule).toBe('three_factor');
   });
 
@@ -237,7 +237,7 @@ describe('example figures', () => {
   it('platforms: the seed-003 table', () => {
     const { model } = check('platforms.nfab');
     expect(
-      model.platforms.map((p) => [p.name, p.energyPerClassification, p.throughput, p.accuracy, p.node]),
+      model.platforms!.map((p) => [p.name, p.energyPerClassification, p.throughput, p.accuracy, p.node]),
     ).toEqual([
       ['p100', 852e-6, 125_000, 0.992, 14e-9],
       ['spinnaker', 3.3e-3, 91, 0.95, 130e-9],
@@ -247,6 +247,6 @@ describe('example figures', () => {
       ['intel_10nm', 1.0e-6, 6250, 0.88, 10e-9],
       ['brainscales2', 8.4e-6, 20_800, 0.969, 65e-9],
     ]);
-    expect(model.platforms.every((p) => p.source.length > 0)).toBe(true);
+    expect(model.platforms!.every((p) => p.source.length > 0)).toBe(true);
   });
 });
