@@ -179,3 +179,21 @@ test('schematic: a large design (50 layers on 500 tiles) renders and pans; error
   await page.keyboard.press('Control+Z');
   await expect(page.getByTestId('schematic-stale')).toHaveCount(0);
 });
+
+// Screenshots of the example systems for docs/schematic.md (chip and network views).
+for (const [file, name] of [
+  ['rf-spintronic-mlp.nfab', 'rf-spintronic'],
+  ['loihi-three-factor.nfab', 'loihi'],
+] as const) {
+  test(`schematic screenshots: ${file}`, async ({ page, studio }) => {
+    test.skip(!fs.existsSync(path.join(studio.projectDir, file)), `${file} is not in examples/`);
+    await openSchematic(page, studio.url, file);
+    await expect(page.locator('[data-testid="schematic-node"][data-kind="chip"]').first()).toBeVisible();
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.getByTestId('schematic').screenshot({ path: `docs/schematic-${name}-chip.png` });
+    await page.getByTestId('schematic-view-network').click();
+    await expect(page.locator('[data-testid="schematic-node"][data-kind="layer"]').first()).toBeVisible();
+    await page.locator('.react-flow__controls-fitview').click();
+    await page.getByTestId('schematic').screenshot({ path: `docs/schematic-${name}-network.png` });
+  });
+}

@@ -3,7 +3,7 @@
 // block concerned, so comments and formatting elsewhere stay exactly as written. validateEdit runs
 // the checker on the would-be text and refuses an edit that brings a new error, with its message.
 import type { Decl, Field, SourceFile, Statement } from '../ast';
-import { checkDocument } from '../index';
+import { checkDocument, type ReadFile } from '../index';
 import { parse } from '../parser';
 import { declKey, findDecl } from './graph';
 
@@ -264,10 +264,15 @@ export interface CheckedEdit {
  * Runs the checker on the text the edit would produce and refuses it if it brings an error the
  * current text does not have (compared by message, so existing errors elsewhere do not block).
  */
-export function validateEdit(fileName: string, text: string, edit: TextEdit): CheckedEdit {
+export function validateEdit(
+  fileName: string,
+  text: string,
+  edit: TextEdit,
+  readFile?: ReadFile,
+): CheckedEdit {
   const next = applyEdit(text, edit);
   const errors = (t: string) =>
-    checkDocument(fileName, t)
+    checkDocument(fileName, t, readFile ? { readFile } : {})
       .diagnostics.filter((d) => d.severity === 'error')
       .map((d) => d.message);
   const before = new Map<string, number>();

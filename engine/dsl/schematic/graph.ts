@@ -216,7 +216,19 @@ export function chipGraph(model: ElaboratedModel, options: GraphOptions = {}): S
   const edges: SchematicEdge[] = [];
   const devices = new Map<string, DeviceModel>(model.devices.map((d) => [d.name, d]));
   const neurons = new Map<string, NeuronModel>((model.neurons ?? []).map((n) => [n.name, n]));
+  // Devices and neurons: those declared in this file, and imported ones some block uses.
+  const used = new Set<string>();
+  for (const c of model.chips) {
+    for (const t of c.tiles) used.add(t.device);
+    for (const k of c.cores ?? []) {
+      if (k.device) used.add(k.device);
+      if (k.neuron) used.add(k.neuron);
+    }
+  }
+  const shown = (name: string, range: { file: string }) =>
+    used.has(name) || !ctx.fileName || range.file === ctx.fileName || range.file === '';
   for (const d of model.devices) {
+    if (!shown(d.name, d.range)) continue;
     nodes.push({
       id: deviceId(d.name),
       kind: 'device',
@@ -229,6 +241,7 @@ export function chipGraph(model: ElaboratedModel, options: GraphOptions = {}): S
     });
   }
   for (const n of model.neurons ?? []) {
+    if (!shown(n.name, n.range)) continue;
     nodes.push({
       id: neuronId(n.name),
       kind: 'neuron',
@@ -257,7 +270,9 @@ function addChip(
   if (chip.node !== null) figures.push(`node ${si(chip.node, 'm')}`);
   if (chip.clock) figures.push(`clock ${si(chip.clock, 'Hz')}`);
   const tileCount = chip.tiles.reduce((a, t) => a + t.count, 0);
-  figures.push(`${tileCount} crossbar${tileCount === 1 ? '' : 's'}`);
+  const coreCount = (chip.cores ?? []).reduce((a, c) => a + c.count, 0);
+  if (tileCount || !coreCount) figures.push(`${tileCount} crossbar${tileCount === 1 ? '' : 's'}`);
+  if (coreCount) figures.push(`${coreCount} core${coreCount === 1 ? '' : 's'}`);
   nodes.push({
     id,
     kind: 'chip',
@@ -421,14 +436,17 @@ export function networkGraph(model: ElaboratedModel, options: GraphOptions = {})
     }
     for (const [tile, use] of targets) {
       const decl = model.chips.flatMap((c) => c.tiles).find((t) => t.name === tile);
+      const core = model.chips.flatMap((c) => c.cores ?? []).find((t) => t.name === tile);
+      const unit = !decl && core ? 'core' : 'tile';
       const figures = [
-        `${use.tiles} tile${use.tiles === 1 ? '' : 's'} for ${use.layers} layer${use.layers === 1 ? '' : 's'}`,
+        `${use.tiles} ${unit}${use.tiles === 1 ? '' : 's'} for ${use.layers} layer${use.layers === 1 ? '' : 's'}`,
       ];
       if (decl) figures.unshift(`${decl.kind} ${decl.rows}×${decl.cols}`);
+      else if (core) figures.unshift(`${core.kind} ×${core.count}`);
       nodes.push({
         id: `${nid}/target:${tile}`,
         kind: 'target',
-        type: decl?.kind ?? 'tile',
+        type: decl?.kind ?? core?.kind ?? 'tile',
         label: tile,
         figures,
         parent: nid,

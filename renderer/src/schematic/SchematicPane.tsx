@@ -84,6 +84,7 @@ function Schematic({ doc, editorRef }: Props) {
   const [selected, setSelected] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
+  const [importsRead, setImportsRead] = useState(0);
   const [saved, setSaved] = useState<LayoutFile>({ version: 1, views: {} });
   const models = useRef(new Map<string, Model>());
   const fitted = useRef<string | null>(null);
@@ -91,20 +92,28 @@ function Schematic({ doc, editorRef }: Props) {
   const path = doc?.path ?? null;
 
   // ---------------------------------------------------------------- text -> graph (live)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: importsRead re-runs it when an imported file arrives
   useEffect(() => {
     if (!doc) {
       setState(null);
       return;
     }
     let m = models.current.get(doc.path);
+    const update = () => {
+      if (!doc.model.isDisposed() && m) setState(m.update(doc.model.getValue(), view));
+    };
     if (!m) {
-      m = new SchematicModel(doc.path);
+      m = new SchematicModel(
+        doc.path,
+        (p) =>
+          engine.call('file.read', { path: p }).then(
+            (r) => r.text,
+            () => null,
+          ),
+        () => setImportsRead((n) => n + 1),
+      );
       models.current.set(doc.path, m);
     }
-    const model = m;
-    const update = () => {
-      if (!doc.model.isDisposed()) setState(model.update(doc.model.getValue(), view));
-    };
     update();
     let timer: number | null = null;
     const sub = doc.model.onDidChangeContent(() => {
@@ -115,7 +124,7 @@ function Schematic({ doc, editorRef }: Props) {
       sub.dispose();
       if (timer !== null) window.clearTimeout(timer);
     };
-  }, [doc, view]);
+  }, [doc, view, engine, importsRead]);
 
   // The sidecar with dragged positions.
   useEffect(() => {
@@ -254,10 +263,8 @@ function Schematic({ doc, editorRef }: Props) {
         source,
         target,
         ...(e.label ? { label: e.label } : {}),
-        // Mapping edges leave and enter at the bottom, so they run under the layers in between.
-        ...(e.kind === 'mapping'
-          ? { type: 'smoothstep', sourceHandle: 'map-out', targetHandle: 'map-in' }
-          : {}),
+        // Mapping edges leave at the bottom, so they run under the layers in between.
+        ...(e.kind === 'mapping' ? { type: 'smoothstep', sourceHandle: 'map-out' } : {}),
         markerEnd: { type: MarkerType.ArrowClosed, color: '#9aa5b8' },
         style: {
           stroke: '#9aa5b8',
@@ -326,7 +333,7 @@ function Schematic({ doc, editorRef }: Props) {
       const editor = editorRef.current;
       if (!editor || !doc || editor.getModel() !== doc.model) return false;
       const text = doc.model.getValue();
-      const checked = validateEdit(doc.path, text, edit);
+      const checked = validateEdit(doc.path, text, edit, models.current.get(doc.path)?.readFile);
       if (!checked.ok) {
         setError(checked.message ?? 'the checker refused the edit');
         return false;

@@ -97,7 +97,13 @@ export async function layoutGraph(
         children: kids.map(elkOf),
       };
     }
-    return { id: n.id, width: NODE_WIDTH, height: isGroup(n) ? 64 : leafHeight(n) };
+    return {
+      id: n.id,
+      width: NODE_WIDTH,
+      height: isGroup(n) ? 64 : leafHeight(n),
+      // The tiles a network is mapped onto stand after its last layer.
+      ...(n.kind === 'target' ? { layoutOptions: { 'elk.layered.layering.layerConstraint': 'LAST' } } : {}),
+    };
   };
   const end = endpointOf(graph, collapsed);
   const seen = new Set<string>();

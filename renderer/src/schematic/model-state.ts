@@ -21,12 +21,52 @@ export interface SchematicState {
 
 export class SchematicModel {
   private lastGood: { model: ElaboratedModel; text: string } | null = null;
+  /** Imported files read from the project (null: does not exist), and those being read. */
+  private readonly files = new Map<string, string | null>();
+  private readonly pending = new Set<string>();
 
-  constructor(private readonly path: string) {}
+  /**
+   * `fetch` reads an imported file from the project; `onLoaded` is called when one arrives, so
+   * the owner updates again (imports resolve on the next update, never blocking typing).
+   */
+  constructor(
+    private readonly path: string,
+    private readonly fetch: (path: string) => Promise<string | null>,
+    private readonly onLoaded: () => void,
+  ) {}
+
+  /** A synchronous ReadFile over the files read so far; asks for the others. */
+  readonly readFile = (p: string): string | null => {
+    if (this.files.has(p)) return this.files.get(p) ?? null;
+    if (!this.pending.has(p)) {
+      this.pending.add(p);
+      void this.fetch(p).then((text) => {
+        this.pending.delete(p);
+        this.files.set(p, text);
+        this.onLoaded();
+      });
+    }
+    return null;
+  };
+
+  /** Whether imported files are still being read (their errors are not final yet). */
+  get loading(): boolean {
+    return this.pending.size > 0;
+  }
 
   update(text: string, view: SchematicView): SchematicState {
-    const result = checkDocument(this.path, text);
+    const result = checkDocument(this.path, text, { readFile: this.readFile });
     const file = parse(text).file;
+    if (this.loading && this.lastGood === null && result.hasErrors) {
+      // Imports are on their way: show nothing rather than a diagram full of missing devices.
+      return {
+        text,
+        graph: { view, nodes: [], edges: [] },
+        stale: false,
+        errorCount: 0,
+        problems: new Map(),
+      };
+    }
     if (!result.hasErrors || !this.lastGood) this.lastGood = { model: result.model, text };
     const stale = result.hasErrors;
     const source = this.lastGood;
