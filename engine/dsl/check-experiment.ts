@@ -4,6 +4,7 @@
 // sizes must fit the data set.
 import type {
   Chip,
+  DenseLayer,
   Experiment,
   Layer,
   LayerMapping,
@@ -93,6 +94,19 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     .filter((l) => l.kind !== 'input' && l.kind !== 'dense')
     .map((l) => `${l.name} (${l.kind})`);
   if (unsimulated.length > 0) why.push(`layers ${unsimulated.join(', ')} are not simulated yet`);
+  // A dense layer driven by a neuron declaration runs only when that neuron is a graded
+  // activation the engine has; anything else (sign, oscillator, ...) would silently run as identity.
+  const neuronLayers = network.layers.filter(
+    (l): l is DenseLayer => l.kind === 'dense' && l.neuron !== undefined && l.activation !== l.neuron,
+  );
+  const unsimulatedNeurons = neuronLayers.filter((l) => {
+    const kind = ctx.model.neurons?.find((n) => n.name === l.neuron)?.kind;
+    return kind !== undefined && !['relu', 'sigmoid', 'tanh'].includes(kind);
+  });
+  if (unsimulatedNeurons.length > 0)
+    why.push(
+      `neurons ${unsimulatedNeurons.map((l) => `${l.neuron} (layer ${l.name})`).join(', ')} are not simulated yet`,
+    );
   const onCores = mappings.filter((m) => m.mapping.tileKind && m.mapping.tileKind !== 'crossbar');
   if (onCores.length > 0)
     why.push(

@@ -1,0 +1,36 @@
+// The checker says which experiments the engine can run, instead of running them wrongly.
+import { describe, expect, it } from 'vitest';
+import { checkDocument } from '../../engine/dsl';
+
+const doc = (act: string) => `
+neuron sgn : sign {}
+neuron r : relu {}
+device d : ideal {}
+chip c {
+  tile xbar : crossbar(rows = 256, cols = 256) { device = d  count = 8 }
+}
+network n {
+  input x : 28x28
+  dense h : 64 { act = ${act} } on xbar
+  dense y : 10 on xbar
+}
+experiment e { chip = c  network = n  dataset = mnist }
+`;
+
+describe('runnable experiments', () => {
+  it('a dense layer with a sign neuron is flagged as not runnable, not run as identity', () => {
+    const r = checkDocument('t.nfab', doc('sgn'));
+    expect(r.hasErrors).toBe(false);
+    const e = r.model.experiments[0]!;
+    expect(e.runnable).toBe(false);
+    expect(e.notRunnable).toContain('neurons sgn (layer h) are not simulated yet');
+    expect(r.diagnostics.some((d) => d.code === 'not-runnable' && d.message.includes('sgn'))).toBe(true);
+  });
+
+  it('graded neurons and plain activations stay runnable', () => {
+    for (const act of ['r', 'relu', 'tanh']) {
+      const e = checkDocument('t.nfab', doc(act)).model.experiments[0]!;
+      expect(e.runnable, act).toBe(true);
+    }
+  });
+});
