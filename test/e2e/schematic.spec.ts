@@ -125,6 +125,17 @@ test('schematic: chip and network views, selection sync, inspector, undo, palett
       .subarray(1, 4)
       .toString(),
   ).toBe('PNG');
+
+  // A dragged node keeps its place: the position goes to the sidecar <file>.layout.json.
+  const dev = (await node(page, 'device:rram_dev').boundingBox())!;
+  await page.mouse.move(dev.x + 40, dev.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(dev.x + 40, dev.y + 90, { steps: 5 });
+  await page.mouse.up();
+  const sidecar = path.join(studio.projectDir, `${file}.layout.json`);
+  await expect
+    .poll(() => (fs.existsSync(sidecar) ? fs.readFileSync(sidecar, 'utf8') : ''))
+    .toContain('"device:rram_dev"');
 });
 
 test('schematic: a large design (50 layers on 500 tiles) renders and pans; errors mark the diagram stale', async ({
