@@ -6,6 +6,14 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, focusEditor, test } from './fixtures';
 
+/**
+ * Where a screenshot goes: docs/ when NEUROFAB_DOCS_SCREENSHOTS=1 (to refresh the documentation),
+ * else the test's output folder, so `npm test` never rewrites tracked files.
+ */
+function shotPath(name: string): string {
+  return process.env.NEUROFAB_DOCS_SCREENSHOTS === '1' ? `docs/${name}` : test.info().outputPath(name);
+}
+
 const node = (page: Page, id: string) => page.locator(`[data-testid="schematic-node"][data-id="${id}"]`);
 
 async function openSchematic(page: Page, url: string, file: string) {
@@ -50,14 +58,14 @@ test('schematic: chip and network views, selection sync, inspector, undo, palett
   await expect(tile).toContainText('DAC 8 b · ADC 8 b');
   await expect(node(page, 'device:rram_dev')).toContainText('32 levels');
   await page.locator('.react-flow__controls-fitview').click();
-  await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-chip.png' });
+  await page.getByTestId('schematic').screenshot({ path: shotPath('schematic-chip.png') });
 
   // Network view: layers left to right, each with its mapping onto the tiles.
   await page.getByTestId('schematic-view-network').click();
   await expect(node(page, 'network:mlp/layer:h')).toContainText('784 → 256');
   await expect(node(page, 'network:mlp/layer:h')).toContainText('4 tiles');
   await page.locator('.react-flow__controls-fitview').click();
-  await page.getByTestId('schematic').screenshot({ path: 'docs/schematic-network.png' });
+  await page.getByTestId('schematic').screenshot({ path: shotPath('schematic-network.png') });
   await page.getByTestId('schematic-view-chip').click();
 
   // Selecting a node highlights its declaration in the editor.
@@ -201,10 +209,10 @@ for (const [file, name] of [
     await openSchematic(page, studio.url, file);
     await expect(page.locator('[data-testid="schematic-node"][data-kind="chip"]').first()).toBeVisible();
     await page.locator('.react-flow__controls-fitview').click();
-    await page.getByTestId('schematic').screenshot({ path: `docs/schematic-${name}-chip.png` });
+    await page.getByTestId('schematic').screenshot({ path: shotPath(`schematic-${name}-chip.png`) });
     await page.getByTestId('schematic-view-network').click();
     await expect(page.locator('[data-testid="schematic-node"][data-kind="layer"]').first()).toBeVisible();
     await page.locator('.react-flow__controls-fitview').click();
-    await page.getByTestId('schematic').screenshot({ path: `docs/schematic-${name}-network.png` });
+    await page.getByTestId('schematic').screenshot({ path: shotPath(`schematic-${name}-network.png`) });
   });
 }
