@@ -66,6 +66,9 @@ interface Props {
   editorRef: RefObject<monaco.editor.IStandaloneCodeEditor | null>;
 }
 
+/** Below this zoom, node labels are too small to read; the first fit never goes lower. */
+const READABLE_ZOOM = 0.85;
+
 export function SchematicPane(props: Props) {
   return (
     <ReactFlowProvider>
@@ -88,6 +91,7 @@ function Schematic({ doc, editorRef }: Props) {
   const [saved, setSaved] = useState<LayoutFile>({ version: 1, views: {} });
   const models = useRef(new Map<string, Model>());
   const fitted = useRef<string | null>(null);
+  const flowPane = useRef<HTMLDivElement | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const path = doc?.path ?? null;
 
@@ -283,7 +287,31 @@ function Schematic({ doc, editorRef }: Props) {
     const key = `${path}:${view}`;
     if (!layout || !graph || fitted.current === key || !graph.nodes.some((n) => layout.has(n.id))) return;
     fitted.current = key;
-    window.setTimeout(() => void flow.fitView({ padding: 0.06, maxZoom: 1.2 }), 60);
+    window.setTimeout(async () => {
+      await flow.fitView({ padding: 0.06, maxZoom: 1.2 });
+      if (flow.getViewport().zoom >= READABLE_ZOOM) return;
+      // Too wide to fit legibly (a long network): show where the flow starts, on the left, at a
+      // zoom where labels can be read; the fit button still shows everything.
+      // Centre vertically on the leftmost block (the flow's start), not on the whole diagram,
+      // whose height may come from a column of tiles far from the layers.
+      const all = flow.getNodes();
+      const parents = new Set(all.map((n) => n.parentId).filter(Boolean));
+      const leaves = all
+        .filter((n) => !parents.has(n.id))
+        .map((n) => flow.getInternalNode(n.id))
+        .filter((n) => n !== undefined);
+      if (leaves.length === 0) return;
+      const first = leaves.reduce((a, b) =>
+        b.internals.positionAbsolute.x < a.internals.positionAbsolute.x ? b : a,
+      );
+      const start = first.internals.positionAbsolute;
+      const paneWidth = flowPane.current?.clientWidth ?? 800;
+      await flow.setCenter(
+        start.x - 40 + paneWidth / 2 / READABLE_ZOOM,
+        start.y + (first.measured.height ?? 0) / 2,
+        { zoom: READABLE_ZOOM },
+      );
+    }, 60);
   }, [layout, graph, path, view, flow]);
 
   // ---------------------------------------------------------------- selection sync
@@ -556,6 +584,7 @@ function Schematic({ doc, editorRef }: Props) {
             <div className="sch-empty">Nothing to show in this view yet: use the palette to add one.</div>
           )}
           <ReactFlow
+            ref={flowPane}
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
