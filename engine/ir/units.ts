@@ -174,6 +174,16 @@ function shortNumber(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
+/** An SI value with the largest prefix not above it: (2.5e-5, 'S') -> "25 µS". */
+export function formatWithPrefix(value: number, symbol: string, digits = 4): string {
+  if (value === 0 || !Number.isFinite(value)) return `${value} ${symbol}`;
+  const exp = Math.floor(Math.log10(Math.abs(value)) + 1e-9);
+  for (const [p, name] of DISPLAY_PREFIXES) {
+    if (exp >= p) return `${Number((value / 10 ** p).toPrecision(digits))} ${name}${symbol}`;
+  }
+  return `${value.toExponential(digits - 1)} ${symbol}`;
+}
+
 /** Formats an SI value for messages and hovers: 1e-6 S -> "1 µS", 0.03 -> "3%" when asked. */
 export function formatQuantity(
   value: number,
@@ -183,11 +193,5 @@ export function formatQuantity(
   if (dimension === 'dimensionless') {
     return opts.percent ? `${shortNumber(value * 100)}%` : shortNumber(value);
   }
-  const symbol = DIMENSION_INFO[dimension].symbol;
-  if (value === 0 || !Number.isFinite(value)) return `${value} ${symbol}`;
-  const exp = Math.floor(Math.log10(Math.abs(value)) + 1e-9);
-  for (const [p, name] of DISPLAY_PREFIXES) {
-    if (exp >= p) return `${shortNumber(value / 10 ** p)} ${name}${symbol}`;
-  }
-  return `${value.toExponential(3)} ${symbol}`;
+  return formatWithPrefix(value, DIMENSION_INFO[dimension].symbol);
 }

@@ -3,6 +3,7 @@
 // path of its declaration (for edits) and its source span (for selection sync), found in the
 // parse tree so both always agree with the text.
 import type { Chip, CoreTile, DeviceModel, ElaboratedModel, Layer, NeuronModel } from '../../ir/model';
+import { formatWithPrefix } from '../../ir/units';
 import type { Decl, SourceFile, Span, Statement } from '../ast';
 
 export type SchematicView = 'chip' | 'network';
@@ -90,26 +91,9 @@ export function declPathAt(file: SourceFile, offset: number): string[] {
 
 // ---------------------------------------------------------------- figures
 
-const PREFIXES: [number, string][] = [
-  [1e12, 'T'],
-  [1e9, 'G'],
-  [1e6, 'M'],
-  [1e3, 'k'],
-  [1, ''],
-  [1e-3, 'm'],
-  [1e-6, 'µ'],
-  [1e-9, 'n'],
-  [1e-12, 'p'],
-  [1e-15, 'f'],
-  [1e-18, 'a'],
-];
-
 /** 2.5e-5, 'S' -> '25 µS'. */
 export function si(value: number, unit: string): string {
-  if (value === 0) return `0 ${unit}`;
-  const a = Math.abs(value);
-  const [scale, prefix] = PREFIXES.find(([s]) => a >= s * 0.9995) ?? PREFIXES[PREFIXES.length - 1]!;
-  return `${Number((value / scale).toPrecision(3))} ${prefix}${unit}`;
+  return formatWithPrefix(value, unit, 3);
 }
 
 const pct = (v: number): string => `${Number((v * 100).toPrecision(3))}%`;

@@ -2,6 +2,8 @@
 // fields, quantities with units). The DSL issue replaces this with semantic tokens from the
 // language service; the keyword lists follow docs/dsl and engine/dsl.
 import type * as Monaco from 'monaco-editor/editor';
+import { OPTIMIZERS, TILE_KINDS } from '../../../engine/dsl/schema';
+import { ACTIVATIONS, DATASETS, DEVICE_KINDS, LEARNING_RULES, NEURON_KINDS } from '../../../engine/ir/model';
 
 export const NFAB_LANGUAGE_ID = 'nfab';
 
@@ -39,51 +41,15 @@ const KEYWORDS = [
   'drift',
 ];
 
-/** Built-in kinds: devices, neurons, tiles, learning rules, optimizers, datasets. */
+/** Built-in kinds: devices, neurons, tiles, learning rules, optimizers, datasets (from the IR and schema). */
 const KINDS = [
-  'ideal',
-  'rram',
-  'pcm',
-  'fefet',
-  'ecram',
-  'mram',
-  'spin_resonator',
-  'stochastic_memristor',
-  'photonic_pcm',
-  'ring',
-  'sram',
-  'relu',
-  'sigmoid',
-  'tanh',
-  'sign',
-  'softmax',
-  'lif',
-  'cuba_lif',
-  'adex',
-  'oscillator',
-  'loihi_cuba',
-  'crossbar',
-  'rf_chain',
-  'spiking_core',
-  'digital_mac',
-  'photonic_mesh',
-  'bayesian_array',
-  'backprop',
-  'hw_aware',
-  'in_situ',
-  'feedback_alignment',
-  'dfa',
-  'surrogate_bptt',
-  'eprop',
-  'stdp',
-  'three_factor',
-  'equilibrium_prop',
-  'sgd',
-  'adam',
-  'momentum',
-  'mnist',
-  'fashion_mnist',
-  'synthetic',
+  ...DEVICE_KINDS,
+  ...NEURON_KINDS,
+  ...ACTIVATIONS,
+  ...TILE_KINDS,
+  ...LEARNING_RULES,
+  ...Object.keys(OPTIMIZERS),
+  ...DATASETS,
 ];
 
 const CONSTANTS = ['true', 'false', 'none', 'continuous'];
