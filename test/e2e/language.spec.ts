@@ -93,3 +93,25 @@ test('completion, hover, rename and quick fix in the editor', async ({ page, stu
   await expect(lines).not.toContainText('levles');
   await expect(page.locator('[data-testid="editor"] .squiggly-error')).toHaveCount(0);
 });
+
+test('Format Document formats the document with the neurofab fmt rules, and Ctrl+Z undoes it', async ({
+  page,
+  studio,
+}) => {
+  await page.goto(studio.url);
+  await page.locator('[data-testid="file-tree-item"][data-path="quickstart.nfab"]').click();
+  const lines = page.locator('[data-testid="editor"] .view-lines');
+  await expect(lines).toContainText('device rram : rram');
+
+  // Line 1 becomes a badly laid-out declaration; the formatter puts it in canonical form.
+  await focusEditor(page);
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('device   probe:ideal{g_min=1uS}\n\n');
+  await expect(lines).toContainText('device   probe:ideal{g_min=1uS}');
+  // Monaco binds Format Document to Ctrl+Shift+I on Linux (Shift+Alt+F on Windows and macOS).
+  await page.keyboard.press(process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F');
+  await expect(lines).toContainText('device probe : ideal { g_min = 1uS }');
+  await expect(lines).toContainText('device rram : rram');
+  await page.keyboard.press('Control+Z');
+  await expect(lines).toContainText('device   probe:ideal{g_min=1uS}');
+});

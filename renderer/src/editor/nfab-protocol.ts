@@ -1,6 +1,7 @@
 // Messages between the studio and the .nfab language worker (nfab.worker.ts). Every request
 // carries the model's text, so the worker holds no per-file state that could drift; the
 // service's one-entry parse cache makes the several requests of one keystroke share a parse.
+import type { TextEdit } from '../../../engine/dsl/format';
 import type * as service from '../../../engine/dsl/service';
 import type { Diagnostic } from '../../../engine/protocol/schema';
 
@@ -16,6 +17,7 @@ export interface NfabMethods {
   foldingRanges: [[], service.FoldingRange[]];
   codeActions: [[range: { start: number; end: number }], service.CodeAction[]];
   semanticTokens: [[], Uint32Array];
+  formatEdits: [[], TextEdit[]];
 }
 export type NfabMethod = keyof NfabMethods;
 

@@ -198,6 +198,19 @@ export function registerNfabProviders(
     },
   });
 
+  // Shift+Alt+F: the same formatter as `neurofab fmt`, as minimal edits so the cursor, undo and
+  // untouched lines survive. A file with syntax errors comes back unchanged (no edits).
+  L.registerDocumentFormattingEditProvider(languageId, {
+    displayName: 'nfab',
+    provideDocumentFormattingEdits: async (model) => {
+      const edits = await client.request('formatEdits', model.getValue());
+      return edits.map((e) => ({
+        range: range(model, { start: e.offset, end: e.offset + e.length }),
+        text: e.newText,
+      }));
+    },
+  });
+
   L.registerFoldingRangeProvider(languageId, {
     provideFoldingRanges: async (model) => {
       const folds = await client.request('foldingRanges', model.getValue());

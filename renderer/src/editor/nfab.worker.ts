@@ -1,5 +1,7 @@
 // The .nfab language worker: checks the text on every change (diagnostics without a server round
 // trip) and answers the language service calls for Monaco's providers. Pure engine/dsl code.
+
+import { formatEdits } from '../../../engine/dsl/format';
 import { checkDocument } from '../../../engine/dsl/index';
 import * as service from '../../../engine/dsl/service';
 import type { FromWorker, NfabMethod, NfabMethods, ToWorker } from './nfab-protocol';
@@ -34,6 +36,7 @@ const handlers: { [M in NfabMethod]: (text: string, args: NfabMethods[M][0]) => 
   foldingRanges: (t) => service.foldingRanges(t),
   codeActions: (t, [r]) => service.codeActions(t, r),
   semanticTokens: (t) => service.encodeSemanticTokens(t, service.semanticTokens(t)),
+  formatEdits: (t) => formatEdits(t),
 };
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
