@@ -217,3 +217,27 @@ for (const [file, name] of [
     await page.getByTestId('schematic').screenshot({ path: shotPath(`schematic-${name}-network.png`) });
   });
 }
+
+test('schematic: dragging a device edge onto another device reconnects the tile, undoably', async ({
+  page,
+  studio,
+}) => {
+  const file = 'mnist-mlp.nfab';
+  await openSchematic(page, studio.url, file);
+  await page.locator('.react-flow__controls-fitview').click();
+  const edge = page.locator('.react-flow__edge[data-id="device:ideal_dev->chip:ideal_chip/tile:xbar"]');
+  await expect(edge).toHaveCount(1);
+  // The edge's source-end updater sits on the device's right handle; drop it on the other device's.
+  const from = (await edge.locator('.react-flow__edgeupdater-source').boundingBox())!;
+  const to = (await node(page, 'device:rram_dev').locator('.react-flow__handle-right').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+  const text = await saved(page, studio.projectDir, file);
+  expect(text).not.toMatch(/chip ideal_chip \{[^}]*device = ideal_dev/);
+  expect(text).toMatch(/chip ideal_chip \{[^}]*device = rram_dev/);
+  await focusEditor(page);
+  await page.keyboard.press('Control+Z');
+  expect(await saved(page, studio.projectDir, file)).toMatch(/chip ideal_chip \{[^}]*device = ideal_dev/);
+});

@@ -253,6 +253,28 @@ export function deleteDeclEdit(text: string, path: readonly string[]): EditResul
   return ok(d.start, d.end - d.start, '');
 }
 
+/**
+ * Reconnects a reference: in the declaration at `path`, the field whose value names `oldName`
+ * (e.g. `device = rram` of a tile, `synapse = spin_res` of an rf_chain) names `newName` instead.
+ * This is what dragging a "uses" edge from one device or neuron to another means.
+ */
+export function retargetReferenceEdit(
+  text: string,
+  path: readonly string[],
+  oldName: string,
+  newName: string,
+): EditResult {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return fail(`'${newName}' is not a name`);
+  const d = findDecl(parsed(text), path);
+  if (!d) return fail(`no declaration ${describePath(path)} in the text`);
+  let found: Field | null = null;
+  for (const st of d.body?.statements ?? []) {
+    if (st.kind === 'field' && st.value && text.slice(st.value.start, st.value.end) === oldName) found = st;
+  }
+  if (!found?.value) return fail(`${describePath(path)} has no field that names '${oldName}'`);
+  return ok(found.value.start, found.value.end - found.value.start, newName);
+}
+
 export interface CheckedEdit {
   ok: boolean;
   /** Why the edit was refused: the checker's message for the first new error. */

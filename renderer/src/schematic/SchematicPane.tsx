@@ -8,6 +8,7 @@ import './schematic.css';
 import {
   applyNodeChanges,
   Background,
+  type Connection,
   Controls,
   type Edge,
   MarkerType,
@@ -27,6 +28,7 @@ import {
   deleteDeclEdit,
   type EditResult,
   freshName,
+  retargetReferenceEdit,
   setFieldEdit,
   type TextEdit,
   validateEdit,
@@ -269,6 +271,8 @@ function Schematic({ doc, editorRef }: Props) {
         ...(e.label ? { label: e.label } : {}),
         // Mapping edges leave at the bottom, so they run under the layers in between.
         ...(e.kind === 'mapping' ? { type: 'smoothstep', sourceHandle: 'map-out' } : {}),
+        // A device/neuron -> block edge can be dragged to another device or neuron (reconnect).
+        reconnectable: e.kind === 'uses' && source === e.source ? 'source' : false,
         markerEnd: { type: MarkerType.ArrowClosed, color: '#9aa5b8' },
         style: {
           stroke: '#9aa5b8',
@@ -392,6 +396,20 @@ function Schematic({ doc, editorRef }: Props) {
   };
 
   const byId = useMemo(() => new Map((graph?.nodes ?? []).map((n) => [n.id, n])), [graph]);
+
+  // Dragging the device/neuron end of a "uses" edge onto another device or neuron rewrites the
+  // block's reference (`device = a` -> `device = b`), one undoable text edit.
+  const onReconnect = (old: Edge, next: Connection) => {
+    const from = byId.get(old.source);
+    const to = next.source ? byId.get(next.source) : undefined;
+    const block = byId.get(old.target);
+    if (!from || !to || !block || next.target !== old.target || from.id === to.id) return;
+    if (to.kind !== from.kind) {
+      setError(`a ${from.kind} edge can only be reconnected to another ${from.kind}`);
+      return;
+    }
+    run(retargetReferenceEdit(text, block.path, from.label, to.label), block.id);
+  };
   const selectedNode = selected ? (byId.get(selected) ?? null) : null;
   const text = doc && !doc.model.isDisposed() ? doc.model.getValue() : '';
 
@@ -590,6 +608,7 @@ function Schematic({ doc, editorRef }: Props) {
             nodeTypes={NODE_TYPES}
             onNodesChange={onNodesChange}
             onNodeDragStop={onNodeDragStop}
+            onReconnect={onReconnect}
             onNodeClick={(_, node) => {
               setSelected(node.id);
               setError(null);

@@ -55,7 +55,12 @@ export function BlockNode({ data, selected }: NodeProps<BlockNodeType>) {
         </div>
       ))}
       {problemLine(data.problems)}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      {/* Devices and neurons accept the end of a dragged "uses" edge (reconnect). */}
+      <Handle
+        type="source"
+        position={Position.Right}
+        isConnectable={n.kind === 'device' || n.kind === 'neuron'}
+      />
       <Handle id="map-out" type="source" position={Position.Bottom} isConnectable={false} />
       <Handle id="map-in" type="target" position={Position.Bottom} isConnectable={false} />
     </div>
