@@ -16,8 +16,8 @@ function shotPath(name: string): string {
 
 const node = (page: Page, id: string) => page.locator(`[data-testid="schematic-node"][data-id="${id}"]`);
 
-async function openSchematic(page: Page, url: string, file: string) {
-  await page.setViewportSize({ width: 1900, height: 1000 });
+async function openSchematic(page: Page, url: string, file: string, width = 1900, widen = 380) {
+  await page.setViewportSize({ width, height: 1000 });
   await page.goto(url);
   await page.locator(`[data-testid="file-tree-item"][data-path="${file}"]`).click();
   await expect(page.getByTestId('editor')).toHaveAttribute('data-path', file);
@@ -28,7 +28,7 @@ async function openSchematic(page: Page, url: string, file: string) {
   const box = (await splitter.boundingBox())!;
   await page.mouse.move(box.x + 2, box.y + 200);
   await page.mouse.down();
-  await page.mouse.move(box.x - 380, box.y + 200, { steps: 5 });
+  await page.mouse.move(box.x - widen, box.y + 200, { steps: 5 });
   await page.mouse.up();
 }
 
@@ -207,7 +207,8 @@ for (const [file, name] of [
 ] as const) {
   test(`schematic screenshots: ${file}`, async ({ page, studio }) => {
     test.skip(!fs.existsSync(path.join(studio.projectDir, file)), `${file} is not in examples/`);
-    await openSchematic(page, studio.url, file);
+    // Wide enough that a whole network fits at a readable zoom.
+    await openSchematic(page, studio.url, file, 2300, 800);
     await expect(page.locator('[data-testid="schematic-node"][data-kind="chip"]').first()).toBeVisible();
     await page.locator('.react-flow__controls-fitview').click();
     await page.getByTestId('schematic').screenshot({ path: shotPath(`schematic-${name}-chip.png`) });
