@@ -3,7 +3,7 @@
 // validates generically against these rows (values.ts), so adding a field or a kind is a table
 // edit. Device fields are here too; their per-kind defaults and citations are in
 // device-defaults.ts.
-import { LR_SCHEDULES } from '../ir/model';
+import { LEARNING_RULES, type LearningRule, LR_SCHEDULES, TRAIN_RULES } from '../ir/model';
 import type { Dimension } from '../ir/units';
 
 export type RefTarget = 'device' | 'neuron' | 'tile' | 'chip' | 'network';
@@ -498,19 +498,11 @@ export const LAYER_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
 
 // ---------------------------------------------------------------- experiments
 
-export const RUNNABLE_RULES = ['backprop'] as const;
+export const RUNNABLE_RULES: readonly LearningRule[] = TRAIN_RULES;
 /** Rules of the language the engine cannot run yet: they check (with a warning); `run` refuses them. */
-export const PLANNED_RULES = [
-  'hw_aware',
-  'in_situ',
-  'feedback_alignment',
-  'dfa',
-  'surrogate_bptt',
-  'eprop',
-  'stdp',
-  'three_factor',
-  'equilibrium_prop',
-] as const;
+export const PLANNED_RULES: readonly LearningRule[] = LEARNING_RULES.filter(
+  (r) => !(TRAIN_RULES as readonly string[]).includes(r),
+);
 
 const lr: FieldSpec = {
   name: 'lr',

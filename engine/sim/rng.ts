@@ -1,6 +1,6 @@
 // Seeded randomness for the simulator. xoshiro128** (Blackman & Vigna) on uint32 math: fast in JS
-// (no BigInt), 2^128 − 1 period, and the same stream on every platform. Math.random is never used
-// in engine/sim or engine/data: a run must be reproducible from its seed.
+// (no BigInt), 2^128 − 1 period, and the same stream on every platform. The platform's unseeded
+// generator is never used in engine/sim or engine/data: a run must be reproducible from its seed.
 
 /** splitmix32: spreads a user seed (and a stream id) over the 128-bit state. */
 function splitmix32(state: { x: number }): number {

@@ -142,18 +142,23 @@ describe('schematic edits', () => {
   });
 });
 
+function editOf(r: EditResult) {
+  if (!r.ok) throw new Error(r.message);
+  return r.edit;
+}
+
 describe('reconnecting a "uses" edge', () => {
   it('points the tile at another device, touching only that name', () => {
     const text = TEXT.replace('// a small design', '// a small design\ndevice other : ideal {}');
     const r = retargetReferenceEdit(text, ['c1', 'xb'], 'cell', 'other');
     expect(apply(r, text)).toBe(text.replace('    device = cell\n', '    device = other\n'));
-    expect(validateEdit('t.nfab', text, (r as { edit: never }).edit).ok).toBe(true);
+    expect(validateEdit('t.nfab', text, editOf(r)).ok).toBe(true);
   });
 
   it('refuses a field that does not exist, and a name the checker does not know', () => {
     expect(retargetReferenceEdit(TEXT, ['c1', 'xb'], 'nothing', 'other')).toMatchObject({ ok: false });
     const r = retargetReferenceEdit(TEXT, ['c1', 'xb'], 'cell', 'ghost');
-    const checked = validateEdit('t.nfab', TEXT, (r as { edit: never }).edit);
+    const checked = validateEdit('t.nfab', TEXT, editOf(r));
     expect(checked.ok).toBe(false);
     expect(checked.message).toContain('ghost');
   });
