@@ -115,7 +115,8 @@ export function checkDevice(ctx: CheckContext, decl: Decl): DeviceModel | null {
   return { name, kind, ...params, ...extras, provenance, range: sourceRange(ctx, decl) };
 }
 
-const UPDATE_FIELDS: Readonly<Record<string, keyof PulsedUpdateModel>> = {
+/** DSL field -> pulsed-update model key; also used by the generated reference (docs.ts). */
+export const UPDATE_FIELDS: Readonly<Record<string, keyof PulsedUpdateModel>> = {
   dw_min: 'dwMin',
   up_down: 'upDown',
   dtod: 'dtod',

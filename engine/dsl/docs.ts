@@ -12,6 +12,7 @@ import {
   SPIKING_NEURON_KINDS,
 } from '../ir/model';
 import { DIMENSION_INFO, DIMENSIONS, type Dimension, lookupUnit } from '../ir/units';
+import { UPDATE_FIELDS } from './check-device';
 import { DEVICE_DEFAULTS, DSL_TO_PARAM, type KindDefaults, type Sourced } from './device-defaults';
 import { NEURON_TABLE } from './neuron-defaults';
 import {
@@ -169,17 +170,6 @@ function heading(level: number, text: string): string {
 
 // ---------------------------------------------------------------- per-kind device defaults
 
-const UPDATE_KEYS: Readonly<Record<string, string>> = {
-  dw_min: 'dwMin',
-  up_down: 'upDown',
-  dtod: 'dtod',
-  ctoc: 'ctoc',
-  soft_bounds: 'softBounds',
-  nonlinearity: 'nonlinearity',
-  w_min: 'wMin',
-  w_max: 'wMax',
-};
-
 /** The default of one device field for a kind, with its citation; null when the kind has none. */
 export function deviceDefault(kind: KindDefaults, field: string): Sourced<string> | null {
   const spec =
@@ -199,7 +189,7 @@ export function deviceDefault(kind: KindDefaults, field: string): Sourced<string
     return { value: show(p.value), source: p.source };
   }
   const x = kind.extras ?? {};
-  const upd = UPDATE_KEYS[field];
+  const upd = UPDATE_FIELDS[field];
   if (upd && x.update) {
     const v = (x.update.value as unknown as Record<string, number | boolean>)[upd]!;
     return { value: show(v), source: x.update.source };

@@ -6,47 +6,31 @@
 // Shapes use one naming throughout: m = batch rows, k = layer inputs, n = layer outputs; so X is
 // m×k, W is k×n and D (a gradient at the outputs) is m×n.
 
+/**
+ * One GEMM variant: dimensions m, n, k as documented per variant, row-major operands with their
+ * leading dimensions, and `accumulate` to add into C instead of overwriting it.
+ */
+export type Gemm = (
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  lda: number,
+  b: Float32Array,
+  ldb: number,
+  c: Float32Array,
+  ldc: number,
+  accumulate: boolean,
+) => void;
+
 export interface Kernels {
   readonly name: string;
   /** C(m×n) = A(m×k)·B(k×n), or C += A·B when `accumulate`. The forward MVM X·W. */
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    c: Float32Array,
-    ldc: number,
-    accumulate: boolean,
-  ): void;
+  gemm: Gemm;
   /** C(k×n) = A(m×k)ᵀ·B(m×n), or C += when `accumulate`. The weight gradient Xᵀ·D. */
-  gemmTN(
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    c: Float32Array,
-    ldc: number,
-    accumulate: boolean,
-  ): void;
+  gemmTN: Gemm;
   /** C(m×k) = A(m×n)·B(k×n)ᵀ, or C += when `accumulate`. The input gradient D·Wᵀ. */
-  gemmNT(
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    lda: number,
-    b: Float32Array,
-    ldb: number,
-    c: Float32Array,
-    ldc: number,
-    accumulate: boolean,
-  ): void;
+  gemmNT: Gemm;
 }
 
 function zeroRows(c: Float32Array, rows: number, cols: number, ldc: number): void {
