@@ -164,6 +164,10 @@ export interface CrossbarTile {
   adcEnergy?: number;
   dacEnergy?: number;
   lineResistance?: number;
+  /** Additive Gaussian noise on every ADC read, in units of the ADC range's unit (aihwkit out_noise). */
+  outputNoise?: number;
+  /** aihwkit bound management: when an output saturates the ADC, halve the inputs and read again. */
+  boundManagement?: 'none' | 'iterative';
   range: SourceRange;
 }
 
@@ -312,15 +316,43 @@ export const DATASETS = [
   'mnist',
   'fashion_mnist',
   'synthetic_nonlinear',
+  'synthetic_moons',
   'synthetic_gestures',
   'synthetic_spikes',
 ] as const;
 export type DatasetName = (typeof DATASETS)[number];
-/** Data sets the engine can load today. */
-export const RUNNABLE_DATASETS: readonly DatasetName[] = ['mnist'];
+/** Data sets the engine can load today (besides files: see DatasetFiles). */
+export const RUNNABLE_DATASETS: readonly DatasetName[] = [
+  'mnist',
+  'fashion_mnist',
+  'synthetic_nonlinear',
+  'synthetic_moons',
+  'synthetic_gestures',
+];
+
+/**
+ * A data set read from the user's files instead of a built-in one. Paths are absolute (the checker
+ * resolves them against the .nfab file). Features are scaled to [0, 1] by the loader unless the
+ * file already holds floats in that range; labels are integers 0..classes-1.
+ *  idx: IDX images + labels files (MNIST layout); csv: one sample per row, the label in the first
+ *  or last column; npy: NumPy arrays x (N×…) and y (N).
+ */
+export type DatasetFiles =
+  | { format: 'idx'; trainX: string; trainY: string; testX: string; testY: string }
+  | { format: 'npy'; trainX: string; trainY: string; testX: string; testY: string }
+  | { format: 'csv'; train: string; test: string; labelColumn: 'first' | 'last' };
 
 /** Rules the engine can run. */
-export const TRAIN_RULES = ['backprop'] as const;
+export const TRAIN_RULES = [
+  'backprop',
+  'hw_aware',
+  'in_situ',
+  'feedback_alignment',
+  'dfa',
+  'equilibrium_prop',
+  'mcmc',
+  'naive_bayes',
+] as const;
 export type TrainRule = (typeof TRAIN_RULES)[number];
 
 /** Every learning rule of the language; TRAIN_RULES are the runnable ones. */
@@ -335,6 +367,8 @@ export const LEARNING_RULES = [
   'stdp',
   'three_factor',
   'equilibrium_prop',
+  'mcmc',
+  'naive_bayes',
 ] as const;
 export type LearningRule = (typeof LEARNING_RULES)[number];
 
@@ -357,6 +391,10 @@ export interface TrainConfig {
   optimizer: OptimizerConfig;
   epochs: number;
   batch: number;
+  /** equilibrium_prop: nudging strength. */
+  beta?: number;
+  /** in_situ: stochastic pulse-train length BL (aihwkit desired_bl, default 31). */
+  pulseLength?: number;
 }
 
 export interface Experiment {
@@ -364,6 +402,8 @@ export interface Experiment {
   chip: string;
   network: string;
   dataset: DatasetName;
+  /** Set when the data come from the user's files (`dataset = csv(...)` etc.); `dataset` is then ignored. */
+  datasetFiles?: DatasetFiles;
   train: TrainConfig;
   seed: number;
   /** Optional data limits written in the DSL (CLI flags override). */

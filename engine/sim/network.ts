@@ -1,6 +1,5 @@
 // A dense network whose every layer is an analog crossbar layer: forward through the devices,
 // softmax cross-entropy, and backprop with straight-through gradients to the float master weights.
-import type { Activation } from '../ir/model';
 import { CrossbarLayer } from './crossbar';
 import type { Kernels } from './kernels';
 import type { LayerPlan } from './plan';
@@ -135,7 +134,7 @@ export class AnalogNetwork {
   }
 }
 
-function activate(kind: Activation, z: Float32Array, a: Float32Array, len: number): void {
+function activate(kind: LayerPlan['activation'], z: Float32Array, a: Float32Array, len: number): void {
   switch (kind) {
     case 'relu':
       for (let i = 0; i < len; i++) a[i] = Math.max(z[i]!, 0);
@@ -149,12 +148,14 @@ function activate(kind: Activation, z: Float32Array, a: Float32Array, len: numbe
     case 'identity':
       a.set(z.subarray(0, len));
       break;
+    default:
+      throw new Error(`activation '${kind}' is not implemented by the dense network yet`);
   }
 }
 
 /** dz = da ⊙ f'(z), with f' written in terms of z or a as convenient. */
 function activationGrad(
-  kind: Activation,
+  kind: LayerPlan['activation'],
   da: Float32Array,
   z: Float32Array,
   a: Float32Array,
@@ -174,5 +175,7 @@ function activationGrad(
     case 'identity':
       dz.set(da.subarray(0, len));
       break;
+    default:
+      throw new Error(`activation '${kind}' is not implemented by the dense network yet`);
   }
 }

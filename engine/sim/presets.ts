@@ -1,8 +1,9 @@
 // Ready-made plans for tests, benchmarks and the quick start, built without the DSL.
-import type { DeviceModel, OptimizerConfig } from '../ir/model';
+import type { DeviceModel, OptimizerConfig, TrainRule } from '../ir/model';
 import {
   DEFAULT_INPUT_BOUND,
   DEFAULT_OUTPUT_BOUND,
+  DEFAULT_PULSE_LENGTH,
   type LayerPlan,
   type TilePlan,
   type TrainingPlan,
@@ -60,6 +61,7 @@ export interface MlpPlanOptions {
   seed?: number;
   trainLimit?: number | null;
   testLimit?: number | null;
+  rule?: TrainRule;
 }
 
 /**
@@ -83,6 +85,7 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
     const inputs = sizes[l]!;
     const units = sizes[l + 1]!;
     const tile: TilePlan = {
+      kind: 'crossbar',
       name: 'xbar',
       rows: 256,
       cols: 256,
@@ -91,6 +94,10 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
       adcBits: 0,
       inputBound: DEFAULT_INPUT_BOUND,
       outputBound: DEFAULT_OUTPUT_BOUND,
+      outputNoise: 0,
+      boundManagement: 'none',
+      lineResistance: 0,
+      readVoltage: 0.2,
       weightClip: null,
       rowBlocks: 0,
       colBlocks: 0,
@@ -99,6 +106,7 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
     tile.rowBlocks = Math.ceil(inputs / tile.rows);
     tile.colBlocks = Math.ceil(units / tile.cols);
     layers.push({
+      kind: 'dense',
       name: `fc${l + 1}`,
       inputs,
       units,
@@ -112,12 +120,16 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
     experiment: 'preset',
     chip: 'preset',
     network: `mlp-${sizes.join('-')}`,
-    dataset: 'mnist',
+    dataset: { kind: 'builtin', name: 'mnist' },
     inputShape: [28, 28],
     inputSize: 784,
     classes: 10,
     layers,
-    rule: 'backprop',
+    rule: o.rule ?? 'backprop',
+    trainable: 'weights',
+    beta: 0.5,
+    pulseLength: DEFAULT_PULSE_LENGTH,
+    infer: { time: 0, temperature: 300 },
     optimizer: o.optimizer ?? DEFAULT_OPTIMIZER,
     epochs: o.epochs ?? 1,
     batch: o.batch ?? 32,

@@ -2,7 +2,7 @@
 // and reports through WorkerMessage posts; a { type: 'cancel' } message stops it between batches.
 // Bundled by esbuild to out/engine/train-worker.js; run from source through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadMnist } from '../data/mnist';
+import { loadDataset } from '../data';
 import { type TrainingPlan, validatePlan } from './plan';
 import { type MetricPoint, train } from './train';
 import type { WorkerMessage } from './worker-protocol';
@@ -29,12 +29,18 @@ const flush = () => {
 async function run(plan: TrainingPlan): Promise<void> {
   validatePlan(plan);
   const t0 = performance.now();
-  const trainSet = loadMnist('train', plan.trainLimit ?? undefined);
-  const testSet = loadMnist('test', plan.testLimit ?? undefined);
+  const trainSet = loadDataset(plan.dataset, 'train', plan.trainLimit, plan.seed);
+  const testSet = loadDataset(plan.dataset, 'test', plan.testLimit, plan.seed);
+  if (trainSet.features !== plan.inputSize || trainSet.classes > plan.classes) {
+    throw new Error(
+      `${trainSet.description} has ${trainSet.features} features and ${trainSet.classes} classes; ` +
+        `network ${plan.network} takes ${plan.inputSize} inputs and has ${plan.classes} outputs.`,
+    );
+  }
   post({
     type: 'log',
     level: 'info',
-    message: `loaded MNIST: ${trainSet.count} train, ${testSet.count} test samples in ${Math.round(performance.now() - t0)} ms`,
+    message: `loaded ${trainSet.description}: ${trainSet.count} train, ${testSet.count} test samples in ${Math.round(performance.now() - t0)} ms`,
   });
   const timer = setInterval(flush, FLUSH_MS);
   const result = await train(

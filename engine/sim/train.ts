@@ -1,19 +1,18 @@
-// Hardware-aware training by backprop on modelled crossbars.
-//
-// Each batch: program the devices from the float master weights (fresh programming noise, the
-// run's stuck-at faults, level quantisation), run the forward pass through the analog periphery
-// (read noise, DAC/ADC), backprop straight-through to the master weights, optimiser step.
-// Evaluation after each epoch programs the weights once (one draw of programming noise) and
-// infers the whole test set with read noise, as a deployed chip would.
+// The training loop every learning rule shares: epochs, seeded shuffling, batching, the learning-
+// rate schedule, metrics, progress, cancellation and the evaluation pass after each epoch. What a
+// step does to the modelled hardware is the rule's Learner (./rules). Evaluation deploys the
+// learner's state (one programming, aged to the experiment's infer time and temperature) and
+// infers the whole test set, as a deployed chip would.
 //
 // Metric steps count training samples seen. Everything numeric is seeded: the same plan and data
 // give bit-identical metrics (samples_per_s, a wall-clock figure, excepted).
 import type { Dataset } from '../data/mnist';
 import { defaultKernels, type Kernels } from './kernels';
-import { AnalogNetwork } from './network';
-import { createOptimizer, scheduledLr } from './optim';
+import { scheduledLr } from './optim';
 import type { TrainingPlan } from './plan';
 import { Rng, STREAMS } from './rng';
+import { learnerFor } from './rules';
+import type { Learner } from './rules/types';
 
 export interface MetricPoint {
   key: string;
@@ -78,22 +77,17 @@ export async function train(
   const kernels = hooks.kernels ?? defaultKernels();
   const features = plan.inputSize;
   const batch = plan.batch;
-  const net = new AnalogNetwork(
-    plan.layers,
-    Math.max(batch, EVAL_BATCH),
-    kernels,
-    new Rng(plan.seed, STREAMS.init),
-    new Rng(plan.seed, STREAMS.stuck),
-  );
-  const optimizer = createOptimizer(plan.optimizer);
-  const shuffleRng = new Rng(plan.seed, STREAMS.shuffle);
-  const programRng = new Rng(plan.seed, STREAMS.program);
-  const readRng = new Rng(plan.seed, STREAMS.read);
-  const evalProgramRng = new Rng(plan.seed, STREAMS.evalProgram);
-  const evalReadRng = new Rng(plan.seed, STREAMS.evalRead);
-
   const n = data.train.count;
   const batchesPerEpoch = Math.ceil(n / batch);
+  const learner = learnerFor(plan)({
+    plan,
+    kernels,
+    maxBatch: Math.max(batch, EVAL_BATCH),
+    totalSteps: batchesPerEpoch * plan.epochs,
+    log: (level, message) => hooks.onLog?.(level, message),
+  });
+  const shuffleRng = new Rng(plan.seed, STREAMS.shuffle);
+
   const logEvery = hooks.logEvery ?? Math.max(1, Math.floor(batchesPerEpoch / 50));
   const progressEvery = hooks.progressEveryMs ?? 200;
   const total = n * plan.epochs;
@@ -116,7 +110,7 @@ export async function train(
 
   hooks.onLog?.(
     'info',
-    `training ${plan.network} on ${n} samples × ${plan.epochs} epoch(s), batch ${batch}, ` +
+    `training ${plan.network} (${plan.rule}) on ${n} samples × ${plan.epochs} epoch(s), batch ${batch}, ` +
       `${plan.optimizer.kind} lr ${plan.optimizer.lr} (${plan.optimizer.schedule ?? 'constant'}), seed ${plan.seed}, kernels ${kernels.name}`,
   );
 
@@ -140,17 +134,8 @@ export async function train(
         xb.set(data.train.images.subarray(idx * features, (idx + 1) * features), i * features);
         yb[i] = data.train.labels[idx]!;
       }
-      net.program(programRng);
-      net.forward(xb, m, readRng);
-      const r = net.loss(yb, m, true);
-      net.backward(xb, m);
-      optimizer.beginStep(
-        scheduledLr(plan.optimizer, epoch * batchesPerEpoch + b, batchesPerEpoch * plan.epochs),
-      );
-      net.layers.forEach((L, li) => {
-        optimizer.step(2 * li, L.w, L.gw);
-        if (L.plan.bias) optimizer.step(2 * li + 1, L.b, L.gb);
-      });
+      const lr = scheduledLr(plan.optimizer, epoch * batchesPerEpoch + b, batchesPerEpoch * plan.epochs);
+      const r = learner.trainBatch(xb, yb, m, lr);
       lossSum += r.loss;
       correct += r.correct;
       count += m;
@@ -192,15 +177,17 @@ export async function train(
       }
     }
     if (hooks.evaluate !== false) {
-      const ev = await evaluate(net, data.test, evalProgramRng, evalReadRng, hooks);
+      const ev = await evaluate(learner, data.test, features, hooks);
       if (!ev) {
         status = 'cancelled';
         break;
       }
       const ts = Date.now();
+      const extra = learner.epochMetrics?.() ?? {};
       emit([
         { key: 'test_loss', value: ev.loss, step: seen, timestamp: ts },
         { key: 'test_accuracy', value: ev.accuracy, step: seen, timestamp: ts },
+        ...Object.entries(extra).map(([key, value]) => ({ key, value, step: seen, timestamp: ts })),
       ]);
       hooks.onLog?.(
         'info',
@@ -214,18 +201,16 @@ export async function train(
 }
 
 /**
- * Programs the network once and infers `test` with read noise; null when cancelled.
- * Exported for inference-only runs.
+ * Deploys the learner's state (one programming, aged to plan.infer) and infers `test` in batches;
+ * null when cancelled. Exported for inference-only runs.
  */
 export async function evaluate(
-  net: AnalogNetwork,
+  learner: Learner,
   test: Dataset,
-  programRng: Rng,
-  readRng: Rng,
+  features: number,
   hooks: Pick<TrainHooks, 'signal' | 'onProgress'> = {},
 ): Promise<{ loss: number; accuracy: number } | null> {
-  net.program(programRng);
-  const features = net.layers[0]!.plan.inputs;
+  learner.deploy();
   const started = performance.now();
   let lastYield = started;
   let loss = 0;
@@ -234,8 +219,7 @@ export async function evaluate(
     if (hooks.signal?.aborted) return null;
     const m = Math.min(EVAL_BATCH, test.count - start);
     const x = test.images.subarray(start * features, (start + m) * features);
-    net.forward(x, m, readRng);
-    const r = net.loss(test.labels.subarray(start, start + m), m, false);
+    const r = learner.inferBatch(x, test.labels.subarray(start, start + m), m);
     loss += r.loss;
     correct += r.correct;
     const now = performance.now();

@@ -13,12 +13,14 @@ function layer(
   dev: Parameters<typeof deviceModel>[0],
 ): LayerPlan {
   return {
+    kind: 'dense',
     name: 'fc',
     inputs: k,
     units: n,
     activation: 'identity',
     bias: false,
     tile: {
+      kind: 'crossbar',
       name: 't',
       rows: 256,
       cols: 256,
@@ -27,6 +29,10 @@ function layer(
       adcBits: 0,
       inputBound: 1,
       outputBound: 12,
+      outputNoise: 0,
+      boundManagement: 'none',
+      lineResistance: 0,
+      readVoltage: 0.2,
       weightClip: null,
       rowBlocks: 1,
       colBlocks: 1,

