@@ -45,6 +45,11 @@ export interface TrainHooks {
   progressEveryMs?: number;
   /** Evaluate on the test set after each epoch (default true). */
   evaluate?: boolean;
+  /**
+   * Train this learner instead of creating one from the plan, so a script can evaluate the trained
+   * state again afterwards, e.g. at other infer times: deploy() reads plan.infer when called.
+   */
+  learner?: Learner;
 }
 
 export type TrainStatus = 'finished' | 'cancelled';
@@ -79,13 +84,15 @@ export async function train(
   const batch = plan.batch;
   const n = data.train.count;
   const batchesPerEpoch = Math.ceil(n / batch);
-  const learner = learnerFor(plan)({
-    plan,
-    kernels,
-    maxBatch: Math.max(batch, EVAL_BATCH),
-    totalSteps: batchesPerEpoch * plan.epochs,
-    log: (level, message) => hooks.onLog?.(level, message),
-  });
+  const learner =
+    hooks.learner ??
+    learnerFor(plan)({
+      plan,
+      kernels,
+      maxBatch: Math.max(batch, EVAL_BATCH),
+      totalSteps: batchesPerEpoch * plan.epochs,
+      log: (level, message) => hooks.onLog?.(level, message),
+    });
   const shuffleRng = new Rng(plan.seed, STREAMS.shuffle);
 
   const logEvery = hooks.logEvery ?? Math.max(1, Math.floor(batchesPerEpoch / 50));
