@@ -3,6 +3,7 @@
 // so the simulator never knows where the samples came from.
 import type { DatasetSource } from '../sim/plan';
 import { type Dataset, loadMnist, type MnistSplit } from './mnist';
+import { generateSynthetic, isSyntheticName, SYNTHETIC_DEFAULT_COUNT } from './synthetic';
 
 export type Split = MnistSplit;
 
@@ -25,10 +26,13 @@ export function loadDataset(
   limit: number | null,
   seed: number,
 ): LoadedDataset {
-  void seed;
   if (source.kind === 'builtin' && source.name === 'mnist') {
     const d = loadMnist(split, limit ?? undefined);
     return { ...d, features: 784, classes: 10, description: 'MNIST' };
+  }
+  if (source.kind === 'builtin' && isSyntheticName(source.name)) {
+    const full = SYNTHETIC_DEFAULT_COUNT[split];
+    return generateSynthetic(source.name, split, limit === null ? full : Math.min(full, limit), seed);
   }
   const what = source.kind === 'builtin' ? source.name : `${source.format} files`;
   throw new Error(`data set ${what} is not available to the engine yet`);
