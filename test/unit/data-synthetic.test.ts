@@ -69,8 +69,9 @@ describe('synthetic data sets', () => {
     // The class means coincide (both rings are centred), so no projection separates them.
     const mean = new Float64Array(4);
     for (let i = 0; i < d.count; i++) {
-      mean[2 * d.labels[i]!] += d.images[2 * i]! / (d.count / 2);
-      mean[2 * d.labels[i]! + 1] += d.images[2 * i + 1]! / (d.count / 2);
+      const k = 2 * d.labels[i]!;
+      mean[k] = mean[k]! + d.images[2 * i]! / (d.count / 2);
+      mean[k + 1] = mean[k + 1]! + d.images[2 * i + 1]! / (d.count / 2);
     }
     expect(Math.abs(mean[0]! - mean[2]!)).toBeLessThan(0.03);
     expect(Math.abs(mean[1]! - mean[3]!)).toBeLessThan(0.03);
