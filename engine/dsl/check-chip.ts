@@ -197,6 +197,8 @@ function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTi
     ...opt('adcEnergy', fields.number('adc_energy')),
     ...opt('dacEnergy', fields.number('dac_energy')),
     ...opt('lineResistance', fields.number('line_resistance')),
+    ...opt('outputNoise', fields.number('output_noise')),
+    ...(fields.string('bound_management') === 'iterative' ? { boundManagement: 'iterative' as const } : {}),
     range: sourceRange(ctx, decl),
   };
 }

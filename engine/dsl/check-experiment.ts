@@ -4,6 +4,7 @@
 // sizes must fit the data set.
 import type {
   Chip,
+  DatasetFiles,
   DenseLayer,
   Experiment,
   Layer,
@@ -28,7 +29,7 @@ import {
   RUNNABLE_RULES,
 } from './schema';
 import { didYouMean } from './suggest';
-import { type FieldValues, readFields, readValue } from './values';
+import { type CallValue, type FieldValues, readFields, readValue } from './values';
 
 export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | null {
   const { diags } = ctx;
@@ -72,9 +73,16 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   const netRef = fields.ref('network');
   const chip = chipRef ? resolve(ctx, 'chip', chipRef) : undefined;
   const network = netRef ? resolve(ctx, 'network', netRef) : undefined;
-  const dataset = fields.string('dataset') as Experiment['dataset'] | undefined;
+  const datasetCall = fields.call('dataset');
+  const datasetFiles = datasetCall ? readDatasetFiles(ctx, decl, datasetCall) : undefined;
+  // A file data set is measured when it is loaded; `dataset` then only names the format.
+  const dataset = (datasetCall && !datasetFiles ? datasetCall.callee : datasetCall ? 'files' : undefined) as
+    | Experiment['dataset']
+    | 'files'
+    | undefined;
 
-  if (network && dataset) checkDatasetFit(ctx, network, dataset, fields.span('network')!);
+  if (network && dataset && dataset !== 'files')
+    checkDatasetFit(ctx, network, dataset, fields.span('network')!);
   const mappings = chip && network ? mapOnChip(ctx, network, chip, fields.span('chip')!) : undefined;
   const train = readTrain(fields.block('train'));
   const ruleSpan = fields.block('train')?.span('rule') ?? fields.span('train') ?? decl.name ?? decl.keyword;
@@ -88,10 +96,10 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     why.push(
       `rule '${train.rule}' is not yet runnable by the engine (runnable: ${RUNNABLE_RULES.join(', ')})`,
     );
-  if (!RUNNABLE_DATASETS.includes(dataset))
+  if (dataset !== 'files' && !RUNNABLE_DATASETS.includes(dataset))
     why.push(`data set '${dataset}' is not yet available to the engine`);
   const unsimulated = network.layers
-    .filter((l) => l.kind !== 'input' && l.kind !== 'dense')
+    .filter((l) => l.kind === 'recurrent' || l.kind === 'spiking')
     .map((l) => `${l.name} (${l.kind})`);
   if (unsimulated.length > 0) why.push(`layers ${unsimulated.join(', ')} are not simulated yet`);
   // A dense layer driven by a neuron declaration runs only when that neuron is a graded
@@ -101,13 +109,16 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   );
   const unsimulatedNeurons = neuronLayers.filter((l) => {
     const kind = ctx.model.neurons?.find((n) => n.name === l.neuron)?.kind;
-    return kind !== undefined && !['relu', 'sigmoid', 'tanh'].includes(kind);
+    if (kind === 'oscillator') return l.mapping?.tileKind !== 'rf_chain'; // an STO reads an RF chain
+    return kind !== undefined && !SIMULATED_NEURONS.includes(kind);
   });
   if (unsimulatedNeurons.length > 0)
     why.push(
       `neurons ${unsimulatedNeurons.map((l) => `${l.neuron} (layer ${l.name})`).join(', ')} are not simulated yet`,
     );
-  const onCores = mappings.filter((m) => m.mapping.tileKind && m.mapping.tileKind !== 'crossbar');
+  const onCores = mappings.filter(
+    (m) => m.mapping.tileKind && !['crossbar', 'rf_chain', 'bayesian_array'].includes(m.mapping.tileKind),
+  );
   if (onCores.length > 0)
     why.push(
       `layers on ${[...new Set(onCores.map((m) => m.mapping.tileKind))].join(', ')} tiles are not simulated yet`,
@@ -119,12 +130,6 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
       'not-runnable',
     );
   }
-  if (sweeps.length > 0)
-    diags.warning(
-      sweepDecls[0]!.keyword,
-      'sweeps are checked and recorded; `run` does not execute them yet (it trains the base point)',
-      'not-runnable',
-    );
   const infer = fields.block('infer');
   return {
     ...(infer
@@ -137,7 +142,8 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     name,
     chip: chip.name,
     network: network.name,
-    dataset,
+    dataset: dataset === 'files' ? 'mnist' : dataset,
+    ...(datasetFiles ? { datasetFiles } : {}),
     train,
     seed: fields.number('seed') ?? 0,
     trainLimit: fields.number('train_limit') ?? null,
@@ -165,7 +171,52 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     optimizer,
     epochs: block?.number('epochs') ?? 1,
     batch: block?.number('batch') ?? 32,
+    ...(block?.number('beta') !== undefined ? { beta: block.number('beta')! } : {}),
+    ...(block?.number('pulse_length') !== undefined ? { pulseLength: block.number('pulse_length')! } : {}),
   };
+}
+
+/** Neuron kinds a dense layer on a crossbar can use as its activation in the analog engine. */
+const SIMULATED_NEURONS = ['relu', 'sigmoid', 'tanh', 'sign'];
+
+/**
+ * `csv(train = "a.csv", test = "b.csv")`, `idx(...)`, `npy(...)`: the files, with paths resolved
+ * against the directory of the .nfab file that declares the experiment (project-relative, '/'-separated).
+ * Undefined for a built-in data set.
+ */
+function readDatasetFiles(ctx: CheckContext, decl: Decl, call: CallValue): DatasetFiles | undefined {
+  const dir = (ctx.fileOf.get(decl) ?? ctx.lines.file).split('/').slice(0, -1);
+  const p = (name: string) => joinPath(dir, call.args.string(name) ?? '');
+  if (call.callee === 'csv') {
+    return {
+      format: 'csv',
+      train: p('train'),
+      test: p('test'),
+      labelColumn: (call.args.string('label') ?? 'last') as 'first' | 'last',
+    };
+  }
+  if (call.callee === 'idx' || call.callee === 'npy') {
+    return {
+      format: call.callee,
+      trainX: p('train_x'),
+      trainY: p('train_y'),
+      testX: p('test_x'),
+      testY: p('test_y'),
+    };
+  }
+  return undefined;
+}
+
+/** Joins a relative path onto a directory (segments), resolving `.` and `..`; absolute paths stay. */
+function joinPath(dir: string[], rel: string): string {
+  if (rel.startsWith('/') || /^[A-Za-z]:[\\/]/.test(rel)) return rel;
+  const out = [...dir];
+  for (const seg of rel.split(/[\\/]/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out.at(-1) !== '..') out.pop();
+    else out.push(seg);
+  }
+  return out.join('/');
 }
 
 const SPIKING_RULES = ['surrogate_bptt', 'eprop', 'stdp', 'three_factor'];
@@ -236,12 +287,16 @@ function readSweep(ctx: CheckContext, d: Decl): SweepSpec | null {
     return null;
   }
   const values: (number | string)[] = [];
+  const texts: string[] = [];
   for (const item of clause.value.items) {
     const v = readValue(item, spec, diags);
-    if (typeof v === 'number' || typeof v === 'string') values.push(v);
+    if (typeof v === 'number' || typeof v === 'string') {
+      values.push(v);
+      texts.push(ctx.lines.slice(item));
+    }
   }
   if (clause.value.items.length === 0) diags.error(clause.value, 'sweep needs at least one value', 'range');
-  return { path, values };
+  return { path, values, texts };
 }
 
 function checkDatasetFit(ctx: CheckContext, network: Network, dataset: string, span: Span): void {

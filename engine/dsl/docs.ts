@@ -117,6 +117,8 @@ function typeText(t: ValueType): string {
       return 'block `{ ... }`';
     case 'shape':
       return 'shape (`28x28`) or size';
+    case 'text':
+      return 'quoted string (`"data/train.csv"`)';
   }
 }
 

@@ -13,6 +13,11 @@ export class LineMap {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
+  /** The source text of a span. */
+  slice(span: { start: number; end: number }): string {
+    return this.text.slice(span.start, span.end);
+  }
+
   pos(offset: number): SourcePos {
     const o = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;

@@ -38,7 +38,9 @@ export type ValueType =
   /** A nested block `energy { ... }`. */
   | { kind: 'block'; fields: readonly FieldSpec[] }
   /** `28x28` or `784`. */
-  | { kind: 'shape' };
+  | { kind: 'shape' }
+  /** A quoted string, e.g. a file path relative to the .nfab file. */
+  | { kind: 'text' };
 
 export interface FieldSpec {
   name: string;
@@ -275,8 +277,22 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
   { name: 'dac_energy', doc: 'Energy per DAC conversion.', type: q('energy', 0, 1e-6) },
   {
     name: 'line_resistance',
-    doc: 'Wire resistance per cell segment (IR drop is not simulated yet).',
+    doc: 'Wire resistance per cell segment, for IR drop along word and bit lines; 0 = ideal wires.',
     type: q('resistance', 0, 1e6),
+  },
+  {
+    name: 'output_noise',
+    doc:
+      'Additive Gaussian noise on every ADC read, in units of the ADC range unit (w_max x normalised ' +
+      'input), as aihwkit out_noise (0.06 in its default IOParameters).',
+    type: { kind: 'number', min: 0, max: 10 },
+    default: '0',
+  },
+  {
+    name: 'bound_management',
+    doc: 'iterative: when an output saturates the ADC, halve the inputs and read again (aihwkit).',
+    type: { kind: 'enum', values: ['none', 'iterative'] },
+    default: 'none',
   },
 ];
 
@@ -589,6 +605,12 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     type: { kind: 'number', min: 0, max: 10, minExclusive: true },
   },
   {
+    name: 'pulse_length',
+    doc: 'in_situ: pulses per stochastic pulse train, BL (aihwkit desired_bl).',
+    type: { kind: 'number', min: 1, max: 32, integer: true },
+    default: '31',
+  },
+  {
     name: 'tau_e',
     doc: 'Eligibility-trace time constant (three_factor, eprop).',
     type: { kind: 'quantity', dimension: 'time', min: 0, max: 100, minExclusive: true },
@@ -621,6 +643,41 @@ export const METRICS = [
   'spikes',
 ] as const;
 
+const dataPath = (name: string, doc: string): FieldSpec => ({
+  name,
+  doc,
+  type: { kind: 'text' },
+  required: true,
+});
+const xyFiles = (what: string): readonly FieldSpec[] => [
+  dataPath('train_x', `Training samples (${what}).`),
+  dataPath('train_y', `Training labels (${what}, integers 0..classes-1).`),
+  dataPath('test_x', `Test samples (${what}).`),
+  dataPath('test_y', `Test labels (${what}).`),
+];
+
+/** `dataset = mnist` (a bare built-in name) or `dataset = csv(train = "a.csv", test = "b.csv")`. */
+export const DATASET_OPTIONS: Readonly<Record<string, readonly FieldSpec[]>> = {
+  mnist: [],
+  fashion_mnist: [],
+  synthetic_nonlinear: [],
+  synthetic_moons: [],
+  synthetic_gestures: [],
+  synthetic_spikes: [],
+  csv: [
+    dataPath('train', 'Training CSV: one sample per row, numeric features and an integer label column.'),
+    dataPath('test', 'Test CSV, same columns.'),
+    {
+      name: 'label',
+      doc: 'Which column holds the label.',
+      type: { kind: 'enum', values: ['last', 'first'] },
+      default: 'last',
+    },
+  ],
+  idx: xyFiles('IDX file, as MNIST ships'),
+  npy: xyFiles('NumPy .npy array'),
+};
+
 export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   { name: 'chip', doc: 'The chip to run on.', type: { kind: 'ref', target: 'chip' }, required: true },
   {
@@ -631,12 +688,11 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'dataset',
-    doc: 'Data set: mnist, fashion_mnist (784 inputs, 10 classes) or a synthetic task.',
-    type: {
-      kind: 'enum',
-      values: ['mnist', 'fashion_mnist', 'synthetic_nonlinear', 'synthetic_gestures', 'synthetic_spikes'],
-      notYet: { cifar10: 'data set cifar10 is not available yet; available: mnist' },
-    },
+    doc:
+      'Data set: a built-in one (mnist, fashion_mnist, synthetic_nonlinear, synthetic_moons, ' +
+      'synthetic_gestures, synthetic_spikes) or your files: `csv(train = "a.csv", test = "b.csv")`, ' +
+      '`idx(train_x = .., train_y = .., test_x = .., test_y = ..)`, `npy(...)` (paths relative to this file).',
+    type: { kind: 'call', options: DATASET_OPTIONS },
     required: true,
   },
   {
@@ -673,6 +729,8 @@ export const DATASET_SHAPES: Readonly<Record<string, { inputs: number; classes: 
   fashion_mnist: { inputs: 784, classes: 10, shape: '28x28' },
   /** Two inputs, two classes: the non-linear task of the RF spintronic experiment (seed 003). */
   synthetic_nonlinear: { inputs: 2, classes: 2, shape: '2' },
+  /** Two interleaving half-moons with Gaussian noise (sklearn make_moons form). */
+  synthetic_moons: { inputs: 2, classes: 2, shape: '2' },
   /** Gesture features for the Bayesian machine (seed 002): 16 binary features, 8 classes. */
   synthetic_gestures: { inputs: 16, classes: 8, shape: '16' },
   /** Poisson spike patterns: 100 input channels, 10 classes. */

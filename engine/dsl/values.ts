@@ -261,6 +261,14 @@ export function readValue(e: Expr, spec: FieldSpec, diags: DiagnosticBag): Value
       });
       return { kind: 'call', callee: callee.name, span: e, args };
     }
+    case 'text':
+      if (e.kind === 'string') return e.value;
+      diags.error(
+        e,
+        `${spec.name} takes a quoted string such as "data/train.csv"; got ${exprText(e)}`,
+        'type',
+      );
+      return undefined;
     case 'block':
       return undefined; // handled by readFields
   }

@@ -59,6 +59,17 @@ export interface DeviceModel {
   endurance?: number;
   /** Relative conductance change per kelvin (1/K). */
   tempCoeff?: number;
+  /**
+   * Binary devices (mram): probability that a write which must flip the state succeeds
+   * (Neel-Brown switching, engine/sim/switching.ts); default 1 = deterministic writes.
+   */
+  switchProbability?: number;
+  /**
+   * aihwkit drift_compensation: 'global' rescales each layer's outputs by a reference readout taken
+   * at programming and again at inference (GlobalDriftCompensation); default 'none'. A periphery
+   * feature, carried by the device until the tile plan has a field for it.
+   */
+  driftCompensation?: 'none' | 'global';
   /** Read latency of one device (s). */
   latency?: number;
   /** Cell area (m^2). */
@@ -431,6 +442,8 @@ export interface SweepSpec {
   path: string[];
   /** Values in SI (numbers) or names. */
   values: (number | string)[];
+  /** Each value as written in the source (`2%`, `25uS`): what a sweep point writes back into the text. */
+  texts?: string[];
 }
 
 /** A reference platform (seed 003 table), for comparison plots. */

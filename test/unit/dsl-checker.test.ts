@@ -308,10 +308,8 @@ describe('names, fields and references', () => {
 
 describe('experiments', () => {
   it('planned rules check with a not-runnable warning; spiking rules need spiking neurons; unknown ones suggest', () => {
-    for (const rule of ['hw_aware', 'in_situ', 'feedback_alignment', 'dfa', 'equilibrium_prop']) {
-      expect(problems(edit('rule = backprop', `rule = ${rule}`))).toEqual([
-        `23:12-23:13 warning: experiment 'e' checks but cannot run yet: rule '${rule}' is not yet runnable by the engine (runnable: backprop)`,
-      ]);
+    for (const rule of ['hw_aware', 'in_situ', 'feedback_alignment', 'dfa', 'equilibrium_prop', 'mcmc']) {
+      expect(problems(edit('rule = backprop', `rule = ${rule}`))).toEqual([]);
     }
     for (const rule of ['surrogate_bptt', 'eprop', 'stdp', 'three_factor']) {
       expect(problems(edit('rule = backprop', `rule = ${rule}`))).toEqual([
@@ -375,13 +373,11 @@ describe('experiments', () => {
     ]);
   });
 
-  it('sweeps are checked against the field they vary and recorded, with a warning that run does not execute them', () => {
+  it('sweeps are checked against the field they vary and recorded with their values as written', () => {
     const text = edit('seed = 7', 'seed = 7\n  sweep rram_dev.program_noise in [0%, 1%, 2%]');
-    expect(problems(text)).toEqual([
-      '29:3-29:8 warning: sweeps are checked and recorded; `run` does not execute them yet (it trains the base point)',
-    ]);
+    expect(problems(text)).toEqual([]);
     expect(checkDocument('t.nfab', text).model.experiments[0]!.sweeps).toEqual([
-      { path: ['rram_dev', 'program_noise'], values: [0, 0.01, 0.02] },
+      { path: ['rram_dev', 'program_noise'], values: [0, 0.01, 0.02], texts: ['0%', '1%', '2%'] },
     ]);
     expect(problems(edit('seed = 7', 'seed = 7\n  sweep rram_dev.program_noise in [0%, 5ns]'))).toEqual([
       '29:40-29:43 error: program_noise takes a plain number or a percentage, not a time (5ns)',

@@ -4,6 +4,7 @@ import { checkDocument } from '../../engine/dsl';
 
 const doc = (act: string) => `
 neuron sgn : sign {}
+neuron sto : oscillator {}
 neuron r : relu {}
 device d : ideal {}
 chip c {
@@ -18,17 +19,17 @@ experiment e { chip = c  network = n  dataset = mnist }
 `;
 
 describe('runnable experiments', () => {
-  it('a dense layer with a sign neuron is flagged as not runnable, not run as identity', () => {
-    const r = checkDocument('t.nfab', doc('sgn'));
+  it('an oscillator neuron on a crossbar is flagged as not runnable, not run as identity', () => {
+    const r = checkDocument('t.nfab', doc('sto'));
     expect(r.hasErrors).toBe(false);
     const e = r.model.experiments[0]!;
     expect(e.runnable).toBe(false);
-    expect(e.notRunnable).toContain('neurons sgn (layer h) are not simulated yet');
-    expect(r.diagnostics.some((d) => d.code === 'not-runnable' && d.message.includes('sgn'))).toBe(true);
+    expect(e.notRunnable).toContain('neurons sto (layer h) are not simulated yet');
+    expect(r.diagnostics.some((d) => d.code === 'not-runnable' && d.message.includes('sto'))).toBe(true);
   });
 
-  it('graded neurons and plain activations stay runnable', () => {
-    for (const act of ['r', 'relu', 'tanh']) {
+  it('graded neurons, sign neurons and plain activations stay runnable', () => {
+    for (const act of ['r', 'relu', 'tanh', 'sgn']) {
       const e = checkDocument('t.nfab', doc(act)).model.experiments[0]!;
       expect(e.runnable, act).toBe(true);
     }

@@ -81,6 +81,8 @@ export function describeType(type: ValueType): string {
       return `a block { ${type.fields.map((f) => f.name).join(', ')} }`;
     case 'shape':
       return 'a shape such as 28x28, or a size';
+    case 'text':
+      return 'a quoted string such as "data/train.csv"';
   }
 }
 
