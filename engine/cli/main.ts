@@ -1,6 +1,7 @@
 // The `neurofab` command. Exit codes (ARCHITECTURE.md): 0 success, 1 input has errors,
 // 2 bad usage, 3 a run failed, was cancelled or was interrupted.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
@@ -21,9 +22,11 @@ Usage:
   neurofab check FILE...                 check .nfab files; diagnostics as FILE:LINE:COL: severity: message
   neurofab fmt [--check] FILE...         format .nfab files in place; --check lists unformatted files
   neurofab run FILE [--experiment NAME] [--epochs N] [--train-limit N] [--test-limit N]
-               [--seed N] [--project DIR] [--json]
+               [--seed N] [--project DIR] [--sweep all|base|N] [--jobs N] [--json]
                                          train an experiment (all experiments of FILE if none is named)
-                                         and record it in the project store
+                                         and record it in the project store; an experiment with
+                                         sweeps runs every point (--sweep base: as written; N: point
+                                         N only), --jobs at a time (default: one per CPU core)
   neurofab serve [DIR] [--port N] [--open]
                                          the studio in a browser, on 127.0.0.1 only
   neurofab bench [--json] [--quick]      the benchmark suite
@@ -89,11 +92,20 @@ async function cmdRun(args: string[]): Promise<number> {
       'test-limit': { type: 'string' },
       seed: { type: 'string' },
       project: { type: 'string' },
+      sweep: { type: 'string' },
+      jobs: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('run needs exactly one FILE.');
+  const sweepArg = values.sweep ?? 'all';
+  let sweep: 'all' | 'base' | number;
+  if (sweepArg === 'all' || sweepArg === 'base') sweep = sweepArg;
+  else if (/^\d+$/.test(sweepArg)) sweep = Number(sweepArg);
+  else throw new UsageError(`--sweep takes all, base or a point index (0, 1, ...); got '${sweepArg}'.`);
+  // Sweep points train in parallel, one worker thread each; a single run uses one job.
+  const jobs = positiveInt('jobs', values.jobs) ?? os.availableParallelism();
   const overrides = {
     epochs: positiveInt('epochs', values.epochs),
     trainLimit: positiveInt('train-limit', values['train-limit']),
@@ -120,7 +132,7 @@ async function cmdRun(args: string[]): Promise<number> {
   fs.mkdirSync(path.join(projectDir, STORE_DIR), { recursive: true });
   const store = openStore(storePath(projectDir));
   store.markInterrupted();
-  const manager = new RunManager(store, sink, 1, projectDir);
+  const manager = new RunManager(store, sink, jobs, projectDir);
 
   const projectReader = fsReader(projectDir);
   const check = checkDocument(sourceFile, text, { readFile: (p) => projectReader(path.join(projectDir, p)) });
@@ -148,14 +160,25 @@ async function cmdRun(args: string[]): Promise<number> {
   try {
     for (const experiment of experiments) {
       if (interrupted) break;
-      const { runId, done } = manager.start({ sourceFile, text, experiment, overrides });
-      bar.line(`Run ${runId}: ${experiment}`);
-      const outcome = await done;
-      outcomes.push(outcome);
-      const summary = Object.entries(outcome.metrics)
-        .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
-        .join(' ');
-      bar.line(`Run ${runId}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''} ${summary}`);
+      const started = manager.start({ sourceFile, text, experiment, overrides, sweep });
+      if (started.sweepId) {
+        bar.line(
+          `Sweep ${started.sweepId}: ${experiment}, ${started.runs.length} point(s), ${jobs} at a time`,
+        );
+      }
+      const ended = started.runs.map(async ({ runId, sweepPoint, done }) => {
+        const label = sweepPoint
+          ? `${experiment} [${sweepPoint.assignments.map((a) => `${a.target}.${a.field}=${a.text}`).join(', ')}]`
+          : experiment;
+        bar.line(`Run ${runId}: ${label}`);
+        const outcome = await done;
+        const summary = Object.entries(outcome.metrics)
+          .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+          .join(' ');
+        bar.line(`Run ${runId}: ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''} ${summary}`);
+        return outcome;
+      });
+      outcomes.push(...(await Promise.all(ended)));
     }
   } catch (err) {
     if (err instanceof RpcError) {

@@ -84,16 +84,18 @@ export class EngineHost {
         });
         return { diagnostics: result.diagnostics, experiments: result.model.experiments.map((e) => e.name) };
       },
-      'run.start': ({ path: rel, text, experiment, overrides }) => {
+      'run.start': ({ path: rel, text, experiment, overrides, sweep }) => {
         const project = this.requireProject();
         const source = text ?? readProjectText(project.root, rel);
-        const { runId } = project.runs.start({
+        const started = project.runs.start({
           sourceFile: rel.split(path.sep).join('/'),
           text: source,
           experiment,
           overrides,
+          ...(sweep !== undefined ? { sweep } : {}),
         });
-        return { runId };
+        const runIds = started.runs.map((r) => r.runId);
+        return { runId: runIds[0]!, runIds, sweepId: started.sweepId };
       },
       'run.cancel': ({ runId }) => ({ cancelled: this.requireProject().runs.cancel(runId) }),
       'runs.list': () => ({ runs: this.requireProject().store.listRuns() }),

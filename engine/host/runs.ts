@@ -1,6 +1,7 @@
 // Turns "run this experiment" into a recorded run: checks the DSL, builds the training plan,
 // records the run in the store, trains in a worker thread, and streams progress and metrics
 // both to the store (the host is its single writer) and to every connected client.
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import {
@@ -16,6 +17,7 @@ import { startTrainingJob } from '../sim/run-in-worker';
 import type { Store } from '../store';
 import { ENGINE_VERSION } from '../version';
 import { readProjectText } from './project';
+import { applySweepPoint, expandSweeps, type SweepPoint, sweepParams } from './sweep';
 
 export interface RunRequest {
   /** Project-relative (or CLI-given) path of the source, recorded with the run. */
@@ -23,6 +25,22 @@ export interface RunRequest {
   text: string;
   experiment?: string;
   overrides?: RunOverrides;
+  /** Which sweep points to run: 'all' (default), 'base' (the experiment as written), or one index. */
+  sweep?: 'all' | 'base' | number;
+}
+
+export interface StartedRun {
+  runId: string;
+  /** The sweep point this run trains, or null for an experiment without sweeps ('base'). */
+  sweepPoint: SweepPoint | null;
+  done: Promise<RunOutcome>;
+}
+
+export interface StartedExperiment {
+  experiment: string;
+  /** Shared by the runs of one sweep (also their `sweep` tag); null without a sweep. */
+  sweepId: string | null;
+  runs: StartedRun[];
 }
 
 export interface RunOutcome {
@@ -74,16 +92,29 @@ export class RunManager {
 
   /** Experiment names a source defines, or a DSL_ERRORS RpcError listing the diagnostics. */
   experimentsOf(sourceFile: string, text: string): string[] {
-    return this.check(sourceFile, text).model.experiments.map((e) => e.name);
+    return this.check(sourceFile, text).result.model.experiments.map((e) => e.name);
   }
 
-  private check(sourceFile: string, text: string) {
+  /**
+   * Checks a source; imports are read from the project (or from `overlay` first, for sweep points).
+   * Returns the result and every file the checker read, so a sweep can patch the one that declares
+   * the swept device.
+   */
+  private check(sourceFile: string, text: string, overlay?: ReadonlyMap<string, string>) {
     const root = this.projectRoot;
+    const read = new Map<string, string>([[sourceFile, text]]);
     const result = checkDocument(sourceFile, text, {
       readFile: (p) => {
+        const over = overlay?.get(p);
+        if (over !== undefined) {
+          read.set(p, over);
+          return over;
+        }
         if (!root) return null;
         try {
-          return readProjectText(root, p);
+          const t = readProjectText(root, p);
+          read.set(p, t);
+          return t;
         } catch {
           return null;
         }
@@ -100,36 +131,100 @@ export class RunManager {
         { diagnostics: errors },
       );
     }
-    return result;
+    return { result, files: read };
   }
 
-  /** Records the run and schedules it; `done` settles when it ends for any reason. */
-  start(request: RunRequest): { runId: string; done: Promise<RunOutcome> } {
-    const { model } = this.check(request.sourceFile, request.text);
+  /**
+   * Records the experiment's runs and schedules them: one run, or one per sweep point (all points
+   * unless `request.sweep` picks 'base' or one index). Each run's `done` settles when it ends for
+   * any reason; points run in parallel up to the manager's concurrency and are recorded as they end.
+   */
+  start(request: RunRequest): StartedExperiment {
+    const { result, files } = this.check(request.sourceFile, request.text);
+    const model = result.model;
     const names = model.experiments.map((e) => e.name);
     const experiment = request.experiment ?? names[0];
     if (!experiment) {
       throw new RpcError(ErrorCode.NotFound, `${request.sourceFile} defines no experiment to run.`);
     }
-    if (!names.includes(experiment)) {
+    const exp = model.experiments.find((e) => e.name === experiment);
+    if (!exp) {
       throw new RpcError(
         ErrorCode.NotFound,
         `No experiment "${experiment}" in ${request.sourceFile}. It defines: ${names.join(', ') || 'none'}.`,
       );
     }
-    let plan: TrainingPlan;
+    let points: SweepPoint[];
     try {
-      plan = buildTrainingPlan(model, experiment, request.overrides ?? {});
+      points = request.sweep === 'base' ? [] : expandSweeps(exp.sweeps ?? []);
     } catch (err) {
-      throw new RpcError(ErrorCode.DslErrors, err instanceof Error ? err.message : String(err));
+      throw new RpcError(ErrorCode.DslErrors, `Experiment "${experiment}": ${(err as Error).message}`);
     }
+    if (typeof request.sweep === 'number') {
+      const one = points[request.sweep];
+      if (!one) {
+        throw new RpcError(
+          ErrorCode.InvalidParams,
+          `Experiment "${experiment}" has ${points.length} sweep point(s); index ${request.sweep} does not exist.`,
+        );
+      }
+      points = [one];
+    }
+    const plan = (m: typeof model) => {
+      try {
+        return buildTrainingPlan(m, experiment, request.overrides ?? {});
+      } catch (err) {
+        throw new RpcError(ErrorCode.DslErrors, err instanceof Error ? err.message : String(err));
+      }
+    };
+    if (points.length === 0) {
+      return {
+        experiment,
+        sweepId: null,
+        runs: [this.schedule(request, experiment, plan(model), request.text, null, null)],
+      };
+    }
+    // Build every point's plan before recording anything, so a bad value fails the whole sweep up front.
+    const prepared = points.map((point) => {
+      let patched: Map<string, string>;
+      try {
+        patched = applySweepPoint(files, point);
+      } catch (err) {
+        throw new RpcError(ErrorCode.DslErrors, `Experiment "${experiment}": ${(err as Error).message}`);
+      }
+      const text = patched.get(request.sourceFile)!;
+      const checked = this.check(request.sourceFile, text, patched);
+      return { point, text, plan: plan(checked.result.model) };
+    });
+    const sweepId = `${experiment}-${randomUUID().slice(0, 8)}`;
+    return {
+      experiment,
+      sweepId,
+      runs: prepared.map((p) =>
+        this.schedule(request, experiment, p.plan, p.text, p.point, { sweepId, total: points.length }),
+      ),
+    };
+  }
+
+  /** Records one run and queues its training job. */
+  private schedule(
+    request: RunRequest,
+    experiment: string,
+    plan: TrainingPlan,
+    text: string,
+    point: SweepPoint | null,
+    sweep: { sweepId: string; total: number } | null,
+  ): StartedRun {
     const runId = this.store.createRun({
       experiment,
       sourceFile: request.sourceFile,
       seed: plan.seed,
       engineVersion: ENGINE_VERSION,
-      params: planParams(plan),
-      dslSnapshot: request.text,
+      params: { ...planParams(plan), ...(point ? sweepParams(point) : {}) },
+      dslSnapshot: text,
+      ...(point && sweep
+        ? { tags: { sweep: sweep.sweepId, sweep_point: `${point.index + 1}/${sweep.total}` } }
+        : {}),
     });
     this.sink.emit('run.status', { runId, status: 'queued', error: null });
     this.sink.emit('runs.changed', {});
@@ -172,7 +267,7 @@ export class RunManager {
       if (this.running < this.maxConcurrent) launch();
       else this.queue.push(launch);
     });
-    return { runId, done };
+    return { runId, sweepPoint: point, done };
   }
 
   cancel(runId: string): boolean {

@@ -117,8 +117,11 @@ export const methods = {
       text: z.string().optional(),
       experiment: z.string().optional(),
       overrides: RunOverridesSchema.optional(),
+      /** Sweep points to run: 'all' (default), 'base' (as written), or one 0-based index. */
+      sweep: z.union([z.enum(['all', 'base']), z.number().int().nonnegative()]).optional(),
     }),
-    result: z.object({ runId: z.string() }),
+    /** runId is the first run; a sweep starts one run per point, all sharing sweepId. */
+    result: z.object({ runId: z.string(), runIds: z.array(z.string()), sweepId: z.string().nullable() }),
   },
   'run.cancel': { params: z.object({ runId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
