@@ -1,24 +1,37 @@
-// The analog MVM of one dense layer on crossbar tiles, with the periphery of aihwkit's
-// IOParameters: per-vector input scaling, DAC, per-tile read noise and ADC, digital accumulation.
+// The analog MVM of one weight layer on crossbar tiles, with the periphery of aihwkit's
+// IOParameters (src/aihwkit/simulator/parameters/io.py; C++ rpu_forward_backward_pass.cpp,
+// ForwardBackwardPassIOManaged::forwardVector). docs/engine-tiles.md has the equations.
 //
-//  1. Noise management (aihwkit ABS_MAX): each input vector is divided by α = max|x| so it fills
-//     the DAC range; the result is multiplied back by α digitally.
+// The k×n matrix is laid over rows×cols arrays by tiling.ts. Each tile (row block × col block)
+// is read like one aihwkit analog tile, as aihwkit's TileModuleArray reads its split tiles:
+//  1. Noise management (ABS_MAX), per row block: the block's input slice is divided by
+//     α = max|x_slice| so it fills the DAC range; the result is multiplied back by α digitally.
 //  2. DAC: x̃ clipped to ±inputBound and quantised (dacBits; 0 = ideal, no clip either).
-//  3. Each row block of `rows` inputs is one tile; its partial sum ỹ = Σ x̃·w/w_max (in units of
-//     w_max, so ±outputBound means the same thing for every layer) gets read noise, then its ADC
-//     (clip to ±outputBound, quantise to adcBits; 0 = ideal). Column blocks need no extra work:
-//     each bit line has its own ADC anyway.
-//  4. Digital: y = Σ_tiles α·w_max·ỹ_q.
-// Read noise: each read perturbs every device by N(0, σ_r) (fraction of g_max − g_min). Its effect
-// on a bit line is the sum of independent terms, so it is drawn once per output with the same
-// variance: differential σ²(ỹ) = 2·σ_r²·Σ_i x̃_i²; reference column 4·σ_r²·Σ x̃² from the
-// column plus the same again from the reference column, shared by all outputs of the tile (same
-// physics, k times fewer random numbers).
+//  3. Analog MVM: ỹ = Σ x̃·w'/w_max, in units of w_max (so ±outputBound means the same for every
+//     layer); w' are the weights as the array presents them (IR drop, ir-drop.ts).
+//  4. Read noise (device read noise summed on the bit line) and output noise (tile.outputNoise,
+//     aihwkit out_noise), fresh on every read; then the ADC: clip to ±outputBound, quantise to
+//     adcBits (0 = ideal: neither clipped nor quantised).
+//  5. Bound management (aihwkit ITERATIVE): if any output of the tile saturates the ADC, the
+//     tile's input vector is halved and read again, up to aihwkit's max_bm_factor / max_bm_res.
+//  6. Digital: y = Σ_tiles α·2^s·w_max·ỹ_q (s = halvings of that read).
+// Read noise: each read perturbs every device by N(0, σ_r) (fraction of g_max − g_min). On a bit
+// line that is a sum of independent terms, drawn once per output with the same variance:
+// differential σ²(ỹ) = 2·σ_r²·Σ_i x̃_i²; reference column 4·σ_r²·Σ x̃² from the column plus the
+// same again from the array's reference column, shared by the outputs of that array (same physics,
+// k times fewer random numbers).
 
 import { DeviceArray } from './device';
+import { LayerIrDrop } from './ir-drop';
 import type { Kernels } from './kernels';
 import type { LayerPlan } from './plan';
 import type { Rng } from './rng';
+import { type Tiling, tileMatrix } from './tiling';
+
+/** aihwkit IOParameters.max_bm_factor (default 1000): bound management stops past this reduction. */
+export const MAX_BM_FACTOR = 1000;
+/** aihwkit IOParameters.max_bm_res (default 0.25): stop once the halved inputs keep ~2 bits. */
+export const MAX_BM_RES = 0.25;
 
 /**
  * Symmetric converter: clip to [−bound, bound], quantise to 2^bits − 2 steps across it (aihwkit's
@@ -34,11 +47,37 @@ export function converterStep(bits: number, bound: number): number {
   return bits === 0 ? 0 : (2 * bound) / (2 ** bits - 2);
 }
 
-/** quantiseIO with the step precomputed (the per-element form used in the MVM). */
+/**
+ * quantiseIO with the step precomputed (the per-element form used in the MVM). Clipping before
+ * rounding equals aihwkit's rounding before clipping: ±bound is itself a level (2^bits − 2 is even).
+ */
 function quantiseStep(x: number, step: number, bound: number): number {
   if (step === 0) return x;
   const c = x > bound ? bound : Math.max(x, -bound);
   return Math.round(c / step) * step;
+}
+
+/**
+ * The largest input reduction bound management may reach (a power of two). aihwkit reads at
+ * reductions 1, 2, 4, … and stops after the read whose reduction exceeds max_bm_factor or, with
+ * a quantising DAC of step inp_res (= our DAC step), exceeds max_bm_res / inp_res.
+ * 7-bit DAC (aihwkit's default): 16, i.e. at most 5 reads; ideal DAC: 1024, 11 reads.
+ */
+export function maxBoundManagementReduction(dacBits: number, inputBound: number): number {
+  const step = converterStep(dacBits, inputBound);
+  let r = 1;
+  while (!(r > MAX_BM_FACTOR || (step > 0 && r > MAX_BM_RES / step))) r *= 2;
+  return r;
+}
+
+/** Running totals of the periphery, for diagnostics and metrics (reset with resetCounters). */
+export interface CrossbarCounters {
+  /** ADC conversions performed, including bound-management re-reads. */
+  adcConversions: number;
+  /** Conversions whose value lay beyond ±outputBound (clipped), including ones re-read by bound management. */
+  adcSaturations: number;
+  /** Extra tile reads bound management needed (each is a re-read of one tile for one input vector). */
+  boundManagementReads: number;
 }
 
 export class CrossbarLayer {
@@ -47,10 +86,23 @@ export class CrossbarLayer {
   /** The weights the devices hold after the last programming (k×n, weight units). */
   readonly weights: Float32Array;
   readonly array: DeviceArray;
+  /** How the layer's matrix is laid over the tile's arrays. */
+  readonly tiling: Tiling;
+  readonly counters: CrossbarCounters = { adcConversions: 0, adcSaturations: 0, boundManagementReads: 0 };
+  /** True when the periphery is not the identity (converters or noise): the per-tile read loop runs. */
   private readonly analog: boolean;
+  private readonly irDrop: LayerIrDrop | null;
+  /** The weights as the arrays present them to their inputs (IR drop); = weights without IR drop. */
+  private readonly readW: Float32Array;
+  private readonly maxReduction: number;
   private readonly xq: Float32Array;
   private readonly partial: Float32Array;
   private readonly alpha: Float32Array;
+  private readonly sumSq: Float32Array;
+  /** One tile read: quantised outputs, a re-read's inputs and ideal outputs. */
+  private readonly yq: Float32Array;
+  private readonly xRe: Float32Array;
+  private readonly yRe: Float32Array;
 
   constructor(
     readonly layer: LayerPlan,
@@ -60,20 +112,27 @@ export class CrossbarLayer {
   ) {
     this.k = layer.inputs;
     this.n = layer.units;
-    this.weights = new Float32Array(this.k * this.n);
-    this.array = new DeviceArray(
-      layer.device,
-      this.k * this.n,
-      layer.tile.signedWeights,
-      layer.tile.weightClip,
-      stuckRng,
-    );
     const t = layer.tile;
-    // Without converters or read noise the periphery is the identity; skip it (exact float MVM).
-    this.analog = t.dacBits > 0 || t.adcBits > 0 || layer.device.readNoise > 0;
-    this.xq = new Float32Array(this.analog ? maxBatch * this.k : 0);
-    this.partial = new Float32Array(this.analog ? maxBatch * this.n : 0);
-    this.alpha = new Float32Array(this.analog ? maxBatch : 0);
+    this.tiling = tileMatrix(this.k, this.n, t);
+    this.weights = new Float32Array(this.k * this.n);
+    this.array = new DeviceArray(layer.device, this.k * this.n, t.signedWeights, t.weightClip, stuckRng);
+    this.analog = t.dacBits > 0 || t.adcBits > 0 || layer.device.readNoise > 0 || t.outputNoise > 0;
+    this.irDrop =
+      t.lineResistance > 0
+        ? new LayerIrDrop(this.tiling, t.rows, t.cols, t.signedWeights, layer.device, t.lineResistance)
+        : null;
+    this.readW = this.irDrop ? new Float32Array(this.k * this.n) : this.weights;
+    this.maxReduction =
+      t.boundManagement === 'iterative' ? maxBoundManagementReduction(t.dacBits, t.inputBound) : 1;
+    const a = this.analog;
+    this.xq = new Float32Array(a ? maxBatch * this.k : 0);
+    this.partial = new Float32Array(a ? maxBatch * this.n : 0);
+    this.alpha = new Float32Array(a ? maxBatch : 0);
+    this.sumSq = new Float32Array(a ? maxBatch : 0);
+    const bm = a && this.maxReduction > 1;
+    this.yq = new Float32Array(a ? this.tiling.usableCols : 0);
+    this.xRe = new Float32Array(bm ? t.rows : 0);
+    this.yRe = new Float32Array(bm ? this.tiling.usableCols : 0);
   }
 
   /** Writes the master weights to the devices (fresh programming noise). */
@@ -81,55 +140,160 @@ export class CrossbarLayer {
     this.array.program(w, this.weights, rng);
   }
 
-  /** out(m×n) = the crossbar's reading of x(m×k)·W; no bias. `rng` supplies read noise. */
+  resetCounters(): void {
+    this.counters.adcConversions = 0;
+    this.counters.adcSaturations = 0;
+    this.counters.boundManagementReads = 0;
+  }
+
+  /** Read-noise σ (fraction of g_max − g_min) now; DeviceArray.readNoiseScale grows it (PCM 1/f). */
+  private readNoise(): number {
+    const scale = (this.array as DeviceArray & { readNoiseScale?: number }).readNoiseScale;
+    return this.layer.device.readNoise * (scale ?? 1);
+  }
+
+  /** out(m×n) = the crossbar's reading of x(m×k)·W; no bias. `rng` supplies read and output noise. */
   forward(x: Float32Array, m: number, out: Float32Array, rng: Rng): void {
-    const { k, n, kernels } = this;
+    const { k, n, kernels, readW } = this;
+    // IR drop is recomputed at every forward: whoever changed `weights` (programming, pulsed
+    // updates, drift) needs no hook, and it costs O(k·n), small next to the m·k·n GEMM.
+    if (this.irDrop) this.irDrop.apply(this.weights, this.array.wMax, n, readW);
     if (!this.analog) {
-      kernels.gemm(m, n, k, x, k, this.weights, n, out, n, false);
+      kernels.gemm(m, n, k, x, k, readW, n, out, n, false);
       return;
     }
-    const { xq, partial, alpha } = this;
+    const { xq, partial, alpha, sumSq } = this;
     const t = this.layer.tile;
     const dacStep = converterStep(t.dacBits, t.inputBound);
-    const adcStep = converterStep(t.adcBits, t.outputBound);
-    for (let i = 0; i < m; i++) {
-      let a = 0;
-      const xi = i * k;
-      for (let p = 0; p < k; p++) {
-        const v = Math.abs(x[xi + p]!);
-        if (v > a) a = v;
-      }
-      if (a === 0) a = 1;
-      alpha[i] = a;
-      const inv = 1 / a;
-      for (let p = 0; p < k; p++) xq[xi + p] = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
-    }
+    const sigma = this.readNoise();
     out.fill(0, 0, m * n);
-    const wMax = this.array.wMax;
-    const invW = 1 / wMax;
-    const sigma = this.layer.device.readNoise;
-    const differential = t.signedWeights === 'differential';
-    for (let r0 = 0; r0 < k; r0 += t.rows) {
-      const rows = Math.min(t.rows, k - r0);
-      kernels.gemm(m, n, rows, xq.subarray(r0), k, this.weights.subarray(r0 * n), n, partial, n, false);
+    const tl = this.tiling;
+    for (let rb = 0; rb < tl.rowBlocks; rb++) {
+      const first = tl.blocks[rb * tl.colBlocks]!;
+      const r0 = first.row0;
+      const rows = first.row1 - r0;
+      // Noise management and DAC of this row block's input slice.
       for (let i = 0; i < m; i++) {
-        let sd = 0;
-        let shared = 0;
-        if (sigma > 0) {
-          let s = 0;
-          const xi = i * k + r0;
-          for (let p = 0; p < rows; p++) s += xq[xi + p]! * xq[xi + p]!;
-          sd = sigma * Math.sqrt((differential ? 2 : 4) * s);
-          if (!differential) shared = sd * rng.normal();
+        const xi = i * k + r0;
+        let a = 0;
+        for (let p = 0; p < rows; p++) {
+          const v = Math.abs(x[xi + p]!);
+          if (v > a) a = v;
         }
-        const scale = alpha[i]! * wMax;
-        const row = i * n;
-        for (let j = 0; j < n; j++) {
-          let y = partial[row + j]! * invW;
-          if (sd > 0) y += shared + sd * rng.normal();
-          out[row + j]! += scale * quantiseStep(y, adcStep, t.outputBound);
+        alpha[i] = a;
+        let s = 0;
+        if (a === 0) {
+          xq.fill(0, xi, xi + rows);
+        } else {
+          const inv = 1 / a;
+          for (let p = 0; p < rows; p++) {
+            const q = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
+            xq[xi + p] = q;
+            s += q * q;
+          }
+        }
+        sumSq[i] = s;
+      }
+      kernels.gemm(m, n, rows, xq.subarray(r0), k, readW.subarray(r0 * n), n, partial, n, false);
+      for (let i = 0; i < m; i++) {
+        // An all-zero slice reads zero (aihwkit's short cut when the noise-management scale is 0).
+        if (alpha[i] === 0) continue;
+        for (let cb = 0; cb < tl.colBlocks; cb++) {
+          const b = tl.blocks[rb * tl.colBlocks + cb]!;
+          this.readTile(x, i, r0, rows, b.col0, b.col1, sigma, dacStep, out, rng);
         }
       }
     }
+  }
+
+  /**
+   * Reads one tile for input vector i: noise, ADC and bound management on the ideal partial sums
+   * already in `partial`; adds the digital result to `out`.
+   */
+  private readTile(
+    x: Float32Array,
+    i: number,
+    r0: number,
+    rows: number,
+    c0: number,
+    c1: number,
+    sigma: number,
+    dacStep: number,
+    out: Float32Array,
+    rng: Rng,
+  ): void {
+    const { k, n, yq, counters } = this;
+    const t = this.layer.tile;
+    const bound = t.outputBound;
+    const adcStep = converterStep(t.adcBits, bound);
+    const ideal = t.adcBits === 0;
+    // aihwkit flags a read when the discretised value exceeds the bound (rounding half away
+    // from zero): |y| ≥ bound + step/2. An ideal ADC never clips, so it never saturates.
+    const satLevel = bound + adcStep / 2;
+    const outNoise = t.outputNoise;
+    const differential = t.signedWeights === 'differential';
+    const invW = 1 / this.array.wMax;
+    const cols = c1 - c0;
+    let src = this.partial;
+    let srcAt = i * n + c0;
+    let sumSq = this.sumSq[i]!;
+    let reduction = 1;
+    for (;;) {
+      const sd = sigma > 0 ? sigma * Math.sqrt((differential ? 2 : 4) * sumSq) : 0;
+      const shared = sd > 0 && !differential ? sd * rng.normal() : 0;
+      let saturated = false;
+      for (let j = 0; j < cols; j++) {
+        let y = src[srcAt + j]! * invW;
+        if (sd > 0) y += shared + sd * rng.normal();
+        if (outNoise > 0) y += outNoise * rng.normal();
+        if (!ideal && (y >= satLevel || y <= -satLevel)) {
+          saturated = true;
+          counters.adcSaturations++;
+        }
+        yq[j] = quantiseStep(y, adcStep, bound);
+      }
+      counters.adcConversions += cols;
+      if (!saturated || reduction >= this.maxReduction) break;
+      // Bound management: halve the input vector and read the tile again.
+      reduction *= 2;
+      counters.boundManagementReads++;
+      const scale = 1 / reduction;
+      if (dacStep === 0) {
+        // Ideal DAC: the halved input is exactly half of x̃, and so (powers of two are exact in
+        // floating point) is the ideal read; no need to multiply again.
+        const p = this.partial;
+        const at = i * n + c0;
+        for (let j = 0; j < cols; j++) this.yRe[j] = p[at + j]! * scale;
+        sumSq = this.sumSq[i]! * scale * scale;
+      } else {
+        const xRe = this.xRe;
+        const inv = scale / this.alpha[i]!;
+        const xi = i * k + r0;
+        let s = 0;
+        for (let p = 0; p < rows; p++) {
+          const q = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
+          xRe[p] = q;
+          s += q * q;
+        }
+        sumSq = s;
+        this.kernels.gemm(
+          1,
+          cols,
+          rows,
+          xRe,
+          rows,
+          this.readW.subarray(r0 * n + c0),
+          n,
+          this.yRe,
+          cols,
+          false,
+        );
+      }
+      src = this.yRe;
+      srcAt = 0;
+    }
+    const g = this.alpha[i]! * this.array.wMax * reduction;
+    const row = i * n + c0;
+    for (let j = 0; j < cols; j++) out[row + j]! += g * yq[j]!;
   }
 }

@@ -1,0 +1,154 @@
+// IR drop: the wires of a crossbar have resistance, so a cell does not see the full read voltage.
+// First-order model, fast enough to run at every forward pass (docs/engine-tiles.md).
+//
+// Geometry of one physical array (rows × cols): word line i is driven at V_i from the column-0
+// end; bit line j is held at virtual ground by its sense amplifier below the last row. Every
+// wire segment between neighbouring cells, and from the driver / to the amplifier, is r ohms.
+// With ideal wires cell (i, j) carries I⁰_ij = G_ij·V_i. To first order in r·G the word line
+// loses, at cell j, the drop of all the current that flows past the segments before it, and the
+// bit line rises by the drop of the current flowing below cell i to the amplifier:
+//   u_ij = V_i − r·Σ_j' I⁰_ij'·(min(j, j') + 1)        (word-line node voltage)
+//   v_ij =       r·Σ_i' I⁰_i'j·(R − max(i, i'))        (bit-line node voltage)
+// and the cell current is G_ij·(u_ij − v_ij). Summing over i, the bit-line current is
+//   I_j = Σ_i V_i·G_ij·(1 − r·(A_ij + B_ij)),
+//   A_ij = Σ_j' G_ij'·(min(j, j') + 1),   B_ij = Σ_i' G_i'j·(R − max(i, i')),
+// so the whole effect is an effective conductance G'_ij = G_ij·(1 − r·(A_ij + B_ij)) that does
+// not depend on the inputs: the array stays linear (as a resistive network is), and the read
+// voltage cancels from every ratio. It costs O(rows·cols) per array with running sums.
+// Validity: the neglected terms are O(ε²) with ε = irDropEpsilon(); a test compares it with an
+// exact nodal solve.
+import type { Tiling } from './tiling';
+
+/**
+ * Largest first-order relative drop of an array: every cell at g (S), every input on. The cell
+ * farthest from both driver and amplifier loses r·g·(C(C+1) + R(R+1))/2 of its current.
+ */
+export function irDropEpsilon(rows: number, cols: number, r: number, g: number): number {
+  return (r * g * (cols * (cols + 1) + rows * (rows + 1))) / 2;
+}
+
+/**
+ * First-order effective conductances of one array. `g` is rows×cols row-major (S; 0 for an
+ * absent cell), `r` the segment resistance (Ω); `out` receives G'_ij (may not alias `g`).
+ */
+export function firstOrderConductance(
+  g: Float64Array,
+  rows: number,
+  cols: number,
+  r: number,
+  out: Float64Array,
+): void {
+  // Word lines: A_ij = Σ_{j'<j} G_ij'(j'+1) + (j+1)·Σ_{j'≥j} G_ij'.
+  for (let i = 0; i < rows; i++) {
+    const row = i * cols;
+    let total = 0;
+    for (let j = 0; j < cols; j++) total += g[row + j]!;
+    let weighted = 0; // Σ_{j'<j} G·(j'+1)
+    let before = 0; // Σ_{j'<j} G
+    for (let j = 0; j < cols; j++) {
+      const gij = g[row + j]!;
+      out[row + j] = weighted + (j + 1) * (total - before);
+      weighted += gij * (j + 1);
+      before += gij;
+    }
+  }
+  // Bit lines: B_ij = (R − i)·Σ_{i'≤i} G_i'j + Σ_{i'>i} G_i'j·(R − i').
+  for (let j = 0; j < cols; j++) {
+    let farTotal = 0; // Σ_i' G·(R − i')
+    for (let i = 0; i < rows; i++) farTotal += g[i * cols + j]! * (rows - i);
+    let above = 0; // Σ_{i'≤i} G
+    let aboveFar = 0; // Σ_{i'≤i} G·(R − i')
+    for (let i = 0; i < rows; i++) {
+      const at = i * cols + j;
+      const gij = g[at]!;
+      above += gij;
+      aboveFar += gij * (rows - i);
+      const b = (rows - i) * above + (farTotal - aboveFar);
+      out[at] = gij * (1 - r * (out[at]! + b));
+    }
+  }
+}
+
+export interface IrDropDevice {
+  /** Conductance range of the device (S). */
+  gMin: number;
+  gMax: number;
+}
+
+/**
+ * IR drop of a whole layer: the k×n weights (weight units, as the devices hold them) are turned
+ * into conductances array by array, the first-order model is applied to each array, and the
+ * result is written back in weight units to `out`, so one GEMM with `out` reads the array.
+ *
+ * Conductances from a net weight t = w/w_max ∈ [−1, 1] (the programming rule of DeviceArray):
+ *   differential:     G⁺ = g_min + Δg·max(t, 0), G⁻ = g_min + Δg·max(−t, 0); w' = w_max·(G⁺' − G⁻')/Δg
+ *   reference column: G = g_min + Δg·(1 + t)/2 against G_ref = g_min + Δg/2 in the array's last
+ *                     column; w' = 2·w_max·(G' − G_ref')/Δg, each row with its own G_ref'.
+ * Cells of an array that the block does not use are absent (0 S); the used block sits in the
+ * array's first rows and columns, nearest the drivers.
+ */
+export class LayerIrDrop {
+  private readonly gPos: Float64Array;
+  private readonly gNeg: Float64Array;
+  private readonly ePos: Float64Array;
+  private readonly eNeg: Float64Array;
+
+  constructor(
+    private readonly tiling: Tiling,
+    private readonly rows: number,
+    private readonly cols: number,
+    private readonly scheme: 'differential' | 'reference_column',
+    private readonly device: IrDropDevice,
+    /** Wire resistance per cell segment (Ω). */
+    private readonly r: number,
+  ) {
+    const cells = rows * cols;
+    const two = scheme === 'differential';
+    this.gPos = new Float64Array(cells);
+    this.ePos = new Float64Array(cells);
+    this.gNeg = new Float64Array(two ? cells : 0);
+    this.eNeg = new Float64Array(two ? cells : 0);
+  }
+
+  /** out (k×n) = the weights the arrays effectively present to their inputs. */
+  apply(w: Float32Array, wMax: number, n: number, out: Float32Array): void {
+    const { rows, cols, r, gPos, gNeg, ePos, eNeg } = this;
+    const { gMin, gMax } = this.device;
+    const dg = gMax - gMin;
+    const inv = 1 / wMax;
+    const differential = this.scheme === 'differential';
+    const refCol = cols - 1;
+    const gRef = gMin + dg / 2;
+    for (const b of this.tiling.blocks) {
+      gPos.fill(0);
+      if (differential) gNeg.fill(0);
+      for (let p = 0; p < b.row1 - b.row0; p++) {
+        const src = (b.row0 + p) * n + b.col0;
+        const dst = p * cols;
+        for (let q = 0; q < b.col1 - b.col0; q++) {
+          let t = w[src + q]! * inv;
+          t = t > 1 ? 1 : Math.max(t, -1);
+          if (differential) {
+            gPos[dst + q] = gMin + dg * Math.max(t, 0);
+            gNeg[dst + q] = gMin + dg * Math.max(-t, 0);
+          } else {
+            gPos[dst + q] = gMin + dg * 0.5 * (1 + t);
+          }
+        }
+        if (!differential) gPos[dst + refCol] = gRef;
+      }
+      firstOrderConductance(gPos, rows, cols, r, ePos);
+      if (differential) firstOrderConductance(gNeg, rows, cols, r, eNeg);
+      for (let p = 0; p < b.row1 - b.row0; p++) {
+        const dst = (b.row0 + p) * n + b.col0;
+        const at = p * cols;
+        const ref = differential ? 0 : ePos[at + refCol]!;
+        for (let q = 0; q < b.col1 - b.col0; q++) {
+          out[dst + q] = differential
+            ? (wMax * (ePos[at + q]! - eNeg[at + q]!)) / dg
+            : (2 * wMax * (ePos[at + q]! - ref)) / dg;
+        }
+      }
+    }
+  }
+}
