@@ -12,11 +12,11 @@ import {
   type RunOverrides,
   type RunStatus,
 } from '../protocol';
-import { buildTrainingPlan, type TrainingPlan } from '../sim/plan';
+import { buildTrainingPlan, type DatasetSource, type TrainingPlan } from '../sim/plan';
 import { startTrainingJob } from '../sim/run-in-worker';
 import type { Store } from '../store';
 import { ENGINE_VERSION } from '../version';
-import { readProjectText } from './project';
+import { readProjectText, resolveInProject } from './project';
 import { applySweepPoint, expandSweeps, type SweepPoint, sweepParams } from './sweep';
 
 export interface RunRequest {
@@ -74,6 +74,21 @@ export function planParams(plan: TrainingPlan): Record<string, string> {
   };
   visit('', plan);
   return out;
+}
+
+/**
+ * A plan whose data files are absolute paths inside the project: the DSL writes them relative to
+ * the project, and a run may read only files of its project (no `..` or symlink escapes).
+ */
+export function withDataInProject(plan: TrainingPlan, root: string): TrainingPlan {
+  const ds = plan.dataset;
+  if (ds.kind !== 'files') return plan;
+  const abs = (p: string) => resolveInProject(root, p);
+  const dataset: DatasetSource =
+    ds.format === 'csv'
+      ? { ...ds, train: abs(ds.train), test: abs(ds.test) }
+      : { ...ds, trainX: abs(ds.trainX), trainY: abs(ds.trainY), testX: abs(ds.testX), testY: abs(ds.testY) };
+  return { ...plan, dataset };
 }
 
 export class RunManager {
@@ -171,11 +186,13 @@ export class RunManager {
       points = [one];
     }
     const plan = (m: typeof model) => {
+      let built: TrainingPlan;
       try {
-        return buildTrainingPlan(m, experiment, request.overrides ?? {});
+        built = buildTrainingPlan(m, experiment, request.overrides ?? {});
       } catch (err) {
         throw new RpcError(ErrorCode.DslErrors, err instanceof Error ? err.message : String(err));
       }
+      return this.projectRoot ? withDataInProject(built, this.projectRoot) : built;
     };
     if (points.length === 0) {
       return {
