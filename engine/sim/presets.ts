@@ -62,6 +62,8 @@ export interface MlpPlanOptions {
   trainLimit?: number | null;
   testLimit?: number | null;
   rule?: TrainRule;
+  /** Biases on every layer (default true); false matches bias-free hardware (RF chains). */
+  bias?: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
       inputs,
       units,
       activation: l + 2 === sizes.length ? 'identity' : (o.activation ?? 'relu'),
-      bias: true,
+      bias: o.bias ?? true,
       tile,
       device,
     });
@@ -137,4 +139,51 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
     trainLimit: o.trainLimit ?? null,
     testLimit: o.testLimit ?? null,
   };
+}
+
+export interface ConvNetPlanOptions extends Omit<MlpPlanOptions, 'hidden'> {
+  /** Output channels of the 3×3 convolution (stride 1, padding 1). Default 8. */
+  channels?: number;
+  pool?: 'max' | 'avg' | 'sum';
+}
+
+/**
+ * A small MNIST CNN on crossbars: conv2d 3×3 (padding 1) → 2×2 pool → flatten → dense 10. The
+ * convolution is a (1·3·3) × channels matrix applied to im2col patches (engine/sim/conv.ts).
+ */
+export function convNetPlan(o: ConvNetPlanOptions = {}): TrainingPlan {
+  const c = o.channels ?? 8;
+  const base = mlpPlan({ ...o, hidden: [] });
+  const dense = base.layers[0] as LayerPlan;
+  const tile = (inputs: number, units: number): TilePlan => ({
+    ...dense.tile,
+    rowBlocks: Math.ceil(inputs / dense.tile.rows),
+    colBlocks: Math.ceil(units / dense.tile.cols),
+  });
+  const flat = c * 14 * 14;
+  const layers: TrainingPlan['layers'] = [
+    {
+      kind: 'conv2d',
+      name: 'conv1',
+      inputs: 9,
+      units: c,
+      activation: o.activation ?? 'relu',
+      bias: true,
+      tile: tile(9, c),
+      device: dense.device,
+      conv: { inShape: [1, 28, 28], outShape: [c, 28, 28], kernel: 3, stride: 1, padding: 1 },
+    },
+    {
+      kind: 'pool',
+      name: 'pool1',
+      op: o.pool ?? 'max',
+      inShape: [c, 28, 28],
+      outShape: [c, 14, 14],
+      size: 2,
+      stride: 2,
+    },
+    { kind: 'flatten', name: 'flat', size: flat },
+    { ...dense, name: 'fc', inputs: flat, tile: tile(flat, 10) },
+  ];
+  return { ...base, network: `cnn-conv${c}-pool-fc10`, inputShape: [1, 28, 28], layers };
 }
