@@ -9,7 +9,7 @@ import { EditorTabs } from '../editor/EditorTabs';
 import type { monaco } from '../editor/monaco-setup';
 import { ProblemsList } from '../editor/ProblemsList';
 import { RunLog } from '../runs/RunLog';
-import { RunPanel, type RunTarget } from '../runs/RunPanel';
+import { QUICK_LOOK, RunPanel, type RunTarget } from '../runs/RunPanel';
 import { RunsTable } from '../runs/RunsTable';
 import { SchematicPane } from '../schematic/SchematicPane';
 import { ConnectionBanner, ErrorBanners } from './Banners';
@@ -140,15 +140,18 @@ export function Workbench() {
   const chosen = target.path ? experimentByFile[target.path] : undefined;
   const experiment = chosen && target.experiments.includes(chosen) ? chosen : (target.experiments[0] ?? null);
 
+  const quickLook = useRef(false);
   const startRun = useCallback(async () => {
     const doc = documents.active;
     if (!doc || !isNfab(doc.path)) return;
     setStarting(true);
     try {
+      // A sweep starts one run per point (all in the runs table); the panel follows the first.
       const { runId } = await engine.call('run.start', {
         path: doc.path,
         text: doc.model.getValue(),
         ...(experiment ? { experiment } : {}),
+        ...(quickLook.current ? { overrides: { ...QUICK_LOOK } } : {}),
       });
       setViewedRunId(runId);
     } catch (err) {
@@ -394,7 +397,10 @@ export function Workbench() {
         onExperimentChange={(name) =>
           target.path && setExperimentByFile((m) => ({ ...m, [target.path!]: name }))
         }
-        onRun={() => void startRun()}
+        onRun={({ quick }) => {
+          quickLook.current = quick;
+          void startRun();
+        }}
         starting={starting}
         viewedRunId={viewedRunId}
       />

@@ -20,7 +20,8 @@ interface Props {
   target: RunTarget;
   experiment: string | null;
   onExperimentChange: (name: string) => void;
-  onRun: () => void;
+  /** quick: a quick look on a slice (QUICK_LOOK) instead of the experiment as written. */
+  onRun: (options: { quick: boolean }) => void;
   starting: boolean;
   viewedRunId: string | null;
 }
@@ -33,8 +34,12 @@ function runBlockedReason(target: RunTarget, starting: boolean): string | null {
   return null;
 }
 
+/** A quick look: one epoch on the first samples of each split, to see a design learn in seconds. */
+export const QUICK_LOOK = { epochs: 1, trainLimit: 2000, testLimit: 1000 } as const;
+
 export function RunPanel({ target, experiment, onExperimentChange, onRun, starting, viewedRunId }: Props) {
   const { engine, errors, runs } = useStudio();
+  const [quick, setQuick] = useState(false);
   useRunCacheVersion();
   const live = viewedRunId ? runs.get(viewedRunId) : undefined;
   const status = live?.status ?? null;
@@ -99,8 +104,13 @@ export function RunPanel({ target, experiment, onExperimentChange, onRun, starti
           className="button primary"
           data-testid="run-button"
           disabled={blocked !== null}
-          title={blocked ?? 'Run the experiment (Ctrl+Enter)'}
-          onClick={onRun}
+          title={
+            blocked ??
+            (quick
+              ? `Quick look: ${QUICK_LOOK.epochs} epoch on ${QUICK_LOOK.trainLimit} training and ${QUICK_LOOK.testLimit} test samples (Ctrl+Enter)`
+              : 'Run the experiment as written, every sweep point included (Ctrl+Enter)')
+          }
+          onClick={() => onRun({ quick })}
         >
           <span className="icon-play" aria-hidden="true" />
           Run
@@ -116,6 +126,18 @@ export function RunPanel({ target, experiment, onExperimentChange, onRun, starti
           <span className="icon-stop" aria-hidden="true" />
           Cancel
         </button>
+        <label
+          className="quick-look"
+          title={`One epoch on the first ${QUICK_LOOK.trainLimit} training and ${QUICK_LOOK.testLimit} test samples`}
+        >
+          <input
+            type="checkbox"
+            data-testid="quick-look"
+            checked={quick}
+            onChange={(e) => setQuick(e.target.checked)}
+          />
+          Quick look
+        </label>
       </div>
       {blocked && !starting && <div className="hint">{blocked}</div>}
 
