@@ -1,6 +1,301 @@
-// Placeholder until the learner lands (issue 6 work in progress): fails with a clear message.
-import type { LearnerFactory } from './types';
+// In-situ training by stochastic pulse update (Gokmen & Vlasov, Front. Neurosci. 10:333, 2016;
+// IBM aihwkit's pulsed RPU tile: rpu_pulsed.cpp, sparse_bit_line_maker.cpp,
+// rpu_pulsed_meta_parameter.cpp). Every weight lives on a pulsed device (../pulsed.ts); nothing
+// is stored in float except activations and errors.
+//
+// Per sample and layer:
+//  forward   z = read(W·[x; 1])            (crossbar periphery: DAC, read noise, ADC; bias row)
+//  backward  δx = read(Wᵀ·δz)              (the transposed read of the same devices, same periphery)
+//  update    row i fires a train of BL slots, each with probability p_i = B·|x_i|; column j with
+//            q_j = A·|δ_j|; device ij receives popcount(train_i & train_j) pulses in direction
+//            −sign(x_i)·sign(δ_j). E[pulses] = BL·A·B·|x_i δ_j| = lr·|x_i δ_j|/dw_min, so the mean
+//            update is −lr·x_i·δ_j (for a constant-step device), the SGD step.
+//  A, B, BL: aihwkit update management (update_management and update_bl_management both on, its
+//            defaults): k = lr·max|x|·max|δ|/dw_min; BL = min(⌈k⌉, desired_BL); A = B = √(lr/(dw_min·BL)),
+//            then A ·= √(max|x|/d̃), B ·= √(d̃/max|x|), d̃ = max|δ| (scaled by BL/k when k > BL, so that
+//            the x side stays unclipped and δ's probabilities clip at 1). Then p(max|x|) = q(max|δ|).
+//
+// Mapping: network weight = device weight in aihwkit's normalised units (weight scale 1, as in
+// Gokmen & Vlasov and aihwkit's analog training without weight scaling); the crossbar reads it in
+// units of max(|w_min|, w_max), the device's full conductance range. The bias is a row of the
+// array driven by a constant 1 (aihwkit's analog bias), updated by the same pulses. A batch of m
+// samples is m pulse updates in turn (aihwkit's per-sample loop), each with the batch-mean
+// gradient's scale (δ = dL/dz of the mean loss), after one forward/backward of the whole batch.
+import { CrossbarLayer } from '../crossbar';
+import type { LayerPlan } from '../plan';
+import { isWeightLayer } from '../plan';
+import { PulsedArray, popcount32, pulsedParams, pulseTrain } from '../pulsed';
+import type { Rng } from '../rng';
+import type { Learner, LearnerFactory } from './types';
+import { rngFor, softmaxCrossEntropy } from './types';
 
-export const createInSituLearner: LearnerFactory = () => {
-  throw new Error('in_situ: this learner is not implemented yet.');
+/** Random streams of this learner (ids from 100 up, see rngFor). */
+export const INSITU_STREAMS = { d2d: 110, c2c: 111, trains: 112 } as const;
+
+interface InSituLayer {
+  plan: LayerPlan;
+  /** Inputs including the bias row. */
+  kIn: number;
+  n: number;
+  fwd: CrossbarLayer;
+  /** Transposed read (n inputs → kIn outputs); null for the first layer (no error to send back). */
+  bwd: CrossbarLayer | null;
+  devices: PulsedArray;
+  /** Augmented input [x; 1] (maxBatch × kIn), pre-activation, activation, δz, δ(input). */
+  xa: Float32Array;
+  z: Float32Array;
+  a: Float32Array;
+  dz: Float32Array;
+  dxa: Float32Array;
+}
+
+/** A copy of the layer plan whose tile covers `inputs` × `units` (row/column blocks recomputed). */
+function resizedPlan(plan: LayerPlan, inputs: number, units: number): LayerPlan {
+  const tile = {
+    ...plan.tile,
+    rowBlocks: Math.ceil(inputs / plan.tile.rows),
+    colBlocks: Math.ceil(units / plan.tile.cols),
+  };
+  return { ...plan, inputs, units, tile };
+}
+
+export const createInSituLearner: LearnerFactory = (ctx) => {
+  const { plan, kernels, maxBatch } = ctx;
+  const stages = plan.layers;
+  for (const s of stages) {
+    if (s.kind !== 'dense') {
+      throw new Error(
+        `in_situ: layer "${s.name}" is ${s.kind}; stochastic pulse training supports dense layers only.`,
+      );
+    }
+  }
+  const plans = stages.filter(isWeightLayer);
+  if (plan.pulseLength > 32) {
+    throw new Error(`in_situ: pulse_length ${plan.pulseLength} exceeds 32 (one 32-bit train per line).`);
+  }
+  if (plan.optimizer.momentum > 0 || plan.optimizer.kind !== 'sgd') {
+    ctx.log(
+      'warn',
+      'in_situ: the pulsed update is plain SGD on the devices; momentum and Adam settings are ignored.',
+    );
+  }
+  const initRng = rngFor(plan, 'init');
+  const stuckRng = rngFor(plan, 'stuck');
+  const d2dRng = rngFor(plan, INSITU_STREAMS.d2d);
+  const c2cRng = rngFor(plan, INSITU_STREAMS.c2c);
+  const trainRng = rngFor(plan, INSITU_STREAMS.trains);
+  const readRng = rngFor(plan, 'read');
+  const evalReadRng = rngFor(plan, 'evalRead');
+  const desiredBL = plan.pulseLength;
+
+  const layers: InSituLayer[] = plans.map((p, l) => {
+    const params = pulsedParams(p.device);
+    if (params.wMin >= 0) {
+      throw new Error(
+        `in_situ: device "${p.device.name}" holds only w in [${params.wMin}, ${params.wMax}] (one-sided); ` +
+          'signed in-situ training needs w_min < 0 (one-sided pairs with refresh are not modelled).',
+      );
+    }
+    const kIn = p.inputs + (p.bias ? 1 : 0);
+    const n = p.units;
+    const fwd = new CrossbarLayer(resizedPlan(p, kIn, n), maxBatch, kernels, stuckRng);
+    const bwd = l === 0 ? null : new CrossbarLayer(resizedPlan(p, n, kIn), maxBatch, kernels, stuckRng);
+    // The crossbar reads in units of the device's full range (its g_max); see the header.
+    const range = Math.max(-params.wMin, params.wMax);
+    fwd.array.wMax = range;
+    if (bwd) bwd.array.wMax = range;
+    const devices = new PulsedArray(params, kIn, n, d2dRng, fwd.weights, bwd ? bwd.weights : null);
+    // Initial weights as the backprop learner draws them (He for ReLU, else Xavier), bias 0, set
+    // ideally and clipped to each device's bounds (aihwkit set_weights).
+    const init = new Float32Array(kIn * n);
+    const std = p.activation === 'relu' ? Math.sqrt(2 / p.inputs) : Math.sqrt(2 / (p.inputs + n));
+    for (let i = 0; i < p.inputs * n; i++) init[i] = std * initRng.normal();
+    devices.setWeights(init);
+    return {
+      plan: p,
+      kIn,
+      n,
+      fwd,
+      bwd,
+      devices,
+      xa: new Float32Array(maxBatch * kIn),
+      z: new Float32Array(maxBatch * n),
+      a: new Float32Array(maxBatch * n),
+      dz: new Float32Array(maxBatch * n),
+      dxa: new Float32Array(l === 0 ? 0 : maxBatch * kIn),
+    };
+  });
+  const last = layers[layers.length - 1]!;
+  const classes = last.n;
+  const grad = new Float32Array(maxBatch * classes);
+  // Per-update scratch: the column trains (masks and signs) of the active columns.
+  const maxCols = Math.max(...layers.map((L) => L.n));
+  const colIdx = new Int32Array(maxCols);
+  const colMask = new Int32Array(maxCols);
+  const colSign = new Int8Array(maxCols);
+
+  function forward(x: Float32Array, m: number, rng: Rng): Float32Array {
+    let input = x;
+    let width = plans[0]!.inputs;
+    for (const L of layers) {
+      const k = L.plan.inputs;
+      if (k !== width) throw new Error('in_situ: layer widths do not chain.');
+      for (let i = 0; i < m; i++) {
+        L.xa.set(input.subarray(i * k, i * k + k), i * L.kIn);
+        if (L.plan.bias) L.xa[i * L.kIn + k] = 1;
+      }
+      L.fwd.forward(L.xa, m, L.z, rng);
+      activate(L.plan.activation, L.z, L.a, m * L.n);
+      input = L.a;
+      width = L.n;
+    }
+    return last.a;
+  }
+
+  /** One stochastic pulse update of layer L with sample s's input and error (aihwkit's pulsed update). */
+  function pulseUpdate(L: InSituLayer, s: number, lr: number): void {
+    const { kIn, n, devices } = L;
+    const x = L.xa;
+    const d = L.dz;
+    const xo = s * kIn;
+    const dOff = s * n;
+    let xMax = 0;
+    for (let i = 0; i < kIn; i++) {
+      const v = Math.abs(x[xo + i]!);
+      if (v > xMax) xMax = v;
+    }
+    let dMax = 0;
+    for (let j = 0; j < n; j++) {
+      const v = Math.abs(d[dOff + j]!);
+      if (v > dMax) dMax = v;
+    }
+    if (xMax === 0 || dMax === 0 || lr <= 0) return;
+    const dwMin = devices.params.dwMin;
+    const kVal = (lr * xMax * dMax) / dwMin;
+    const bl = Math.min(Math.max(1, Math.ceil(kVal)), desiredBL);
+    let dVal = dMax;
+    if (kVal > bl) dVal *= bl / kVal;
+    const base = Math.sqrt(lr / (dwMin * bl));
+    const aD = base * Math.sqrt(xMax / dVal); // multiplies |δ|
+    const bX = base * Math.sqrt(dVal / xMax); // multiplies |x|
+    let cols = 0;
+    for (let j = 0; j < n; j++) {
+      const v = d[dOff + j]!;
+      if (v === 0) continue;
+      const mask = pulseTrain(aD * Math.abs(v), bl, trainRng);
+      if (mask === 0) continue;
+      colIdx[cols] = j;
+      colMask[cols] = mask;
+      colSign[cols] = v > 0 ? 1 : -1;
+      cols++;
+    }
+    if (cols === 0) return;
+    for (let i = 0; i < kIn; i++) {
+      const v = x[xo + i]!;
+      if (v === 0) continue; // MNIST inputs are ~81% zeros: no train, no work
+      const mask = pulseTrain(bX * Math.abs(v), bl, trainRng);
+      if (mask === 0) continue;
+      const xs = v > 0 ? 1 : -1;
+      const row = i * n;
+      for (let c = 0; c < cols; c++) {
+        const both = mask & colMask[c]!;
+        if (both === 0) continue;
+        // Δw = −lr·x·δ: the pulse goes down when x and δ have the same sign.
+        devices.pulse(row + colIdx[c]!, popcount32(both), -xs * colSign[c]!, c2cRng);
+      }
+    }
+  }
+
+  let pulsesAtEpochStart = 0;
+  let samplesInEpoch = 0;
+
+  const learner: Learner = {
+    trainBatch(x, labels, m, lr) {
+      const logits = forward(x, m, readRng);
+      const r = softmaxCrossEntropy(logits, labels, m, classes, grad);
+      let upstream: Float32Array = grad;
+      for (let l = layers.length - 1; l >= 0; l--) {
+        const L = layers[l]!;
+        activationGrad(L.plan.activation, upstream, L.z, L.a, L.dz, m * L.n);
+        if (L.bwd) {
+          // Error to the previous layer through the transposed read, before this layer changes.
+          L.bwd.forward(L.dz, m, L.dxa, readRng);
+          const k = L.plan.inputs;
+          // Compact m × kIn to m × k (drop the bias row's output) in place, into prev's upstream.
+          for (let i = 0; i < m; i++) L.dxa.copyWithin(i * k, i * L.kIn, i * L.kIn + k);
+          upstream = L.dxa;
+        }
+        for (let s = 0; s < m; s++) pulseUpdate(L, s, lr);
+      }
+      samplesInEpoch += m;
+      return r;
+    },
+    deploy() {
+      // The devices already hold the trained state: in-situ training has nothing to program.
+    },
+    inferBatch(x, labels, m) {
+      const logits = forward(x, m, evalReadRng);
+      return softmaxCrossEntropy(logits, labels, m, classes, null);
+    },
+    epochMetrics() {
+      let pulses = 0;
+      let atBound = 0;
+      let devices = 0;
+      for (const L of layers) {
+        pulses += L.devices.pulses;
+        atBound += L.devices.fractionAtBound() * L.devices.size;
+        devices += L.devices.size;
+      }
+      const perSample = samplesInEpoch > 0 ? (pulses - pulsesAtEpochStart) / samplesInEpoch : 0;
+      pulsesAtEpochStart = pulses;
+      samplesInEpoch = 0;
+      return { pulses_per_sample: perSample, devices_at_bound: atBound / Math.max(1, devices) };
+    },
+  };
+  return learner;
 };
+
+function activate(kind: LayerPlan['activation'], z: Float32Array, a: Float32Array, len: number): void {
+  switch (kind) {
+    case 'relu':
+      for (let i = 0; i < len; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < len; i++) a[i] = 1 / (1 + Math.exp(-z[i]!));
+      break;
+    case 'tanh':
+      for (let i = 0; i < len; i++) a[i] = Math.tanh(z[i]!);
+      break;
+    case 'identity':
+      a.set(z.subarray(0, len));
+      break;
+    default:
+      throw new Error(`in_situ: activation '${kind}' is not supported (relu, sigmoid, tanh, identity).`);
+  }
+}
+
+function activationGrad(
+  kind: LayerPlan['activation'],
+  da: Float32Array,
+  z: Float32Array,
+  a: Float32Array,
+  dz: Float32Array,
+  len: number,
+): void {
+  switch (kind) {
+    case 'relu':
+      for (let i = 0; i < len; i++) dz[i] = z[i]! > 0 ? da[i]! : 0;
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < len; i++) dz[i] = da[i]! * a[i]! * (1 - a[i]!);
+      break;
+    case 'tanh':
+      for (let i = 0; i < len; i++) dz[i] = da[i]! * (1 - a[i]! * a[i]!);
+      break;
+    case 'identity':
+      dz.set(da.subarray(0, len));
+      break;
+    default:
+      throw new Error(`in_situ: activation '${kind}' is not supported (relu, sigmoid, tanh, identity).`);
+  }
+}
