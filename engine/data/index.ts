@@ -2,6 +2,8 @@
 // Every loader returns the same Dataset shape (features scaled to [0, 1], labels 0..classes-1),
 // so the simulator never knows where the samples came from.
 import type { DatasetSource } from '../sim/plan';
+import { loadFashionMnist } from './fashion';
+import { loadFiles } from './files';
 import { type Dataset, loadMnist, type MnistSplit } from './mnist';
 import { generateSynthetic, isSyntheticName, SYNTHETIC_DEFAULT_COUNT } from './synthetic';
 
@@ -30,10 +32,21 @@ export function loadDataset(
     const d = loadMnist(split, limit ?? undefined);
     return { ...d, features: 784, classes: 10, description: 'MNIST' };
   }
+  if (source.kind === 'builtin' && source.name === 'fashion_mnist') {
+    const d = loadFashionMnist(split, limit ?? undefined);
+    return {
+      images: d.images,
+      labels: d.labels,
+      count: d.count,
+      features: 784,
+      classes: 10,
+      description: `Fashion-MNIST (fashion-mnist ${d.version}; first 6,000 per class = train, rest = test: not the official split)`,
+    };
+  }
+  if (source.kind === 'files') return loadFiles(source, split, limit);
   if (source.kind === 'builtin' && isSyntheticName(source.name)) {
     const full = SYNTHETIC_DEFAULT_COUNT[split];
     return generateSynthetic(source.name, split, limit === null ? full : Math.min(full, limit), seed);
   }
-  const what = source.kind === 'builtin' ? source.name : `${source.format} files`;
-  throw new Error(`data set ${what} is not available to the engine yet`);
+  throw new Error(`data set ${source.name} is not available to the engine yet`);
 }
