@@ -62,8 +62,9 @@ export const GV_UPDATE: PulsedUpdateModel = {
 
 /**
  * ReRAM with soft bounds, after aihwkit's ReRamSBPresetDevice: dw_min 0.002, asymmetric bounds
- * w in [−0.75, 1.25] (so the symmetry point, where up and down steps are equal, sits at w = 0.25,
- * not 0); 30% d2d and c2c (PulsedDevice defaults; the preset's additive c2c 3.75 and write noise
+ * w in [−0.75, 1.25]. The step depends on w (up dw·(1 − w/1.25), down dw·(1 + w/0.75)), so
+ * positive and negative updates of the same size do not cancel: every ± pair pulls w towards the
+ * symmetry point 0 by ≈ dw·w·(1/1.25 + 1/0.75). 30% d2d and c2c (PulsedDevice defaults; the preset's additive c2c 3.75 and write noise
  * are not modelled). Same values as `rram_sb` in examples/lib/devices.nfab.
  */
 export const RRAM_SB_UPDATE: PulsedUpdateModel = {

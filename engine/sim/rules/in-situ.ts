@@ -59,6 +59,108 @@ function resizedPlan(plan: LayerPlan, inputs: number, units: number): LayerPlan 
   return { ...plan, inputs, units, tile };
 }
 
+/** aihwkit update management: pulse-train length and the probability scales of x and δ. */
+export interface PulsePlan {
+  /** Pulse slots BL (0 = no update). */
+  bl: number;
+  /** Probability per slot of row i is bX·|x_i|, of column j aD·|δ_j| (both clipped to 1). */
+  bX: number;
+  aD: number;
+}
+
+/**
+ * aihwkit PulsedUpdateMetaParameter::performUpdateManagement with update_management and
+ * update_bl_management on: k = lr·xMax·dMax/dw_min, BL = min(⌈k⌉, desiredBL),
+ * A = B = √(lr/(dw_min·BL)); then d̃ = dMax (times BL/k when k > BL) and A·√(xMax/d̃) scales δ,
+ * B·√(d̃/xMax) scales x. So BL·bX·aD = lr/dw_min: E[coincidences] = lr·|x_i·δ_j|/dw_min.
+ */
+export function planPulses(
+  lr: number,
+  xMax: number,
+  dMax: number,
+  dwMin: number,
+  desiredBL: number,
+): PulsePlan {
+  if (!(lr > 0) || xMax === 0 || dMax === 0) return { bl: 0, bX: 0, aD: 0 };
+  const kVal = (lr * xMax * dMax) / dwMin;
+  const bl = Math.min(Math.max(1, Math.ceil(kVal)), desiredBL);
+  const dVal = kVal > bl ? (dMax * bl) / kVal : dMax;
+  const base = Math.sqrt(lr / (dwMin * bl));
+  return { bl, bX: base * Math.sqrt(dVal / xMax), aD: base * Math.sqrt(xMax / dVal) };
+}
+
+/** Reusable buffers of one pulse update: the trains (masks and signs) of the active columns. */
+export class UpdateScratch {
+  readonly colIdx: Int32Array;
+  readonly colMask: Int32Array;
+  readonly colSign: Int8Array;
+  constructor(maxCols: number) {
+    this.colIdx = new Int32Array(maxCols);
+    this.colMask = new Int32Array(maxCols);
+    this.colSign = new Int8Array(maxCols);
+  }
+}
+
+/**
+ * One stochastic pulse update (aihwkit's pulsed update, StochasticCompressed trains) of the
+ * rows × cols array `devices` with input x[xOff .. xOff + rows) and error d[dOff .. dOff + cols):
+ * row i fires a train with probability bX·|x_i| per slot, column j with aD·|δ_j|; device ij gets
+ * popcount(train_i & train_j) pulses in direction −sign(x_i·δ_j). Allocates nothing.
+ */
+export function pulseUpdate(
+  devices: PulsedArray,
+  x: Float32Array,
+  xOff: number,
+  d: Float32Array,
+  dOff: number,
+  lr: number,
+  desiredBL: number,
+  trainRng: Rng,
+  c2cRng: Rng,
+  scratch: UpdateScratch,
+): void {
+  const { rows, cols: n } = devices;
+  let xMax = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = Math.abs(x[xOff + i]!);
+    if (v > xMax) xMax = v;
+  }
+  let dMax = 0;
+  for (let j = 0; j < n; j++) {
+    const v = Math.abs(d[dOff + j]!);
+    if (v > dMax) dMax = v;
+  }
+  const { bl, bX, aD } = planPulses(lr, xMax, dMax, devices.params.dwMin, desiredBL);
+  if (bl === 0) return;
+  const { colIdx, colMask, colSign } = scratch;
+  let cols = 0;
+  for (let j = 0; j < n; j++) {
+    const v = d[dOff + j]!;
+    if (v === 0) continue;
+    const mask = pulseTrain(aD * Math.abs(v), bl, trainRng);
+    if (mask === 0) continue;
+    colIdx[cols] = j;
+    colMask[cols] = mask;
+    colSign[cols] = v > 0 ? 1 : -1;
+    cols++;
+  }
+  if (cols === 0) return;
+  for (let i = 0; i < rows; i++) {
+    const v = x[xOff + i]!;
+    if (v === 0) continue; // MNIST inputs are ~81% zeros: no train, no work
+    const mask = pulseTrain(bX * Math.abs(v), bl, trainRng);
+    if (mask === 0) continue;
+    const xs = v > 0 ? 1 : -1;
+    const row = i * n;
+    for (let c = 0; c < cols; c++) {
+      const both = mask & colMask[c]!;
+      if (both === 0) continue;
+      // Δw = −lr·x·δ: the pulse goes down when x and δ have the same sign.
+      devices.pulse(row + colIdx[c]!, popcount32(both), -xs * colSign[c]!, c2cRng);
+    }
+  }
+}
+
 export const createInSituLearner: LearnerFactory = (ctx) => {
   const { plan, kernels, maxBatch } = ctx;
   const stages = plan.layers;
@@ -128,11 +230,7 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
   const last = layers[layers.length - 1]!;
   const classes = last.n;
   const grad = new Float32Array(maxBatch * classes);
-  // Per-update scratch: the column trains (masks and signs) of the active columns.
-  const maxCols = Math.max(...layers.map((L) => L.n));
-  const colIdx = new Int32Array(maxCols);
-  const colMask = new Int32Array(maxCols);
-  const colSign = new Int8Array(maxCols);
+  const scratch = new UpdateScratch(Math.max(...layers.map((L) => L.n)));
 
   function forward(x: Float32Array, m: number, rng: Rng): Float32Array {
     let input = x;
@@ -150,60 +248,6 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
       width = L.n;
     }
     return last.a;
-  }
-
-  /** One stochastic pulse update of layer L with sample s's input and error (aihwkit's pulsed update). */
-  function pulseUpdate(L: InSituLayer, s: number, lr: number): void {
-    const { kIn, n, devices } = L;
-    const x = L.xa;
-    const d = L.dz;
-    const xo = s * kIn;
-    const dOff = s * n;
-    let xMax = 0;
-    for (let i = 0; i < kIn; i++) {
-      const v = Math.abs(x[xo + i]!);
-      if (v > xMax) xMax = v;
-    }
-    let dMax = 0;
-    for (let j = 0; j < n; j++) {
-      const v = Math.abs(d[dOff + j]!);
-      if (v > dMax) dMax = v;
-    }
-    if (xMax === 0 || dMax === 0 || lr <= 0) return;
-    const dwMin = devices.params.dwMin;
-    const kVal = (lr * xMax * dMax) / dwMin;
-    const bl = Math.min(Math.max(1, Math.ceil(kVal)), desiredBL);
-    let dVal = dMax;
-    if (kVal > bl) dVal *= bl / kVal;
-    const base = Math.sqrt(lr / (dwMin * bl));
-    const aD = base * Math.sqrt(xMax / dVal); // multiplies |δ|
-    const bX = base * Math.sqrt(dVal / xMax); // multiplies |x|
-    let cols = 0;
-    for (let j = 0; j < n; j++) {
-      const v = d[dOff + j]!;
-      if (v === 0) continue;
-      const mask = pulseTrain(aD * Math.abs(v), bl, trainRng);
-      if (mask === 0) continue;
-      colIdx[cols] = j;
-      colMask[cols] = mask;
-      colSign[cols] = v > 0 ? 1 : -1;
-      cols++;
-    }
-    if (cols === 0) return;
-    for (let i = 0; i < kIn; i++) {
-      const v = x[xo + i]!;
-      if (v === 0) continue; // MNIST inputs are ~81% zeros: no train, no work
-      const mask = pulseTrain(bX * Math.abs(v), bl, trainRng);
-      if (mask === 0) continue;
-      const xs = v > 0 ? 1 : -1;
-      const row = i * n;
-      for (let c = 0; c < cols; c++) {
-        const both = mask & colMask[c]!;
-        if (both === 0) continue;
-        // Δw = −lr·x·δ: the pulse goes down when x and δ have the same sign.
-        devices.pulse(row + colIdx[c]!, popcount32(both), -xs * colSign[c]!, c2cRng);
-      }
-    }
   }
 
   let pulsesAtEpochStart = 0;
@@ -225,7 +269,9 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
           for (let i = 0; i < m; i++) L.dxa.copyWithin(i * k, i * L.kIn, i * L.kIn + k);
           upstream = L.dxa;
         }
-        for (let s = 0; s < m; s++) pulseUpdate(L, s, lr);
+        for (let s = 0; s < m; s++) {
+          pulseUpdate(L.devices, L.xa, s * L.kIn, L.dz, s * L.n, lr, desiredBL, trainRng, c2cRng, scratch);
+        }
       }
       samplesInEpoch += m;
       return r;
