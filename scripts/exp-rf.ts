@@ -4,7 +4,7 @@
 //
 //   npx tsx scripts/exp-rf.ts [--task mnist|nonlinear] [--which rf,sw] [--epochs N]
 //     [--train N] [--test N] [--noise F] [--hw] [--crosstalk] [--channels C] [--gain G]
-//     [--opt sgd|adam] [--lr X] [--momentum X] [--cosine] [--seed S] [--hidden H]
+//     [--opt sgd|adam] [--lr X] [--sw-lr X] [--momentum X] [--cosine] [--seed S] [--hidden H]
 //
 // Prints one JSON line per run with the final metrics.
 import fs from 'node:fs';
@@ -33,6 +33,7 @@ const { values: a } = parseArgs({
     gain: { type: 'string' },
     opt: { type: 'string' },
     lr: { type: 'string' },
+    'sw-lr': { type: 'string' },
     momentum: { type: 'string' },
     cosine: { type: 'boolean', default: false },
     seed: { type: 'string' },
@@ -192,11 +193,13 @@ async function main() {
   if (which.has('sw')) {
     const t1 = performance.now();
     const layers = rf.layers as LayerPlan[];
+    // Same optimiser and schedule; its own learning rate (the RF one is in units of Δ², see docs).
+    const swOpt: OptimizerConfig = { ...opt, lr: num(a['sw-lr']) ?? opt.lr };
     const sw = mlpPlan({
       hidden: layers.slice(0, -1).map((l) => l.units),
       activation: 'relu',
       device: IDEAL_DEVICE,
-      optimizer: opt,
+      optimizer: swOpt,
       epochs: rf.epochs,
       batch: rf.batch,
       seed: rf.seed,
@@ -221,7 +224,7 @@ async function main() {
         run: 'software',
         task: a.task,
         network: sw.network,
-        optimizer: opt,
+        optimizer: swOpt,
         epochs: sw.epochs,
         test_accuracy: res.metrics.test_accuracy,
         test_loss: res.metrics.test_loss,

@@ -21,7 +21,7 @@
 // rule 'hw_aware' also in every training forward pass (fresh draw, straight-through gradient).
 // A layer with `bias` gets one more resonator per chain fed by a constant full-power carrier.
 import type { DeviceModel, ResonatorModel } from '../../ir/model';
-import { createOptimizer } from '../optim';
+import { createOptimizer, type Optimizer } from '../optim';
 import { isWeightLayer, type LayerPlan } from '../plan';
 import {
   type ChainLayerGeometry,
@@ -310,6 +310,15 @@ function pinnedFraction(net: RfNetwork): number {
   return total > 0 ? pinned / total : 0;
 }
 
+/** One optimiser step on every layer's resonances (f ← f − α·∂L/∂f in ν units), clipped to the band. */
+export function updateResonances(net: RfNetwork, optimizer: Optimizer, lr: number): void {
+  optimizer.beginStep(lr);
+  net.layers.forEach((L, li) => {
+    optimizer.step(li, L.nu, L.gnu);
+    clipToBand(L.nu, L.geo.bandNu);
+  });
+}
+
 /** A learner factory with explicit modelling options (scripts and tests use it for variants). */
 export function rfLearnerFactory(options: RfOptions = {}): LearnerFactory {
   return (ctx) => {
@@ -332,11 +341,7 @@ export function rfLearnerFactory(options: RfOptions = {}): LearnerFactory {
         net.forward(x, m, hw ? readRng : null);
         const r = net.loss(labels, m, true);
         net.backward(x, m);
-        optimizer.beginStep(lr);
-        net.layers.forEach((L, li) => {
-          optimizer.step(li, L.nu, L.gnu);
-          clipToBand(L.nu, L.geo.bandNu);
-        });
+        updateResonances(net, optimizer, lr);
         return r;
       },
       deploy() {
