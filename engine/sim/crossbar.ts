@@ -94,6 +94,9 @@ export class CrossbarLayer {
   private readonly irDrop: LayerIrDrop | null;
   /** The weights as the arrays present them to their inputs (IR drop); = weights without IR drop. */
   private readonly readW: Float32Array;
+  /** The weights and w_max readW was computed from (IR drop only). */
+  private readonly irFrom: Float32Array;
+  private irWMax = Number.NaN;
   private readonly maxReduction: number;
   private readonly xq: Float32Array;
   private readonly partial: Float32Array;
@@ -122,6 +125,7 @@ export class CrossbarLayer {
         ? new LayerIrDrop(this.tiling, t.rows, t.cols, t.signedWeights, layer.device, t.lineResistance)
         : null;
     this.readW = this.irDrop ? new Float32Array(this.k * this.n) : this.weights;
+    this.irFrom = new Float32Array(this.irDrop ? this.k * this.n : 0);
     this.maxReduction =
       t.boundManagement === 'iterative' ? maxBoundManagementReduction(t.dacBits, t.inputBound) : 1;
     const a = this.analog;
@@ -152,12 +156,26 @@ export class CrossbarLayer {
     return this.layer.device.readNoise * (scale ?? 1);
   }
 
+  /**
+   * Recomputes the IR-dropped weights when the devices changed since the last forward. Checking
+   * here rather than in program() means whoever writes `weights` (programming, pulsed updates,
+   * drift) needs no hook; the check is one pass over k·n floats, the model a few.
+   */
+  private updateIrDrop(): void {
+    const { weights, irFrom } = this;
+    const wMax = this.array.wMax;
+    let same = wMax === this.irWMax;
+    for (let i = 0; same && i < weights.length; i++) same = weights[i] === irFrom[i];
+    if (same) return;
+    this.irDrop!.apply(weights, wMax, this.n, this.readW);
+    irFrom.set(weights);
+    this.irWMax = wMax;
+  }
+
   /** out(m×n) = the crossbar's reading of x(m×k)·W; no bias. `rng` supplies read and output noise. */
   forward(x: Float32Array, m: number, out: Float32Array, rng: Rng): void {
     const { k, n, kernels, readW } = this;
-    // IR drop is recomputed at every forward: whoever changed `weights` (programming, pulsed
-    // updates, drift) needs no hook, and it costs O(k·n), small next to the m·k·n GEMM.
-    if (this.irDrop) this.irDrop.apply(this.weights, this.array.wMax, n, readW);
+    if (this.irDrop) this.updateIrDrop();
     if (!this.analog) {
       kernels.gemm(m, n, k, x, k, readW, n, out, n, false);
       return;

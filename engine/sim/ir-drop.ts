@@ -29,47 +29,67 @@ export function irDropEpsilon(rows: number, cols: number, r: number, g: number):
   return (r * g * (cols * (cols + 1) + rows * (rows + 1))) / 2;
 }
 
+/** A conductance buffer: Float64Array in tests, Float32Array in the layer (half the memory traffic). */
+type Buf = Float32Array | Float64Array;
+
 /**
  * Effective conductances of one array under IR drop, G' = G/(1 + r·S). `g` is rows×cols
  * row-major (S; 0 for an absent cell), `r` the segment resistance (Ω); `out` receives G'_ij
  * (may not alias `g`). With `firstOrder` the unresummed G·(1 − r·S) (for comparison in tests).
+ * `scratch` (3·cols) avoids an allocation per call. Every pass runs along rows (unit stride).
+ * Only the first `activeRows` × `activeCols` cells may conduct (the rest are absent, 0 S): the
+ * passes skip the rest, and only that region of `out` is written. The wires keep the full array
+ * length: the amplifiers still sit below row `rows` − 1.
  */
 export function irDropConductance(
-  g: Float64Array,
+  g: Buf,
   rows: number,
   cols: number,
   r: number,
-  out: Float64Array,
+  out: Buf,
   firstOrder = false,
+  scratch: Float64Array = new Float64Array(3 * cols),
+  activeRows = rows,
+  activeCols = cols,
 ): void {
+  const nr = activeRows;
+  const nc = activeCols;
   // Word lines: A_ij = Σ_{j'<j} G_ij'(j'+1) + (j+1)·Σ_{j'≥j} G_ij'.
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < nr; i++) {
     const row = i * cols;
     let total = 0;
-    for (let j = 0; j < cols; j++) total += g[row + j]!;
+    for (let j = 0; j < nc; j++) total += g[row + j]!;
     let weighted = 0; // Σ_{j'<j} G·(j'+1)
     let before = 0; // Σ_{j'<j} G
-    for (let j = 0; j < cols; j++) {
+    for (let j = 0; j < nc; j++) {
       const gij = g[row + j]!;
       out[row + j] = weighted + (j + 1) * (total - before);
       weighted += gij * (j + 1);
       before += gij;
     }
   }
-  // Bit lines: B_ij = (R − i)·Σ_{i'≤i} G_i'j + Σ_{i'>i} G_i'j·(R − i').
-  for (let j = 0; j < cols; j++) {
-    let farTotal = 0; // Σ_i' G·(R − i')
-    for (let i = 0; i < rows; i++) farTotal += g[i * cols + j]! * (rows - i);
-    let above = 0; // Σ_{i'≤i} G
-    let aboveFar = 0; // Σ_{i'≤i} G·(R − i')
-    for (let i = 0; i < rows; i++) {
-      const at = i * cols + j;
-      const gij = g[at]!;
-      above += gij;
-      aboveFar += gij * (rows - i);
-      const b = (rows - i) * above + (farTotal - aboveFar);
-      const rs = r * (out[at]! + b);
-      out[at] = firstOrder ? gij * (1 - rs) : gij / (1 + rs);
+  // Bit lines: B_ij = (R − i)·Σ_{i'≤i} G_i'j + Σ_{i'>i} G_i'j·(R − i'), with per-column running
+  // sums kept in scratch so both passes walk the array row by row.
+  // scratch[j] = Σ_i' G·(R − i'); scratch[cols + j] = Σ_{i'≤i} G; scratch[2·cols + j] = Σ_{i'≤i} G·(R − i').
+  const s = scratch;
+  const c2 = 2 * cols;
+  s.fill(0, 0, 3 * cols);
+  for (let i = 0; i < nr; i++) {
+    const row = i * cols;
+    const d = rows - i;
+    for (let j = 0; j < nc; j++) s[j]! += g[row + j]! * d;
+  }
+  for (let i = 0; i < nr; i++) {
+    const row = i * cols;
+    const d = rows - i;
+    for (let j = 0; j < nc; j++) {
+      const gij = g[row + j]!;
+      const a = s[cols + j]! + gij;
+      const af = s[c2 + j]! + gij * d;
+      s[cols + j] = a;
+      s[c2 + j] = af;
+      const rs = r * (out[row + j]! + d * a + (s[j]! - af));
+      out[row + j] = firstOrder ? gij * (1 - rs) : gij / (1 + rs);
     }
   }
 }
@@ -93,10 +113,11 @@ export interface IrDropDevice {
  * array's first rows and columns, nearest the drivers.
  */
 export class LayerIrDrop {
-  private readonly gPos: Float64Array;
-  private readonly gNeg: Float64Array;
-  private readonly ePos: Float64Array;
-  private readonly eNeg: Float64Array;
+  private readonly gPos: Float32Array;
+  private readonly gNeg: Float32Array;
+  private readonly ePos: Float32Array;
+  private readonly eNeg: Float32Array;
+  private readonly scratch: Float64Array;
 
   constructor(
     private readonly tiling: Tiling,
@@ -109,10 +130,11 @@ export class LayerIrDrop {
   ) {
     const cells = rows * cols;
     const two = scheme === 'differential';
-    this.gPos = new Float64Array(cells);
-    this.ePos = new Float64Array(cells);
-    this.gNeg = new Float64Array(two ? cells : 0);
-    this.eNeg = new Float64Array(two ? cells : 0);
+    this.gPos = new Float32Array(cells);
+    this.ePos = new Float32Array(cells);
+    this.gNeg = new Float32Array(two ? cells : 0);
+    this.eNeg = new Float32Array(two ? cells : 0);
+    this.scratch = new Float64Array(3 * cols);
   }
 
   /** out (k×n) = the weights the arrays effectively present to their inputs. */
@@ -125,12 +147,14 @@ export class LayerIrDrop {
     const refCol = cols - 1;
     const gRef = gMin + dg / 2;
     for (const b of this.tiling.blocks) {
-      gPos.fill(0);
-      if (differential) gNeg.fill(0);
-      for (let p = 0; p < b.row1 - b.row0; p++) {
+      const used = b.col1 - b.col0;
+      const activeRows = b.row1 - b.row0;
+      // A reference column sits in the array's last column, so its whole width is active.
+      const activeCols = differential ? used : cols;
+      for (let p = 0; p < activeRows; p++) {
         const src = (b.row0 + p) * n + b.col0;
         const dst = p * cols;
-        for (let q = 0; q < b.col1 - b.col0; q++) {
+        for (let q = 0; q < used; q++) {
           let t = w[src + q]! * inv;
           t = t > 1 ? 1 : Math.max(t, -1);
           if (differential) {
@@ -140,15 +164,19 @@ export class LayerIrDrop {
             gPos[dst + q] = gMin + dg * 0.5 * (1 + t);
           }
         }
-        if (!differential) gPos[dst + refCol] = gRef;
+        if (!differential) {
+          gPos.fill(0, dst + used, dst + refCol);
+          gPos[dst + refCol] = gRef;
+        }
       }
-      irDropConductance(gPos, rows, cols, r, ePos);
-      if (differential) irDropConductance(gNeg, rows, cols, r, eNeg);
-      for (let p = 0; p < b.row1 - b.row0; p++) {
+      const sc = this.scratch;
+      irDropConductance(gPos, rows, cols, r, ePos, false, sc, activeRows, activeCols);
+      if (differential) irDropConductance(gNeg, rows, cols, r, eNeg, false, sc, activeRows, activeCols);
+      for (let p = 0; p < activeRows; p++) {
         const dst = (b.row0 + p) * n + b.col0;
         const at = p * cols;
         const ref = differential ? 0 : ePos[at + refCol]!;
-        for (let q = 0; q < b.col1 - b.col0; q++) {
+        for (let q = 0; q < used; q++) {
           out[dst + q] = differential
             ? (wMax * (ePos[at + q]! - eNeg[at + q]!)) / dg
             : (2 * wMax * (ePos[at + q]! - ref)) / dg;
