@@ -113,7 +113,7 @@ function nonlinearPlan(): TrainingPlan {
   ];
   p.epochs = 30;
   p.batch = 16;
-  p.optimizer = { kind: 'adam', lr: 0.05, momentum: 0.9, schedule: 'cosine' };
+  p.optimizer = { kind: 'adam', lr: 0.005, momentum: 0.9, schedule: 'cosine' };
   return p;
 }
 
