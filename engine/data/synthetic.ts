@@ -230,6 +230,6 @@ export function generateSynthetic(
     count: n,
     features: f,
     classes: task.classes,
-    description: `${task.description}; ${split} split, seed ${seed}`,
+    description: `${task.description} (seed ${seed})`,
   };
 }
