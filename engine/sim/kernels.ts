@@ -5,6 +5,8 @@
 //
 // Shapes use one naming throughout: m = batch rows, k = layer inputs, n = layer outputs; so X is
 // m×k, W is k×n and D (a gradient at the outputs) is m×n.
+import { wasmSimdAvailable } from './wasm/runtime';
+import { createWasmKernels } from './wasm/wasm-kernels';
 
 /**
  * One GEMM variant: dimensions m, n, k as documented per variant, row-major operands with their
@@ -31,6 +33,11 @@ export interface Kernels {
   gemmTN: Gemm;
   /** C(m×k) = A(m×n)·B(k×n)ᵀ, or C += when `accumulate`. The input gradient D·Wᵀ. */
   gemmNT: Gemm;
+  /**
+   * Optional: a zeroed array the kernels use in place, without copying it in and out on every
+   * call (WASM kernels: a view into their memory). Use `allocFor(kernels, n)`.
+   */
+  alloc?(length: number): Float32Array;
 }
 
 function zeroRows(c: Float32Array, rows: number, cols: number, ldc: number): void {
@@ -104,11 +111,24 @@ export const jsKernels: Kernels = {
   },
 };
 
-let current: Kernels = jsKernels;
+let current: Kernels | null = null;
 
-/** The kernels the simulator uses unless a caller passes its own. */
+/**
+ * The kernels the simulator uses unless a caller passes its own: the WebAssembly SIMD kernels
+ * (engine/sim/wasm/, split over a worker pool for large products) when this engine supports
+ * WebAssembly SIMD, else jsKernels. Chosen once per thread, on first use.
+ */
 export function defaultKernels(): Kernels {
+  current ??= wasmSimdAvailable() ? createWasmKernels() : jsKernels;
   return current;
+}
+
+/**
+ * A zeroed Float32Array for a long-lived operand (weights, activations, gradients). With kernels
+ * that have their own memory (WASM) it lives there and is used in place; otherwise a plain array.
+ */
+export function allocFor(kernels: Kernels, length: number): Float32Array {
+  return kernels.alloc ? kernels.alloc(length) : new Float32Array(length);
 }
 
 /** Installs another implementation (e.g. WASM SIMD) as the default for this thread. */

@@ -1,0 +1,445 @@
+;; Dense linear-algebra kernels of the simulator, hand-written WebAssembly text with 128-bit SIMD
+;; (f32x4, no relaxed SIMD / FMA: that is still behind a flag in Node 20). Compiled by
+;; scripts/build-wasm.mjs (wabt) into kernels-wasm.generated.ts; see docs/engine-kernels.md.
+;;
+;; Every GEMM variant of engine/sim/kernels.ts is one generalised product
+;;     C(M×N) (+)= A'(M×K) · B'(K×N)
+;; where A' and B' are addressed through byte strides, so a transpose is only a change of strides:
+;;     A'(r, q) = mem[a + r·sar + q·saq]      B'(q, j) = mem[b + q·sq + j·sj]
+;; and C is row-major with a leading dimension ldc (in elements). All pointers are byte offsets
+;; into the one shared memory. Summation order for an element of C is always q = 0, 1, … K−1
+;; (with KC blocks continuing from the stored partial sum), whichever tile or thread computes it,
+;; so results do not depend on how the output is split between threads.
+(module
+  (import "env" "memory" (memory 1 16384 shared))
+
+  ;; Depth of one K block: a packed 8-column panel of B' is KC·32 bytes = 8 KiB (fits L1 beside A).
+  (global $KC i32 (i32.const 256))
+  ;; Columns of C per packed block: 16 panels, 128 KiB of packed B' (stays in L2).
+  (global $NC i32 (i32.const 128))
+
+  ;; Packs B'(q, j), q < kc, j < w (w ≤ 8) into dst as kc rows of 8 floats, zero-padding j ≥ w.
+  (func $pack (param $b i32) (param $sq i32) (param $sj i32) (param $kc i32) (param $w i32)
+    (param $dst i32)
+    (local $q i32) (local $j i32) (local $src i32)
+    (if (i32.and (i32.eq (local.get $sj) (i32.const 4)) (i32.eq (local.get $w) (i32.const 8)))
+      (then
+        ;; Fast path: eight contiguous floats per row of B'.
+        (block $done
+          (loop $rows
+            (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
+            (v128.store (local.get $dst) (v128.load (local.get $b)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $b)))
+            (local.set $b (i32.add (local.get $b) (local.get $sq)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $rows)))
+        (return)))
+    ;; General strides (the transposed operand of gemmNT) or a narrow edge panel.
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
+        (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+        (local.set $src (local.get $b))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $w)))
+            (f32.store
+              (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+              (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $sj)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols)))
+        (local.set $b (i32.add (local.get $b) (local.get $sq)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $rows))))
+
+  ;; The register-blocked micro-kernel: a 4×8 tile of C held in eight f32x4 registers while q runs
+  ;; over kc, unrolled by two. pa is a packed 4-row block of A' (16 bytes per q: A'(0..3, q)), bp a
+  ;; packed panel of B' (32 bytes per q). load = 1 adds to the tile already in C; 0 overwrites it.
+  (func $micro (param $pa i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldcb i32)
+    (param $load i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $t v128) (local $end i32) (local $end2 i32) (local $cr i32)
+    (if (local.get $load)
+      (then
+        (local.set $cr (local.get $c))
+        (local.set $c00 (v128.load (local.get $cr)))
+        (local.set $c01 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c10 (v128.load (local.get $cr)))
+        (local.set $c11 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c20 (v128.load (local.get $cr)))
+        (local.set $c21 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c30 (v128.load (local.get $cr)))
+        (local.set $c31 (v128.load offset=16 (local.get $cr)))))
+    (local.set $end (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
+    (local.set $end2 (i32.add (local.get $bp)
+      (i32.shl (i32.and (local.get $kc) (i32.const -2)) (i32.const 5))))
+    (block $done
+      (loop $k
+        (br_if $done (i32.ge_u (local.get $bp) (local.get $end2)))
+        (local.set $b0 (v128.load offset=0 (local.get $bp)))
+        (local.set $b1 (v128.load offset=16 (local.get $bp)))
+        (local.set $t (v128.load32_splat offset=0 (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=4 (local.get $pa)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=8 (local.get $pa)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=12 (local.get $pa)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $b0 (v128.load offset=32 (local.get $bp)))
+        (local.set $b1 (v128.load offset=48 (local.get $bp)))
+        (local.set $t (v128.load32_splat offset=16 (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=20 (local.get $pa)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=24 (local.get $pa)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=28 (local.get $pa)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 64)))
+        (br $k)))
+    (if (i32.lt_u (local.get $bp) (local.get $end))
+      (then
+        (local.set $b0 (v128.load offset=0 (local.get $bp)))
+        (local.set $b1 (v128.load offset=16 (local.get $bp)))
+        (local.set $t (v128.load32_splat offset=0 (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=4 (local.get $pa)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=8 (local.get $pa)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=12 (local.get $pa)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $t) (local.get $b1))))))
+    (local.set $cr (local.get $c))
+    (v128.store (local.get $cr) (local.get $c00))
+    (v128.store offset=16 (local.get $cr) (local.get $c01))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c10))
+    (v128.store offset=16 (local.get $cr) (local.get $c11))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c20))
+    (v128.store offset=16 (local.get $cr) (local.get $c21))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c30))
+    (v128.store offset=16 (local.get $cr) (local.get $c31)))
+
+  ;; Packs rows r < rows (≤ 4) of A'(r, q), q < kc, into dst as kc groups of four floats
+  ;; (A'(0..3, q)), zero-filling missing rows.
+  (func $pack_a (param $a i32) (param $sar i32) (param $saq i32) (param $rows i32) (param $kc i32)
+    (param $dst i32)
+    (local $q i32) (local $r i32) (local $src i32) (local $d i32)
+    (if (i32.and (i32.eq (local.get $sar) (i32.const 4)) (i32.eq (local.get $rows) (i32.const 4)))
+      (then
+        ;; A' = Aᵀ (gemmTN): the four rows of a column are adjacent floats.
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
+            (v128.store (local.get $dst) (v128.load (local.get $a)))
+            (local.set $a (i32.add (local.get $a) (local.get $saq)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $l)))
+        (return)))
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $kc) (i32.const 4)))
+    (block $r_done
+      (loop $rl
+        (br_if $r_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $src (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $sar))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $q (i32.const 0))
+        (block $q_done
+          (loop $ql
+            (br_if $q_done (i32.ge_u (local.get $q) (local.get $kc)))
+            (f32.store (local.get $d) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $saq)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
+
+  ;; Copies a rows×cols tile between C (row stride ldcb bytes) and a dense 4×8 scratch tile.
+  (func $tile_copy (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
+    (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32)
+    (block $done
+      (loop $rl
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $cd
+          (loop $cl
+            (br_if $cd (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store
+              (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cl)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
+
+  ;; A partial tile (cols < 8 or rows < 4): run the same micro-kernel on a 4×8 scratch tile, so the
+  ;; arithmetic per element is identical to a full tile; rows and columns outside C are dropped.
+  (func $edge (param $pa i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldcb i32)
+    (param $load i32) (param $rows i32) (param $cols i32) (param $tmp i32)
+    (v128.store (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=16 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=32 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=48 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=64 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=80 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=96 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (v128.store offset=112 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+    (if (local.get $load)
+      (then (call $tile_copy (local.get $c) (local.get $ldcb) (local.get $tmp) (i32.const 32)
+        (local.get $rows) (local.get $cols))))
+    (call $micro (local.get $pa) (local.get $bp) (local.get $kc) (local.get $tmp) (i32.const 32)
+      (i32.const 1))
+    (call $tile_copy (local.get $tmp) (i32.const 32) (local.get $c) (local.get $ldcb)
+      (local.get $rows) (local.get $cols)))
+
+  ;; C(M×N) (+)= A'·B' with packing and register blocking (the general path, any M ≥ 1).
+  ;; scratch: this thread's work area: 128 bytes of edge tile, 4·KC·4 bytes of packed A',
+  ;; NC/8·KC·32 bytes of packed B'.
+  (func (export "gemm_core") (param $M i32) (param $N i32) (param $K i32)
+    (param $a i32) (param $sar i32) (param $saq i32) (param $b i32) (param $sq i32) (param $sj i32)
+    (param $c i32) (param $ldc i32) (param $acc i32) (param $scratch i32)
+    (local $pc i32) (local $kc i32) (local $load i32) (local $jc i32) (local $nc i32)
+    (local $jp i32) (local $i i32) (local $ldcb i32) (local $packed i32) (local $panel i32)
+    (local $ai i32) (local $ci i32) (local $rows i32) (local $cols i32) (local $w i32)
+    (local $packedA i32)
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $packedA (i32.add (local.get $scratch) (i32.const 128)))
+    (local.set $packed (i32.add (local.get $scratch) (i32.const 4224)))
+    (block $k_done
+      (loop $k_blocks
+        (br_if $k_done (i32.ge_u (local.get $pc) (local.get $K)))
+        (local.set $kc (i32.sub (local.get $K) (local.get $pc)))
+        (if (i32.gt_u (local.get $kc) (global.get $KC)) (then (local.set $kc (global.get $KC))))
+        (local.set $load (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
+        (local.set $jc (i32.const 0))
+        (block $n_done
+          (loop $n_blocks
+            (br_if $n_done (i32.ge_u (local.get $jc) (local.get $N)))
+            (local.set $nc (i32.sub (local.get $N) (local.get $jc)))
+            (if (i32.gt_u (local.get $nc) (global.get $NC)) (then (local.set $nc (global.get $NC))))
+            ;; Pack the kc×nc block of B' as 8-column panels.
+            (local.set $jp (i32.const 0))
+            (block $p_done
+              (loop $panels
+                (br_if $p_done (i32.ge_u (local.get $jp) (local.get $nc)))
+                (local.set $w (i32.sub (local.get $nc) (local.get $jp)))
+                (if (i32.gt_u (local.get $w) (i32.const 8)) (then (local.set $w (i32.const 8))))
+                (call $pack
+                  (i32.add (i32.add (local.get $b) (i32.mul (local.get $pc) (local.get $sq)))
+                    (i32.mul (i32.add (local.get $jc) (local.get $jp)) (local.get $sj)))
+                  (local.get $sq) (local.get $sj) (local.get $kc) (local.get $w)
+                  (i32.add (local.get $packed)
+                    (i32.mul (i32.shr_u (local.get $jp) (i32.const 3))
+                      (i32.shl (local.get $kc) (i32.const 5)))))
+                (local.set $jp (i32.add (local.get $jp) (i32.const 8)))
+                (br $panels)))
+            ;; Sweep the rows of A' four at a time across the packed panels.
+            (local.set $i (i32.const 0))
+            (block $i_done
+              (loop $rows_l
+                (br_if $i_done (i32.ge_u (local.get $i) (local.get $M)))
+                (local.set $rows (i32.sub (local.get $M) (local.get $i)))
+                (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+                (local.set $ai (i32.add (local.get $a)
+                  (i32.add (i32.mul (local.get $i) (local.get $sar))
+                    (i32.mul (local.get $pc) (local.get $saq)))))
+                (call $pack_a (local.get $ai) (local.get $sar) (local.get $saq) (local.get $rows)
+                  (local.get $kc) (local.get $packedA))
+                (local.set $jp (i32.const 0))
+                (block $j_done
+                  (loop $cols_l
+                    (br_if $j_done (i32.ge_u (local.get $jp) (local.get $nc)))
+                    (local.set $cols (i32.sub (local.get $nc) (local.get $jp)))
+                    (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (local.set $cols (i32.const 8))))
+                    (local.set $panel (i32.add (local.get $packed)
+                      (i32.mul (i32.shr_u (local.get $jp) (i32.const 3))
+                        (i32.shl (local.get $kc) (i32.const 5)))))
+                    (local.set $ci (i32.add (local.get $c)
+                      (i32.shl
+                        (i32.add (i32.mul (local.get $i) (local.get $ldc))
+                          (i32.add (local.get $jc) (local.get $jp)))
+                        (i32.const 2))))
+                    (if (i32.and (i32.eq (local.get $rows) (i32.const 4))
+                          (i32.eq (local.get $cols) (i32.const 8)))
+                      (then
+                        (call $micro (local.get $packedA) (local.get $panel) (local.get $kc)
+                          (local.get $ci) (local.get $ldcb) (local.get $load)))
+                      (else
+                        (call $edge (local.get $packedA) (local.get $panel) (local.get $kc)
+                          (local.get $ci) (local.get $ldcb) (local.get $load) (local.get $rows)
+                          (local.get $cols) (local.get $scratch))))
+                    (local.set $jp (i32.add (local.get $jp) (i32.const 8)))
+                    (br $cols_l)))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $rows_l)))
+            (local.set $jc (i32.add (local.get $jc) (global.get $NC)))
+            (br $n_blocks)))
+        (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
+        (br $k_blocks))))
+
+  ;; Row-by-row path for B' with unit column stride (sj = 4): C(i,:) (+)= Σ_q A'(i,q)·B'(q,:),
+  ;; skipping q where A'(i,q) = 0 (MNIST pixels, ReLU outputs). No packing, so it wins when M is
+  ;; small (batch 1) or A' is sparse enough. The same q order as gemm_core for each element.
+  (func (export "gemm_rows") (param $M i32) (param $N i32) (param $K i32)
+    (param $a i32) (param $sar i32) (param $saq i32) (param $b i32) (param $sq i32)
+    (param $c i32) (param $ldc i32) (param $acc i32)
+    (local $i i32) (local $q i32) (local $j i32) (local $ci i32) (local $ap i32) (local $bq i32)
+    (local $av f32) (local $s v128) (local $n4 i32) (local $p i32)
+    (local.set $n4 (i32.and (local.get $N) (i32.const -4)))
+    (block $i_done
+      (loop $rows
+        (br_if $i_done (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $ci (i32.add (local.get $c)
+          (i32.shl (i32.mul (local.get $i) (local.get $ldc)) (i32.const 2))))
+        (if (i32.eqz (local.get $acc))
+          (then (memory.fill (local.get $ci) (i32.const 0) (i32.shl (local.get $N) (i32.const 2)))))
+        (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sar))))
+        (local.set $bq (local.get $b))
+        (local.set $q (i32.const 0))
+        (block $q_done
+          (loop $qs
+            (br_if $q_done (i32.ge_u (local.get $q) (local.get $K)))
+            (local.set $av (f32.load (local.get $ap)))
+            (if (f32.ne (local.get $av) (f32.const 0))
+              (then
+                (local.set $s (f32x4.splat (local.get $av)))
+                (local.set $j (i32.const 0))
+                (block $j_done
+                  (loop $js
+                    (br_if $j_done (i32.ge_u (local.get $j) (local.get $n4)))
+                    (local.set $p (i32.shl (local.get $j) (i32.const 2)))
+                    (v128.store (i32.add (local.get $ci) (local.get $p))
+                      (f32x4.add (v128.load (i32.add (local.get $ci) (local.get $p)))
+                        (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $bq) (local.get $p))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                    (br $js)))
+                (block $t_done
+                  (loop $ts
+                    (br_if $t_done (i32.ge_u (local.get $j) (local.get $N)))
+                    (local.set $p (i32.shl (local.get $j) (i32.const 2)))
+                    (f32.store (i32.add (local.get $ci) (local.get $p))
+                      (f32.add (f32.load (i32.add (local.get $ci) (local.get $p)))
+                        (f32.mul (local.get $av) (f32.load (i32.add (local.get $bq) (local.get $p))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $ts)))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $saq)))
+            (local.set $bq (i32.add (local.get $bq) (local.get $sq)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $qs)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; Dot-product path for gemmNT with few rows: C(i,j) (+)= Σ_q A(i,q)·B(j,q), both rows
+  ;; contiguous. Four partial sums per lane group, reduced at the end.
+  (func (export "gemm_dots") (param $M i32) (param $N i32) (param $K i32)
+    (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $acc i32)
+    (local $i i32) (local $j i32) (local $q i32) (local $ar i32) (local $br i32) (local $k4 i32)
+    (local $s v128) (local $t f32) (local $cp i32)
+    (local.set $k4 (i32.and (local.get $K) (i32.const -4)))
+    (block $i_done
+      (loop $rows
+        (br_if $i_done (i32.ge_u (local.get $i) (local.get $M)))
+        (local.set $ar (i32.add (local.get $a)
+          (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $cols
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $N)))
+            (local.set $br (i32.add (local.get $b)
+              (i32.shl (i32.mul (local.get $j) (local.get $ldb)) (i32.const 2))))
+            (local.set $s (v128.const i32x4 0 0 0 0))
+            (local.set $q (i32.const 0))
+            (block $q_done
+              (loop $qs
+                (br_if $q_done (i32.ge_u (local.get $q) (local.get $k4)))
+                (local.set $s (f32x4.add (local.get $s)
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $ar) (i32.shl (local.get $q) (i32.const 2))))
+                    (v128.load (i32.add (local.get $br) (i32.shl (local.get $q) (i32.const 2)))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                (br $qs)))
+            (local.set $t (f32.add
+              (f32.add (f32x4.extract_lane 0 (local.get $s)) (f32x4.extract_lane 1 (local.get $s)))
+              (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s)))))
+            (block $t_done
+              (loop $ts
+                (br_if $t_done (i32.ge_u (local.get $q) (local.get $K)))
+                (local.set $t (f32.add (local.get $t)
+                  (f32.mul
+                    (f32.load (i32.add (local.get $ar) (i32.shl (local.get $q) (i32.const 2))))
+                    (f32.load (i32.add (local.get $br) (i32.shl (local.get $q) (i32.const 2)))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $ts)))
+            (local.set $cp (i32.add (local.get $c)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j))
+                (i32.const 2))))
+            (if (local.get $acc)
+              (then (local.set $t (f32.add (f32.load (local.get $cp)) (local.get $t)))))
+            (f32.store (local.get $cp) (local.get $t))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; SGD with classical momentum (PyTorch form) over len floats: v ← μ·v + g; w ← w − lr·v.
+  (func (export "sgd_momentum") (param $w i32) (param $g i32) (param $v i32) (param $len i32)
+    (param $lr f32) (param $mu f32)
+    (local $i i32) (local $end4 i32) (local $vv v128) (local $lr4 v128) (local $mu4 v128)
+    (local $p i32) (local $vs f32)
+    (local.set $lr4 (f32x4.splat (local.get $lr)))
+    (local.set $mu4 (f32x4.splat (local.get $mu)))
+    (local.set $end4 (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $vv (f32x4.add (f32x4.mul (local.get $mu4) (v128.load (i32.add (local.get $v) (local.get $p))))
+          (v128.load (i32.add (local.get $g) (local.get $p)))))
+        (v128.store (i32.add (local.get $v) (local.get $p)) (local.get $vv))
+        (v128.store (i32.add (local.get $w) (local.get $p))
+          (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $p)))
+            (f32x4.mul (local.get $lr4) (local.get $vv))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l)))
+    (local.set $end4 (i32.shl (local.get $len) (i32.const 2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $vs (f32.add (f32.mul (local.get $mu) (f32.load (i32.add (local.get $v) (local.get $p))))
+          (f32.load (i32.add (local.get $g) (local.get $p)))))
+        (f32.store (i32.add (local.get $v) (local.get $p)) (local.get $vs))
+        (f32.store (i32.add (local.get $w) (local.get $p))
+          (f32.sub (f32.load (i32.add (local.get $w) (local.get $p)))
+            (f32.mul (local.get $lr) (local.get $vs))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l))))
+)
