@@ -6,7 +6,7 @@
 // `reps` deployments (fresh programming noise and drift exponents each), mean and std.
 //
 //   npx tsx scripts/exp-pcm-drift.ts [--train N] [--test N] [--epochs E] [--reps R] [--seed S]
-//     [--rule hw_aware|backprop] [--temperature K]
+//     [--rule hw_aware|backprop] [--temperature K] [--noise per_read|accumulated_1f]
 //
 // Prints one JSON line per (compensation, time) and a Markdown table at the end.
 import fs from 'node:fs';
@@ -29,6 +29,8 @@ const { values: a } = parseArgs({
     seed: { type: 'string', default: '1' },
     rule: { type: 'string', default: 'hw_aware' },
     temperature: { type: 'string', default: '300' },
+    /** per_read (default): read_noise grows with time; accumulated_1f: aihwkit's frozen 1/f noise. */
+    noise: { type: 'string', default: 'per_read' },
   },
 });
 
@@ -52,7 +54,7 @@ function pcmPreset(): DeviceModel {
 }
 
 async function main(): Promise<void> {
-  const device = { ...pcmPreset() };
+  const device: DeviceModel = { ...pcmPreset(), readNoiseModel: a.noise as DeviceModel['readNoiseModel'] };
   const trainLimit = a.train ? Number(a.train) : null;
   const testLimit = a.test ? Number(a.test) : null;
   const reps = Number(a.reps);
@@ -113,7 +115,8 @@ async function main(): Promise<void> {
     console.log(`| ${label} | ${cell('none', label)} | ${cell('global', label)} |`);
   console.log(
     `\n${data.train.count} training samples, ${plan.epochs} epoch(s), rule ${plan.rule}, seed ${plan.seed}, ` +
-      `${data.test.count} test samples, ${reps} deployments per point, T = ${plan.infer.temperature} K.`,
+      `${data.test.count} test samples, ${reps} deployments per point, T = ${plan.infer.temperature} K, ` +
+      `1/f noise model ${device.readNoiseModel}.`,
   );
 }
 

@@ -70,6 +70,11 @@ export interface DeviceModel {
    * feature, carried by the device until the tile plan has a field for it.
    */
   driftCompensation?: 'none' | 'global';
+  /**
+   * PCM 1/f noise: 'per_read' (default) grows read_noise with time since programming;
+   * 'accumulated_1f' adds aihwkit PCMLikeNoiseModel's frozen per-device 1/f noise at deploy.
+   */
+  readNoiseModel?: 'per_read' | 'accumulated_1f';
   /** Read latency of one device (s). */
   latency?: number;
   /** Cell area (m^2). */

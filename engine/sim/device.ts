@@ -20,6 +20,7 @@ import { globalDriftCompensation, temperatureFactor } from './drift';
 import {
   PCM_NU_REFERENCE,
   PCM_T0,
+  pcmAccumulatedNoise,
   pcmNuMean,
   pcmNuStd,
   pcmProgramSigmaShape,
@@ -290,8 +291,10 @@ export class DeviceArray {
     const drifts = nu > 0 && time > t0;
     const thermal = temperatureFactor(temperature, d.tempCoeff ?? 0);
     const isPcm = d.kind === 'pcm';
-    const growth = isPcm ? pcmReadNoiseGrowth(time, t0) : 1;
-    if (!drifts && thermal === 1) {
+    // aihwkit's frozen 1/f noise, drawn here once per deployment, replaces the growth of read_noise.
+    const accumulated = isPcm && d.readNoiseModel === 'accumulated_1f';
+    const growth = isPcm && !accumulated ? pcmReadNoiseGrowth(time, t0) : 1;
+    if (!drifts && thermal === 1 && !accumulated) {
       this.readNoiseScale = growth;
       return;
     }
@@ -301,6 +304,8 @@ export class DeviceArray {
     const nuScale = nu / PCM_NU_REFERENCE;
     const stuck = this.stuck;
     const target = this.target;
+    // The chip is not read before t0, the time its programming was verified.
+    const tRead1f = Math.max(time, t0);
     const held = (j: number): number => {
       if (stuck !== null && stuck[j] !== STUCK_NONE) return g[j]!;
       let factor = thermal;
@@ -312,7 +317,13 @@ export class DeviceArray {
         }
         factor *= Math.exp(-nuJ * logT);
       }
-      return (base + g[j]!) * factor - base;
+      let G = (base + g[j]!) * factor; // conductance in units of the window
+      if (accumulated) {
+        const x = ((base + g[j]!) * window) / d.gMax;
+        G += Math.abs(G) * pcmAccumulatedNoise(x, tRead1f) * rng.normal();
+        if (G < 0) G = 0;
+      }
+      return G - base;
     };
     const wMax = this.wMax;
     const n = this.size;

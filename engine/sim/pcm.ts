@@ -51,3 +51,13 @@ export function pcmReadNoiseGrowth(t: number, t0: number = PCM_T0, tRead: number
   if (!(t > t0)) return 1;
   return Math.sqrt(Math.log((t + tRead) / (2 * tRead)) / Math.log((t0 + tRead) / (2 * tRead)));
 }
+
+/**
+ * aihwkit's accumulated 1/f noise of a device read at time t after programming, relative to its
+ * drifted conductance: σ = q_s(x)·√ln((t + t_read)/(2·t_read)), q_s = min(0.0088/max(x^0.65, 1e-3),
+ * 0.2), x = G_prog/g_max. aihwkit's t is counted from the end of programming plus t0.
+ */
+export function pcmAccumulatedNoise(x: number, t: number, tRead: number = PCM_T_READ): number {
+  const qs = Math.min(0.0088 / Math.max(Math.abs(x) ** 0.65, 1e-3), 0.2);
+  return qs * Math.sqrt(Math.log((t + tRead) / (2 * tRead)));
+}

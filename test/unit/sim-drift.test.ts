@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceArray } from '../../engine/sim/device';
 import { driftFactor, globalDriftCompensation, temperatureFactor } from '../../engine/sim/drift';
-import { pcmNuMean, pcmNuStd, pcmReadNoiseGrowth } from '../../engine/sim/pcm';
+import { pcmAccumulatedNoise, pcmNuMean, pcmNuStd, pcmReadNoiseGrowth } from '../../engine/sim/pcm';
 import { deviceModel } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 
@@ -44,6 +44,12 @@ describe('drift law G(t) = G0 (t/t0)^-nu', () => {
     expect(pcmReadNoiseGrowth(20)).toBe(1);
     expect(pcmReadNoiseGrowth(HOUR)).toBeCloseTo(1.13871242, 7);
     expect(pcmReadNoiseGrowth(YEAR)).toBeCloseTo(1.34733628, 7);
+  });
+
+  it('aihwkit accumulated 1/f noise: q_s(x) sqrt(ln((t + t_read)/(2 t_read))), q_s = min(0.0088/x^0.65, 0.2)', () => {
+    expect(pcmAccumulatedNoise(1, 20)).toBeCloseTo(0.03681766, 7);
+    expect(pcmAccumulatedNoise(0.5, 20) / pcmAccumulatedNoise(1, 20)).toBeCloseTo(0.5 ** -0.65, 9);
+    expect(pcmAccumulatedNoise(1e-4, 20)).toBeCloseTo(0.2 * 4.18382481, 6); // q_s clamped at 0.2
   });
 
   it('temperature: G(T) = G(300 K)(1 + alpha (T - 300 K))', () => {
@@ -178,5 +184,34 @@ describe('DeviceArray.age()', () => {
     let s = 0;
     for (const v of out) s -= Math.log(v) / Math.log(YEAR / 20);
     expect(Math.abs(s / 20_000 - 0.098)).toBeLessThan(5e-4);
+  });
+
+  it("readNoiseModel 'accumulated_1f': frozen per-device noise of relative sigma q_s(x)·sqrt(ln(..)), read noise not grown", () => {
+    const n = 50_000;
+    const dev = deviceModel({
+      name: 'p',
+      kind: 'pcm',
+      gMin: 0,
+      gMax: 25e-6,
+      readNoise: 0.01,
+      drift: { nu: 0.049, t0: 20 },
+      readNoiseModel: 'accumulated_1f',
+    });
+    const arr = new DeviceArray(dev, n, 'differential', 1, new Rng(4, 3));
+    const out = new Float32Array(n);
+    arr.program(new Float32Array(n).fill(1), out, new Rng(4, 4));
+    arr.age(1, 300, new Rng(4, 5), out); // before t0: no drift, noise as read at t0
+    let s = 0;
+    let s2 = 0;
+    for (const v of out) {
+      s += v - 1;
+      s2 += (v - 1) ** 2;
+    }
+    const mean = s / n;
+    const std = Math.sqrt(s2 / n - mean * mean);
+    // g- = 0 stays 0 (noise is relative to G); g+ = g_max: x = 1, sigma = 0.0088·4.18382 = 0.0368177.
+    expect(Math.abs(mean)).toBeLessThan(0.0008); // 5 standard errors
+    expect(Math.abs(std / 0.03681766 - 1)).toBeLessThan(0.02);
+    expect(arr.readNoiseScale).toBe(1);
   });
 });
