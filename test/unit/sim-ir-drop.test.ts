@@ -218,6 +218,27 @@ describe('CrossbarLayer with line resistance', () => {
     expect(maxAbs(got.map((y, j) => y - exact[j]!)) / full).toBeLessThan(0.002);
   });
 
+  it('follows the devices: reprogramming or writing the weights directly updates the drop', () => {
+    const p = plan(10, 'differential');
+    const w1 = Float32Array.from({ length: R * C }, (_, t) => ((t % 5) - 2) / 2);
+    const w2 = Float32Array.from({ length: R * C }, (_, t) => ((t % 3) - 1) * 0.8);
+    const fresh = layerOut(p, w2);
+    const xb = new CrossbarLayer(p, 1, jsKernels, new Rng(1));
+    xb.program(w1, new Rng(2));
+    const out = new Float32Array(p.units);
+    xb.forward(Float32Array.from(x), 1, out, new Rng(3));
+    expect([...out]).not.toEqual(fresh);
+    xb.program(w2, new Rng(2));
+    xb.forward(Float32Array.from(x), 1, out, new Rng(3));
+    expect([...out]).toEqual(fresh);
+    // A pulsed-update learner writes `weights` in place, without program().
+    xb.program(w1, new Rng(2));
+    xb.forward(Float32Array.from(x), 1, out, new Rng(3));
+    xb.weights.set(w2);
+    xb.forward(Float32Array.from(x), 1, out, new Rng(3));
+    expect([...out]).toEqual(fresh);
+  });
+
   it('reference column: each column minus the IR-dropped reference column of its array', () => {
     const r = 10;
     const n = C - 1;
