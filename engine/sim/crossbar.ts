@@ -106,6 +106,11 @@ export class CrossbarLayer {
   private readonly yq: Float32Array;
   private readonly xRe: Float32Array;
   private readonly yRe: Float32Array;
+  /** Views made once, so forward() allocates nothing: per row block, xq from its first row and
+   * readW from its first row; per tile (row-major over blocks), readW from its first cell. */
+  private readonly xqRows: Float32Array[];
+  private readonly wRows: Float32Array[];
+  private readonly wTiles: Float32Array[];
 
   constructor(
     readonly layer: LayerPlan,
@@ -137,6 +142,11 @@ export class CrossbarLayer {
     this.yq = new Float32Array(a ? this.tiling.usableCols : 0);
     this.xRe = new Float32Array(bm ? t.rows : 0);
     this.yRe = new Float32Array(bm ? this.tiling.usableCols : 0);
+    const tl = this.tiling;
+    const starts = tl.blocks.filter((b) => b.colBlock === 0).map((b) => b.row0);
+    this.xqRows = starts.map((r0) => this.xq.subarray(Math.min(r0, this.xq.length)));
+    this.wRows = starts.map((r0) => this.readW.subarray(r0 * this.n));
+    this.wTiles = tl.blocks.map((b) => this.readW.subarray(b.row0 * this.n + b.col0));
   }
 
   /** Writes the master weights to the devices (fresh programming noise). */
@@ -212,13 +222,14 @@ export class CrossbarLayer {
         }
         sumSq[i] = s;
       }
-      kernels.gemm(m, n, rows, xq.subarray(r0), k, readW.subarray(r0 * n), n, partial, n, false);
+      kernels.gemm(m, n, rows, this.xqRows[rb]!, k, this.wRows[rb]!, n, partial, n, false);
       for (let i = 0; i < m; i++) {
         // An all-zero slice reads zero (aihwkit's short cut when the noise-management scale is 0).
         if (alpha[i] === 0) continue;
         for (let cb = 0; cb < tl.colBlocks; cb++) {
           const b = tl.blocks[rb * tl.colBlocks + cb]!;
-          this.readTile(x, i, r0, rows, b.col0, b.col1, sigma, dacStep, out, rng);
+          const tileW = this.wTiles[rb * tl.colBlocks + cb]!;
+          this.readTile(x, i, r0, rows, b.col0, b.col1, tileW, sigma, dacStep, out, rng);
         }
       }
     }
@@ -235,6 +246,8 @@ export class CrossbarLayer {
     rows: number,
     c0: number,
     c1: number,
+    /** readW from the tile's first cell (for bound-management re-reads). */
+    tileW: Float32Array,
     sigma: number,
     dacStep: number,
     out: Float32Array,
@@ -294,18 +307,7 @@ export class CrossbarLayer {
           s += q * q;
         }
         sumSq = s;
-        this.kernels.gemm(
-          1,
-          cols,
-          rows,
-          xRe,
-          rows,
-          this.readW.subarray(r0 * n + c0),
-          n,
-          this.yRe,
-          cols,
-          false,
-        );
+        this.kernels.gemm(1, cols, rows, xRe, rows, tileW, n, this.yRe, cols, false);
       }
       src = this.yRe;
       srcAt = 0;
