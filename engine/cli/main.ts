@@ -241,13 +241,9 @@ async function cmdBench(args: string[]): Promise<number> {
     args,
     options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
   });
-  const { runDslBench, formatDslBench } = await import('../../bench/dsl-bench');
-  const { runTrainBench, formatBench } = await import('../../bench/train-bench');
-  const quick = values.quick ?? false;
-  const dsl = runDslBench({ quick });
-  if (!values.json) console.log(`${formatDslBench(dsl)}\n`);
-  const training = await runTrainBench({ quick });
-  console.log(values.json ? JSON.stringify({ dsl, training }) : formatBench(training));
+  // The orchestration lives in bench/index.ts; --json also writes bench/results.json.
+  const { benchCommand } = await import('../../bench/index');
+  await benchCommand({ quick: values.quick ?? false, json: values.json ?? false });
   return EXIT.ok;
 }
 
