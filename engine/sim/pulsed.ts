@@ -109,19 +109,38 @@ export function popcount32(v: number): number {
   return Math.imul((c + (c >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
+/** aihwkit OneSidedUnitCell refresh thresholds (refresh_upper_thres, refresh_lower_thres). */
+export const REFRESH_UPPER = 0.75;
+export const REFRESH_LOWER = 0.25;
+
 /**
- * An array of `size` pulsed devices. `w` holds their weights (normalised units); a caller may
- * pass the buffer to use (e.g. a crossbar's weight buffer, so reads see every pulse at once), and
- * a `mirror` with a transposed layout that every write also updates (for the transposed read).
+ * An array of `size` pulsed weights. `w` holds the weights (normalised units); a caller may pass
+ * the buffer to use (e.g. a crossbar's weight buffer, so reads see every pulse at once), and a
+ * `mirror` with a transposed layout that every write also updates (for the transposed read).
+ *
+ * Signed devices (w_min < 0) hold one weight each. One-sided devices (w_min = 0, e.g. PCM's
+ * 0..w_max) come in pairs, w = g⁺ − g⁻ (aihwkit OneSidedUnitCell): an up pulse on the weight is
+ * an up (SET) pulse on g⁺, a down pulse an up pulse on g⁻. Both only grow, so a pair is refreshed
+ * when its larger device passes 0.75·w_max while the smaller is above 0.25·w_max (aihwkit's
+ * thresholds, checked after every update of the pair rather than every refresh_every updates):
+ * both are RESET to their lower bound and |w| is rewritten onto one of them (an ideal write,
+ * clipped to its bounds; aihwkit rewrites with pulses).
  */
 export class PulsedArray {
   readonly w: Float32Array;
+  /** Device states: = w for signed devices; g⁺ in [0, size), g⁻ in [size, 2·size) for pairs. */
+  readonly g: Float32Array;
+  /** Per-device parameters (length size, or 2·size for pairs). */
   readonly maxBound: Float32Array;
   readonly minBound: Float32Array;
   readonly scaleUp: Float32Array;
   readonly scaleDown: Float32Array;
-  /** Pulses applied since the counter was last reset (every coincidence counts). */
+  /** Devices per weight: 1 (signed) or 2 (one-sided pair). */
+  readonly perWeight: 1 | 2;
+  /** Pulses applied since construction (every coincidence counts). */
   pulses = 0;
+  /** Pair refreshes since construction. */
+  refreshes = 0;
   private readonly step: StepKind;
   private readonly ctoc: number;
   private readonly nu: number;
@@ -145,11 +164,14 @@ export class PulsedArray {
     const size = rows * cols;
     if (storage && storage.length < size) throw new Error('PulsedArray: storage is too small.');
     if (mirror && mirror.length < size) throw new Error('PulsedArray: mirror is too small.');
+    this.perWeight = params.wMin >= 0 ? 2 : 1;
+    const devices = size * this.perWeight;
     this.w = storage ?? new Float32Array(size);
-    this.maxBound = new Float32Array(size);
-    this.minBound = new Float32Array(size);
-    this.scaleUp = new Float32Array(size);
-    this.scaleDown = new Float32Array(size);
+    this.g = this.perWeight === 1 ? this.w : new Float32Array(devices);
+    this.maxBound = new Float32Array(devices);
+    this.minBound = new Float32Array(devices);
+    this.scaleUp = new Float32Array(devices);
+    this.scaleDown = new Float32Array(devices);
     this.step = params.step;
     this.ctoc = params.ctoc;
     this.nu = params.nonlinearity;
@@ -158,7 +180,7 @@ export class PulsedArray {
     const p = params;
     const upBias = p.upDown > 0 ? 0 : p.upDown;
     const downBias = p.upDown > 0 ? -p.upDown : 0;
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < devices; i++) {
       // Same draw order as aihwkit's populate(): bounds, gain, up/down spread.
       let hi = p.wMax * (1 + p.dtod * d2dRng.normal());
       let lo = p.wMin * (1 + p.dtod * d2dRng.normal());
@@ -179,58 +201,51 @@ export class PulsedArray {
 
   /** Sets the weights directly (aihwkit set_weights: ideal write, clipped to each device's bounds). */
   setWeights(target: ArrayLike<number>): void {
-    for (let i = 0; i < this.size; i++) this.write(i, target[i]!);
-  }
-
-  /** Reads weight i (after clipping to its bounds). */
-  get(i: number): number {
-    return this.w[i]!;
+    const n = this.size;
+    if (this.perWeight === 1) {
+      for (let i = 0; i < n; i++) this.g[i] = this.clip(i, target[i]!);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = target[i]!;
+        this.g[i] = this.clip(i, Math.max(v, 0));
+        this.g[i + n] = this.clip(i + n, Math.max(-v, 0));
+      }
+    }
+    for (let i = 0; i < n; i++) this.publish(i);
   }
 
   /**
-   * Applies `count` pulses in direction `dir` (+1 up, −1 down) to device i; `rng` supplies the
+   * Applies `count` pulses in direction `dir` (+1 up, −1 down) to weight i; `rng` supplies the
    * cycle-to-cycle noise. Returns the new weight.
    */
   pulse(i: number, count: number, dir: number, rng: Rng): number {
     if (count <= 0) return this.w[i]!;
     this.pulses += count;
-    let w = this.w[i]!;
-    const hi = this.maxBound[i]!;
-    const lo = this.minBound[i]!;
-    const sigma = this.ctoc;
-    if (this.step === 'constant') {
-      const s = dir > 0 ? this.scaleUp[i]! : this.scaleDown[i]!;
-      let dw = count * s;
-      if (sigma > 0) dw += s * sigma * Math.sqrt(count) * rng.normal();
-      w += dir > 0 ? dw : -dw;
-    } else if (this.step === 'soft') {
-      for (let c = 0; c < count; c++) {
-        const noise = sigma > 0 ? 1 + sigma * rng.normal() : 1;
-        if (dir > 0) w += this.scaleUp[i]! * (1 - w * this.invWMax) * noise;
-        else w -= this.scaleDown[i]! * (1 - w * this.invWMin) * noise;
-        w = w > hi ? hi : w < lo ? lo : w;
-      }
-    } else {
-      const span = hi - lo;
-      if (span <= 0) return w;
-      const nu = this.nu;
-      for (let c = 0; c < count; c++) {
-        const u = (w - lo) / span;
-        const noise = sigma > 0 ? 1 + sigma * rng.normal() : 1;
-        if (dir > 0) w += this.scaleUp[i]! * Math.exp(-nu * (u - 0.5)) * noise;
-        else w -= this.scaleDown[i]! * Math.exp(-nu * (0.5 - u)) * noise;
-        w = w > hi ? hi : w < lo ? lo : w;
-      }
+    if (this.perWeight === 1) {
+      this.g[i] = this.stepDevice(i, this.g[i]!, count, dir, rng);
+      return this.publish(i);
     }
-    return this.write(i, w);
+    const n = this.size;
+    const dev = dir > 0 ? i : i + n;
+    this.g[dev] = this.stepDevice(dev, this.g[dev]!, count, +1, rng);
+    const a = this.g[i]!;
+    const b = this.g[i + n]!;
+    const wMax = this.params.wMax;
+    if (Math.max(a, b) > REFRESH_UPPER * wMax && Math.min(a, b) > REFRESH_LOWER * wMax) {
+      this.refreshes++;
+      const v = a - b;
+      this.g[i] = this.clip(i, Math.max(v, 0));
+      this.g[i + n] = this.clip(i + n, Math.max(-v, 0));
+    }
+    return this.publish(i);
   }
 
-  /** Expected size of one pulse at weight w for device i (no c2c noise): for tests and docs. */
-  expectedStep(i: number, w: number, dir: number): number {
-    const s = dir > 0 ? this.scaleUp[i]! : this.scaleDown[i]!;
+  /** Expected size of one pulse on device `dev` at state g (no c2c noise): for tests and docs. */
+  expectedStep(dev: number, g: number, dir: number): number {
+    const s = dir > 0 ? this.scaleUp[dev]! : this.scaleDown[dev]!;
     if (this.step === 'constant') return s;
-    if (this.step === 'soft') return dir > 0 ? s * (1 - w * this.invWMax) : s * (1 - w * this.invWMin);
-    const u = (w - this.minBound[i]!) / (this.maxBound[i]! - this.minBound[i]!);
+    if (this.step === 'soft') return dir > 0 ? s * (1 - g * this.invWMax) : s * (1 - g * this.invWMin);
+    const u = (g - this.minBound[dev]!) / (this.maxBound[dev]! - this.minBound[dev]!);
     return dir > 0 ? s * Math.exp(-this.nu * (u - 0.5)) : s * Math.exp(-this.nu * (0.5 - u));
   }
 
@@ -238,23 +253,61 @@ export class PulsedArray {
   fractionAtBound(): number {
     let n = 0;
     const dw = this.params.dwMin;
-    for (let i = 0; i < this.size; i++) {
-      const w = this.w[i]!;
-      if (w >= this.maxBound[i]! - dw || w <= this.minBound[i]! + dw) n++;
+    const devices = this.g.length;
+    for (let i = 0; i < devices; i++) {
+      const g = this.g[i]!;
+      if (g >= this.maxBound[i]! - dw || g <= this.minBound[i]! + dw) n++;
     }
-    return n / Math.max(1, this.size);
+    return n / Math.max(1, devices);
   }
 
-  private write(i: number, v: number): number {
-    const hi = this.maxBound[i]!;
-    const lo = this.minBound[i]!;
-    const w = v > hi ? hi : v < lo ? lo : v;
+  /** `count` pulses on one device at state g; returns the new state (clipped after every pulse). */
+  private stepDevice(dev: number, g: number, count: number, dir: number, rng: Rng): number {
+    const hi = this.maxBound[dev]!;
+    const lo = this.minBound[dev]!;
+    const sigma = this.ctoc;
+    if (this.step === 'constant') {
+      const s = dir > 0 ? this.scaleUp[dev]! : this.scaleDown[dev]!;
+      let dw = count * s;
+      if (sigma > 0) dw += s * sigma * Math.sqrt(count) * rng.normal();
+      g += dir > 0 ? dw : -dw;
+    } else if (this.step === 'soft') {
+      for (let c = 0; c < count; c++) {
+        const noise = sigma > 0 ? 1 + sigma * rng.normal() : 1;
+        if (dir > 0) g += this.scaleUp[dev]! * (1 - g * this.invWMax) * noise;
+        else g -= this.scaleDown[dev]! * (1 - g * this.invWMin) * noise;
+        g = g > hi ? hi : g < lo ? lo : g;
+      }
+    } else {
+      const span = hi - lo;
+      if (span <= 0) return g;
+      const nu = this.nu;
+      for (let c = 0; c < count; c++) {
+        const u = (g - lo) / span;
+        const noise = sigma > 0 ? 1 + sigma * rng.normal() : 1;
+        if (dir > 0) g += this.scaleUp[dev]! * Math.exp(-nu * (u - 0.5)) * noise;
+        else g -= this.scaleDown[dev]! * Math.exp(-nu * (0.5 - u)) * noise;
+        g = g > hi ? hi : g < lo ? lo : g;
+      }
+    }
+    return this.clip(dev, g);
+  }
+
+  private clip(dev: number, v: number): number {
+    const hi = this.maxBound[dev]!;
+    const lo = this.minBound[dev]!;
+    return v > hi ? hi : v < lo ? lo : v;
+  }
+
+  /** Writes weight i from its device state(s) into `w` (and the mirror); returns it. */
+  private publish(i: number): number {
+    const w = this.perWeight === 1 ? this.g[i]! : this.g[i]! - this.g[i + this.size]!;
     this.w[i] = w;
     if (this.mirror) {
       const r = (i / this.cols) | 0;
       this.mirror[(i - r * this.cols) * this.rows + r] = w;
     }
-    return w;
+    return this.w[i]!;
   }
 }
 

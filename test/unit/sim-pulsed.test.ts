@@ -234,3 +234,33 @@ describe('determinism', () => {
     expect(arr.w[5]).toBeCloseTo(0.62, 6);
   });
 });
+
+describe('one-sided pairs (aihwkit OneSidedUnitCell)', () => {
+  const oneSided = params({ dwMin: 0.1, wMin: 0, wMax: 1 });
+
+  it('w = g⁺ − g⁻; up pulses SET g⁺, down pulses SET g⁻', () => {
+    const arr = new PulsedArray(oneSided, 1, 1, new Rng(1, 0));
+    expect(arr.perWeight).toBe(2);
+    arr.setWeights([-0.3]);
+    expect(arr.g[0]).toBe(0);
+    expect(arr.g[1]).toBeCloseTo(0.3, 6);
+    arr.pulse(0, 2, +1, new Rng(0, 0));
+    expect(arr.g[0]).toBeCloseTo(0.2, 6);
+    expect(arr.w[0]).toBeCloseTo(-0.1, 6);
+    arr.pulse(0, 1, -1, new Rng(0, 0));
+    expect(arr.g[1]).toBeCloseTo(0.4, 6);
+    expect(arr.w[0]).toBeCloseTo(-0.2, 6);
+  });
+
+  it('refreshes a pair when the larger device passes 0.75·w_max and the smaller 0.25·w_max', () => {
+    const arr = new PulsedArray(oneSided, 1, 1, new Rng(1, 0));
+    arr.setWeights([0.7]); // g⁺ 0.7, g⁻ 0
+    arr.pulse(0, 3, -1, new Rng(0, 0)); // g⁻ 0.3 > 0.25, g⁺ 0.7 < 0.75: no refresh
+    expect(arr.refreshes).toBe(0);
+    arr.pulse(0, 1, +1, new Rng(0, 0)); // g⁺ 0.8 > 0.75 → refresh: w = 0.5 on g⁺, g⁻ reset
+    expect(arr.refreshes).toBe(1);
+    expect(arr.g[0]).toBeCloseTo(0.5, 6);
+    expect(arr.g[1]).toBe(0);
+    expect(arr.w[0]).toBeCloseTo(0.5, 6);
+  });
+});

@@ -192,12 +192,6 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
 
   const layers: InSituLayer[] = plans.map((p, l) => {
     const params = pulsedParams(p.device);
-    if (params.wMin >= 0) {
-      throw new Error(
-        `in_situ: device "${p.device.name}" holds only w in [${params.wMin}, ${params.wMax}] (one-sided); ` +
-          'signed in-situ training needs w_min < 0 (one-sided pairs with refresh are not modelled).',
-      );
-    }
     const kIn = p.inputs + (p.bias ? 1 : 0);
     const n = p.units;
     const fwd = new CrossbarLayer(resizedPlan(p, kIn, n), maxBatch, kernels, stuckRng);
@@ -285,17 +279,24 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
     },
     epochMetrics() {
       let pulses = 0;
+      let refreshes = 0;
       let atBound = 0;
       let devices = 0;
       for (const L of layers) {
         pulses += L.devices.pulses;
-        atBound += L.devices.fractionAtBound() * L.devices.size;
-        devices += L.devices.size;
+        refreshes += L.devices.refreshes;
+        atBound += L.devices.fractionAtBound() * L.devices.g.length;
+        devices += L.devices.g.length;
       }
       const perSample = samplesInEpoch > 0 ? (pulses - pulsesAtEpochStart) / samplesInEpoch : 0;
       pulsesAtEpochStart = pulses;
       samplesInEpoch = 0;
-      return { pulses_per_sample: perSample, devices_at_bound: atBound / Math.max(1, devices) };
+      const out: Record<string, number> = {
+        pulses_per_sample: perSample,
+        devices_at_bound: atBound / Math.max(1, devices),
+      };
+      if (layers.some((L) => L.devices.perWeight === 2)) out.pair_refreshes = refreshes;
+      return out;
     },
   };
   return learner;
