@@ -3,7 +3,7 @@
 // gemmNT, packed register-blocked core), the worker pool (bit-identical to one thread), and alloc.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultKernels, jsKernels, type Kernels } from '../../engine/sim/kernels';
+import { defaultKernels, jsKernels, type Kernels, maxAbs } from '../../engine/sim/kernels';
 import { wasmSimdAvailable } from '../../engine/sim/wasm/runtime';
 import { createWasmKernels } from '../../engine/sim/wasm/wasm-kernels';
 
@@ -161,5 +161,18 @@ describe.runIf(wasmSimdAvailable())('WASM SIMD kernels', () => {
     expect([...C]).toEqual([3, 3, 3, 3, 3, 3]);
     one.gemm(2, 3, 0, new Float32Array(0), 0, new Float32Array(0), 3, C, 3, false);
     expect([...C]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('maxAbs', () => {
+  it('finds the largest magnitude, small (JS) and large (SIMD, odd tail) arrays alike', () => {
+    expect(maxAbs(Float32Array.from([0.5, -3, 2]))).toBe(3);
+    expect(maxAbs(new Float32Array(0))).toBe(0);
+    const big = new Float32Array(10_007).fill(0.25);
+    big[10_006] = -7.5; // in the scalar tail
+    expect(maxAbs(big)).toBe(7.5);
+    big[5] = 9;
+    expect(maxAbs(big)).toBe(9);
+    expect(maxAbs(big, 5)).toBe(0.25);
   });
 });

@@ -442,4 +442,28 @@
             (f32.mul (local.get $lr) (local.get $vs))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $l))))
+;; max |x_i| over len floats (the weight scale w_max of a programming, aihwkit's omega = 1).
+  (func (export "max_abs") (param $x i32) (param $len i32) (result f32)
+    (local $p i32) (local $end4 i32) (local $end i32) (local $m0 v128) (local $m1 v128) (local $r f32)
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $len) (i32.const -8)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $len) (i32.const 2))))
+    (local.set $p (local.get $x))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $m0 (f32x4.max (local.get $m0) (f32x4.abs (v128.load (local.get $p)))))
+        (local.set $m1 (f32x4.max (local.get $m1) (f32x4.abs (v128.load offset=16 (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $l)))
+    (local.set $m0 (f32x4.max (local.get $m0) (local.get $m1)))
+    (local.set $r (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
+      (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0)))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $r (f32.max (local.get $r) (f32.abs (f32.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l)))
+    (local.get $r))
 )

@@ -50,6 +50,7 @@ export interface KernelExports {
     acc: number,
   ): void;
   sgd_momentum(w: number, g: number, v: number, len: number, lr: number, mu: number): void;
+  max_abs(x: number, len: number): number;
 }
 
 // The engine compiles against ES lib + @types/node, which do not declare WebAssembly's classes
