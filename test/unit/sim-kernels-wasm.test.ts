@@ -130,6 +130,31 @@ describe.runIf(wasmSimdAvailable())('WASM SIMD kernels', () => {
     );
   });
 
+  it('skip all-zero blocks of Aᵀ (blank pixels of a batch) in gemmTN without changing the result', () => {
+    // X: 37 samples × 50 pixels, pixels 0–13 and 30–41 blank in every sample (image borders).
+    const m = 37;
+    const k = 50;
+    const n = 19;
+    const rnd = lcg(11);
+    const X = Float32Array.from({ length: m * k }, (_, i) => {
+      const p = i % k;
+      return p < 14 || (p >= 30 && p < 42) ? 0 : rnd() - 0.5;
+    });
+    const D = Float32Array.from({ length: m * n }, () => rnd() - 0.5);
+    for (const acc of [false, true]) {
+      const start = Float32Array.from({ length: k * n }, () => rnd());
+      const expected = start.slice();
+      jsKernels.gemmTN(m, n, k, X, k, D, n, expected, n, acc);
+      for (const K of [one, two]) {
+        const got = start.slice();
+        K.gemmTN(m, n, k, X, k, D, n, got, n, acc);
+        expectClose(got, expected, m);
+        // Blank pixels: their gradient rows are exactly 0 (fresh) or unchanged (accumulate).
+        for (let j = 0; j < n; j++) expect(got[0 * n + j]).toBe(acc ? start[j] : 0);
+      }
+    }
+  });
+
   it('leave the gaps between rows of C (ldc > columns) untouched', () => {
     const A = Float32Array.from({ length: 5 * 3 }, (_, i) => i - 7);
     const B = Float32Array.from({ length: 3 * 9 }, (_, i) => (i % 4) - 1.5);

@@ -147,21 +147,25 @@
 
   ;; Packs rows r < rows (≤ 4) of A'(r, q), q < kc, into dst as kc groups of four floats
   ;; (A'(0..3, q)), zero-filling missing rows.
+  ;; Returns 0 when every packed value is +0 (the block contributes nothing: skipped by the caller).
   (func $pack_a (param $a i32) (param $sar i32) (param $saq i32) (param $rows i32) (param $kc i32)
-    (param $dst i32)
-    (local $q i32) (local $r i32) (local $src i32) (local $d i32)
+    (param $dst i32) (result i32)
+    (local $q i32) (local $r i32) (local $src i32) (local $d i32) (local $any v128) (local $bits i32)
+    (local $v v128) (local $x i32)
     (if (i32.and (i32.eq (local.get $sar) (i32.const 4)) (i32.eq (local.get $rows) (i32.const 4)))
       (then
         ;; A' = Aᵀ (gemmTN): the four rows of a column are adjacent floats.
         (block $done
           (loop $l
             (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
-            (v128.store (local.get $dst) (v128.load (local.get $a)))
+            (local.set $v (v128.load (local.get $a)))
+            (v128.store (local.get $dst) (local.get $v))
+            (local.set $any (v128.or (local.get $any) (local.get $v)))
             (local.set $a (i32.add (local.get $a) (local.get $saq)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $l)))
-        (return)))
+        (return (v128.any_true (local.get $any)))))
     (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $kc) (i32.const 4)))
     (block $r_done
       (loop $rl
@@ -172,13 +176,26 @@
         (block $q_done
           (loop $ql
             (br_if $q_done (i32.ge_u (local.get $q) (local.get $kc)))
-            (f32.store (local.get $d) (f32.load (local.get $src)))
+            (local.set $x (i32.load (local.get $src)))
+            (i32.store (local.get $d) (local.get $x))
+            (local.set $bits (i32.or (local.get $bits) (local.get $x)))
             (local.set $src (i32.add (local.get $src) (local.get $saq)))
             (local.set $d (i32.add (local.get $d) (i32.const 16)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $ql)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl))))
+        (br $rl)))
+    (i32.ne (local.get $bits) (i32.const 0)))
+
+  ;; Clears rows×cols floats of C (row stride ldcb bytes).
+  (func $zero_rows (param $c i32) (param $ldcb i32) (param $rows i32) (param $cols i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $rows)))
+        (memory.fill (local.get $c) (i32.const 0) (i32.shl (local.get $cols) (i32.const 2)))
+        (local.set $c (i32.add (local.get $c) (local.get $ldcb)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $l))))
 
   ;; Copies a rows×cols tile between C (row stride ldcb bytes) and a dense 4×8 scratch tile.
   (func $tile_copy (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
@@ -272,9 +289,19 @@
                 (local.set $ai (i32.add (local.get $a)
                   (i32.add (i32.mul (local.get $i) (local.get $sar))
                     (i32.mul (local.get $pc) (local.get $saq)))))
-                (call $pack_a (local.get $ai) (local.get $sar) (local.get $saq) (local.get $rows)
-                  (local.get $kc) (local.get $packedA))
                 (local.set $jp (i32.const 0))
+                ;; An all-zero block of A' (border pixels of a batch, dead ReLUs) adds nothing: keep C,
+                ;; or clear it when this is the first K block and C is not accumulated into.
+                (if (i32.eqz (call $pack_a (local.get $ai) (local.get $sar) (local.get $saq)
+                      (local.get $rows) (local.get $kc) (local.get $packedA)))
+                  (then
+                    (if (i32.eqz (local.get $load))
+                      (then (call $zero_rows
+                        (i32.add (local.get $c) (i32.shl
+                          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $jc))
+                          (i32.const 2)))
+                        (local.get $ldcb) (local.get $rows) (local.get $nc))))
+                    (local.set $jp (local.get $nc))))
                 (block $j_done
                   (loop $cols_l
                     (br_if $j_done (i32.ge_u (local.get $jp) (local.get $nc)))
