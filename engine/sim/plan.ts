@@ -369,7 +369,8 @@ function resolveTile(
       readVoltage: tile.readVoltage,
       weightClip: tile.weightClip ?? null,
       rowBlocks: Math.ceil(k / tile.rows),
-      colBlocks: Math.ceil(n / tile.cols),
+      // A reference column takes one column of every array (see engine/sim/tiling.ts).
+      colBlocks: Math.ceil(n / (tile.signedWeights === 'reference_column' ? tile.cols - 1 : tile.cols)),
     },
   };
 }
