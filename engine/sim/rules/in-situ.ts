@@ -16,8 +16,8 @@
 //            the x side stays unclipped and δ's probabilities clip at 1). Then p(max|x|) = q(max|δ|).
 //
 // Mapping: network weight = device weight in aihwkit's normalised units (weight scale 1, as in
-// Gokmen & Vlasov and aihwkit's analog training without weight scaling); the crossbar reads it in
-// units of max(|w_min|, w_max), the device's full conductance range. The bias is a row of the
+// Gokmen & Vlasov and aihwkit's default MappingParameter.weight_scaling_omega = 0); the crossbar
+// reads it in units of max(|w_min|, w_max), the device's full conductance range. The bias is a row of the
 // array driven by a constant 1 (aihwkit's analog bias), updated by the same pulses. A batch of m
 // samples is m pulse updates in turn (aihwkit's per-sample loop), each with the batch-mean
 // gradient's scale (δ = dL/dz of the mean loss), after one forward/backward of the whole batch.
