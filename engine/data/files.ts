@@ -114,15 +114,75 @@ function readNpySplit(xFile: string, yFile: string): RawSplit {
 // CSV: one sample per row, numbers separated by commas; an optional header row (detected: the
 // first non-empty row has a cell that is not a number); the label in the first or last column.
 
+const isBlankByte = (c: number): boolean => c === 32 || c === 9 || c === 13;
+
+/**
+ * The number in bytes [a, b), or NaN when the cell is empty or not a finite number. Plain integers
+ * (optional sign, up to 15 digits, surrounding blanks) are parsed here exactly; anything else
+ * (decimals, exponents) goes through Number(). Working on the bytes, not on split strings, loads a
+ * 60,000-row MNIST CSV (110 MB) in about 1 s instead of 8.
+ */
+function parseCell(buf: Uint8Array, a: number, b: number): number {
+  while (a < b && isBlankByte(buf[a]!)) a++;
+  while (b > a && isBlankByte(buf[b - 1]!)) b--;
+  if (a === b) return Number.NaN;
+  let i = a;
+  const neg = buf[i] === 45;
+  if (neg || buf[i] === 43) i++;
+  if (i < b && b - i <= 15) {
+    let v = 0;
+    let j = i;
+    for (; j < b; j++) {
+      const d = buf[j]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (j === b) return neg ? -v : v;
+  }
+  const v = Number(latin1(buf, a, b));
+  return Number.isFinite(v) ? v : Number.NaN;
+}
+
+function latin1(buf: Uint8Array, a: number, b: number): string {
+  let out = '';
+  for (let i = a; i < b; i++) out += String.fromCharCode(buf[i]!);
+  return out;
+}
+
 function readCsvSplit(file: string, labelColumn: 'first' | 'last'): RawSplit {
-  const text = new TextDecoder('utf-8').decode(readBytes(file, 'CSV'));
-  const lines = text.split(/\r?\n/);
-  const isNumber = (cell: string): boolean => cell.trim() !== '' && Number.isFinite(Number(cell));
+  const buf = readBytes(file, 'CSV');
+  const text = (a: number, b: number) => new TextDecoder('utf-8').decode(buf.subarray(a, b)).trim();
+  // Line bounds (without the line break), skipping a UTF-8 byte-order mark.
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let lines = 0;
+  for (let pos = bom; pos <= buf.length; ) {
+    let nl = buf.indexOf(10, pos);
+    if (nl < 0) nl = buf.length;
+    if (lines === starts.length) {
+      const grow = (x: Int32Array) => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      starts = grow(starts);
+      ends = grow(ends);
+    }
+    starts[lines] = pos;
+    ends[lines] = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+    lines++;
+    pos = nl + 1;
+  }
+  const blank = (l: number): boolean => {
+    for (let i = starts[l]!; i < ends[l]!; i++) if (!isBlankByte(buf[i]!)) return false;
+    return true;
+  };
   let first = 0;
-  while (first < lines.length && lines[first]!.trim() === '') first++;
-  if (first === lines.length) throw new DataFileError(`The CSV file ${file} has no rows.`);
-  const firstCells = lines[first]!.split(',');
-  const hasHeader = !firstCells.every(isNumber);
+  while (first < lines && blank(first)) first++;
+  if (first === lines) throw new DataFileError(`The CSV file ${file} has no rows.`);
+  const firstCells = text(starts[first]!, ends[first]!).split(',');
+  const hasHeader = !firstCells.every((cell) => cell.trim() !== '' && Number.isFinite(Number(cell)));
   const cols = firstCells.length;
   if (cols < 2) {
     throw new DataFileError(`${file}: rows need a label and at least one feature (found ${cols} column).`);
@@ -130,7 +190,7 @@ function readCsvSplit(file: string, labelColumn: 'first' | 'last'): RawSplit {
   const start = hasHeader ? first + 1 : first;
   // Count data rows first so the arrays are allocated once.
   let rows = 0;
-  for (let r = start; r < lines.length; r++) if (lines[r]!.trim() !== '') rows++;
+  for (let l = start; l < lines; l++) if (!blank(l)) rows++;
   if (rows === 0) throw new DataFileError(`The CSV file ${file} has a header row but no data rows.`);
   const width = cols - 1;
   const features = new Float32Array(rows * width);
@@ -138,28 +198,47 @@ function readCsvSplit(file: string, labelColumn: 'first' | 'last'): RawSplit {
   const rowOf = new Int32Array(rows); // file line number (1-based) of each sample
   const labelAt = labelColumn === 'first' ? 0 : cols - 1;
   let n = 0;
-  for (let r = start; r < lines.length; r++) {
-    const line = lines[r]!;
-    if (line.trim() === '') continue;
-    const cells = line.split(',');
-    if (cells.length !== cols) {
+  for (let l = start; l < lines; l++) {
+    if (blank(l)) continue;
+    const end = ends[l]!;
+    let f = n * width;
+    let c = 0;
+    let a = starts[l]!;
+    while (true) {
+      // One pass per cell: find the comma while accumulating a plain unsigned integer.
+      let b = a;
+      let v = 0;
+      let digits = 0;
+      let plain = true;
+      for (; b < end; b++) {
+        const ch = buf[b]!;
+        if (ch === 44) break;
+        const d = ch - 48;
+        if (d >= 0 && d <= 9) {
+          v = v * 10 + d;
+          digits++;
+        } else plain = false;
+      }
+      if (c < cols) {
+        if (!plain || digits === 0 || digits > 15) v = parseCell(buf, a, b);
+        if (Number.isNaN(v)) {
+          throw new DataFileError(
+            `${file}, row ${l + 1}, column ${c + 1}: '${text(a, b)}' is not a number (cells must be finite numbers).`,
+          );
+        }
+        if (c === labelAt) labels[n] = v;
+        else features[f++] = v;
+      }
+      c++;
+      if (b >= end) break;
+      a = b + 1;
+    }
+    if (c !== cols) {
       throw new DataFileError(
-        `${file}, row ${r + 1}: ${cells.length} columns, but the ${hasHeader ? 'header' : 'first row'} has ${cols}; every row needs the same number of columns.`,
+        `${file}, row ${l + 1}: ${c} columns, but the ${hasHeader ? 'header' : 'first row'} has ${cols}; every row needs the same number of columns.`,
       );
     }
-    let f = n * width;
-    for (let c = 0; c < cols; c++) {
-      const cell = cells[c]!;
-      const v = Number(cell);
-      if (cell.trim() === '' || !Number.isFinite(v)) {
-        throw new DataFileError(
-          `${file}, row ${r + 1}, column ${c + 1}: '${cell.trim()}' is not a number (cells must be finite numbers).`,
-        );
-      }
-      if (c === labelAt) labels[n] = v;
-      else features[f++] = v;
-    }
-    rowOf[n] = r + 1;
+    rowOf[n] = l + 1;
     n++;
   }
   // 8-bit pixels written as text (e.g. MNIST in CSV): integers 0..255 with at least one above 1.
@@ -301,16 +380,26 @@ export function loadFiles(source: FilesSource, split: 'train' | 'test', limit: n
   const w = raw.width;
   const images = new Float32Array(count * w);
   const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) labels[i] = raw.labels[i]!;
   const x = raw.features;
-  for (let i = 0; i < count; i++) {
-    labels[i] = raw.labels[i]!;
-    for (let j = 0; j < w; j++) {
-      const v = x[i * w + j]!;
-      let s: number;
-      if (scaling.uint8) s = v / 255;
-      else if (scaling.min) s = (v - scaling.min[j]!) * scaling.invRange![j]!;
-      else s = v;
-      images[i * w + j] = s < 0 ? 0 : s > 1 ? 1 : s;
+  const n = count * w;
+  if (scaling.uint8) {
+    // Typed-array set converts natively; the division then runs on one monomorphic array.
+    images.set(x.subarray(0, n));
+    for (let i = 0; i < n; i++) images[i] = images[i]! / 255;
+  } else if (scaling.min && scaling.invRange) {
+    const { min, invRange } = scaling;
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < w; j++) {
+        const s = (x[i * w + j]! - min[j]!) * invRange[j]!;
+        images[i * w + j] = s < 0 ? 0 : s > 1 ? 1 : s;
+      }
+    }
+  } else {
+    images.set(x.subarray(0, n));
+    for (let i = 0; i < n; i++) {
+      const s = images[i]!;
+      images[i] = s < 0 ? 0 : s > 1 ? 1 : s;
     }
   }
   const how = scaling.uint8
