@@ -13,12 +13,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { loadMnist } from '../engine/data/mnist';
 import type { DeviceModel } from '../engine/ir/model';
-import { defaultKernels, type Kernels } from '../engine/sim/kernels';
+import { defaultKernels, jsKernels, type Kernels } from '../engine/sim/kernels';
 import type { TrainingPlan } from '../engine/sim/plan';
 import { deviceModel, IDEAL_DEVICE, mlpPlan, RRAM_DEVICE } from '../engine/sim/presets';
 import { learnerFor } from '../engine/sim/rules';
 import { train } from '../engine/sim/train';
-import { wasmSimdAvailable } from '../engine/sim/wasm/runtime';
+import { wasmRuntime } from '../engine/sim/wasm/runtime';
 import { createWasmKernels } from '../engine/sim/wasm/wasm-kernels';
 import { type DslBenchResults, formatDslBench, runDslBench } from './dsl-bench';
 
@@ -125,24 +125,29 @@ function timeBest(runs: number, minSeconds: number, body: () => void): { seconds
 
 export function benchGemm(quick: boolean): GemmRow[] {
   const rows: GemmRow[] = [];
-  if (!wasmSimdAvailable()) return rows;
+  const measure = (k: Kernels, alloc: (n: number) => Float32Array, threads: number, size: number) => {
+    const a = alloc(size * size);
+    const b = alloc(size * size);
+    const c = alloc(size * size);
+    for (let i = 0; i < a.length; i++) {
+      a[i] = ((i * 7919) % 1000) / 500 - 1;
+      b[i] = ((i * 104729) % 1000) / 500 - 1;
+    }
+    const { seconds } = timeBest(3, quick ? 0.1 : 0.4, () =>
+      k.gemm(size, size, size, a, size, b, size, c, size, false),
+    );
+    const gflops = (2 * size ** 3) / seconds / 1e9;
+    const ref = PYTORCH.gemmGflops[size]!;
+    rows.push({ size, threads, gflops, pytorchGflops: ref, vsPytorch: gflops / ref });
+  };
+  if (!wasmRuntime()) {
+    // Plain JS (no SIMD, or NEUROFAB_KERNELS=js): one thread; 1024³ would take minutes.
+    for (const size of [256, 512]) measure(jsKernels, (n) => new Float32Array(n), 1, size);
+    return rows;
+  }
   for (const threads of [1, 2]) {
     const k = createWasmKernels({ threads });
-    for (const size of [256, 512, 1024]) {
-      const a = k.alloc(size * size);
-      const b = k.alloc(size * size);
-      const c = k.alloc(size * size);
-      for (let i = 0; i < a.length; i++) {
-        a[i] = ((i * 7919) % 1000) / 500 - 1;
-        b[i] = ((i * 104729) % 1000) / 500 - 1;
-      }
-      const { seconds } = timeBest(3, quick ? 0.1 : 0.4, () =>
-        k.gemm(size, size, size, a, size, b, size, c, size, false),
-      );
-      const gflops = (2 * size ** 3) / seconds / 1e9;
-      const ref = PYTORCH.gemmGflops[size]!;
-      rows.push({ size, threads, gflops, pytorchGflops: ref, vsPytorch: gflops / ref });
-    }
+    for (const size of [256, 512, 1024]) measure(k, (n) => k.alloc(n), threads, size);
     k.close();
   }
   return rows;
@@ -327,13 +332,16 @@ export function formatBench(r: BenchResults): string {
   ].join('\n');
 }
 
-/** The CLI command: prints the tables (or JSON) and with `json` writes bench/results.json. */
+/**
+ * The CLI command: prints the tables (or JSON) and with `json` writes bench/results.json
+ * (NEUROFAB_BENCH_OUT overrides the path, e.g. for a NEUROFAB_KERNELS=js "before" run).
+ */
 export async function benchCommand({ quick, json }: { quick: boolean; json: boolean }): Promise<void> {
   const results = await runBench({ quick });
   if (json) {
     const text = `${JSON.stringify(results, null, 2)}\n`;
     mkdirSync('bench', { recursive: true });
-    writeFileSync('bench/results.json', text);
+    writeFileSync(process.env.NEUROFAB_BENCH_OUT ?? 'bench/results.json', text);
     console.log(text);
   } else {
     console.log(formatBench(results));

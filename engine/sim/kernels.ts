@@ -5,7 +5,7 @@
 //
 // Shapes use one naming throughout: m = batch rows, k = layer inputs, n = layer outputs; so X is
 // m×k, W is k×n and D (a gradient at the outputs) is m×n.
-import { wasmRuntime, wasmSimdAvailable } from './wasm/runtime';
+import { wasmDisabled, wasmRuntime, wasmSimdAvailable } from './wasm/runtime';
 import { createWasmKernels } from './wasm/wasm-kernels';
 
 /**
@@ -116,10 +116,11 @@ let current: Kernels | null = null;
 /**
  * The kernels the simulator uses unless a caller passes its own: the WebAssembly SIMD kernels
  * (engine/sim/wasm/, split over a worker pool for large products) when this engine supports
- * WebAssembly SIMD, else jsKernels. Chosen once per thread, on first use.
+ * WebAssembly SIMD, else jsKernels (also with NEUROFAB_KERNELS=js). Chosen once per thread, on
+ * first use.
  */
 export function defaultKernels(): Kernels {
-  current ??= wasmSimdAvailable() ? createWasmKernels() : jsKernels;
+  current ??= !wasmDisabled() && wasmSimdAvailable() ? createWasmKernels() : jsKernels;
   return current;
 }
 

@@ -195,8 +195,13 @@ export class WasmRuntime {
 
 let shared: WasmRuntime | null | undefined;
 
-/** This thread's runtime, or null when WebAssembly SIMD is unavailable. */
+/** NEUROFAB_KERNELS=js switches every WASM path off (the plain-JS reference, for comparisons). */
+export function wasmDisabled(): boolean {
+  return process.env.NEUROFAB_KERNELS === 'js';
+}
+
+/** This thread's runtime, or null when WebAssembly SIMD is unavailable or disabled. */
 export function wasmRuntime(): WasmRuntime | null {
-  if (shared === undefined) shared = wasmSimdAvailable() ? new WasmRuntime() : null;
+  if (shared === undefined) shared = !wasmDisabled() && wasmSimdAvailable() ? new WasmRuntime() : null;
   return shared;
 }
