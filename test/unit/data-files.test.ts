@@ -102,6 +102,14 @@ describe('data files: round trips', () => {
         'last',
       ),
     ));
+  it('CSV with a byte-order mark, decimals, exponents, signs and blanks (min-max scaled)', () => {
+    const train = '\uFEFF1, -2.5 ,1e1\n0,+2.5,3E1\n\n';
+    const src = csvSource(train, '1,0,20\n', 'first');
+    const tr = loadFiles(src, 'train', null);
+    expect(Array.from(tr.labels)).toEqual([1, 0]);
+    expect(Array.from(tr.images)).toEqual([0, 0, 1, 1]);
+    expect(Array.from(loadFiles(src, 'test', null).images)).toEqual([0.5, 0.5]);
+  });
   it('loadDataset routes files sources', () => {
     expect(loadDataset(idxSource(), 'train', 3, 0).count).toBe(3);
   });
