@@ -71,10 +71,24 @@ export const createBackpropLearner: LearnerFactory = (ctx) => {
       // now: a script may change them between evaluations of the same trained learner.
       net.program(evalProgramRng);
       net.age(plan.infer.time, plan.infer.temperature, ageRng);
+      for (const L of net.layers) L.xbar.resetCounters();
     },
     inferBatch(x, labels, m) {
       net.forward(x, m, evalReadRng, 'hardware');
       return net.loss(labels, m, false);
+    },
+    epochMetrics(): Record<string, number> {
+      // ADC diagnostics of the evaluation pass just run (counters reset at deploy).
+      let conversions = 0;
+      let saturations = 0;
+      let reads = 0;
+      for (const L of net.layers) {
+        conversions += L.xbar.counters.adcConversions;
+        saturations += L.xbar.counters.adcSaturations;
+        reads += L.xbar.counters.boundManagementReads;
+      }
+      if (conversions === 0) return {};
+      return { adc_saturation: saturations / conversions, bound_management_reads: reads };
     },
   };
   return learner;
