@@ -7,7 +7,7 @@
 // `reps` deployments (fresh programming noise and drift exponents each), mean and std.
 //
 //   npx tsx scripts/exp-pcm-drift.ts [--train N] [--test N] [--epochs E] [--reps R] [--seed S]
-//     [--rule hw_aware|backprop] [--temperature K] [--noise per_read,accumulated_1f]
+//     [--rule hw_aware|backprop] [--temperature K] [--noise per_read,accumulated_1f] [--nu NU]
 //
 // Prints one JSON line per (compensation, time) and a Markdown table at the end.
 import fs from 'node:fs';
@@ -32,6 +32,8 @@ const { values: a } = parseArgs({
     temperature: { type: 'string', default: '300' },
     /** 1/f noise models to evaluate: per_read (read_noise grows with time), accumulated_1f (aihwkit). */
     noise: { type: 'string', default: 'per_read,accumulated_1f' },
+    /** Override the preset's drift.nu (0.049 = aihwkit's law unscaled; PCM reads it as a scale). */
+    nu: { type: 'string' },
   },
 });
 
@@ -55,7 +57,9 @@ function pcmPreset(): DeviceModel {
 }
 
 async function main(): Promise<void> {
-  const device: DeviceModel = { ...pcmPreset() };
+  const preset = pcmPreset();
+  const device: DeviceModel = { ...preset };
+  if (a.nu !== undefined) device.drift = { nu: Number(a.nu), t0: preset.drift?.t0 ?? 20 };
   const trainLimit = a.train ? Number(a.train) : null;
   const testLimit = a.test ? Number(a.test) : null;
   const reps = Number(a.reps);
@@ -132,7 +136,8 @@ async function main(): Promise<void> {
     console.log(`| ${label} | ${columns.map((c) => cell(c.noise, c.comp, label)).join(' | ')} |`);
   console.log(
     `\n${data.train.count} training samples, ${plan.epochs} epoch(s), rule ${plan.rule}, seed ${plan.seed}, ` +
-      `${data.test.count} test samples, ${reps} deployments per point, T = ${plan.infer.temperature} K; ` +
+      `${data.test.count} test samples, ${reps} deployments per point, T = ${plan.infer.temperature} K, ` +
+      `drift nu ${device.drift?.nu} (t0 ${device.drift?.t0} s); ` +
       `accuracy after training (per_read model at t = 0): ${r.metrics.test_accuracy}.`,
   );
 }
