@@ -62,6 +62,8 @@ export interface GemmRow {
   size: number;
   threads: number;
   gflops: number;
+  /** Flops per second of process CPU time (all threads): the speed on an otherwise idle machine. */
+  gflopsPerCpuSecond: number;
   pytorchGflops: number;
   /** gflops / PyTorch (2 threads). */
   vsPytorch: number;
@@ -73,6 +75,11 @@ export interface RateRow {
   samples: number;
   seconds: number;
   samplesPerS: number | null;
+  /**
+   * Samples per second of process CPU time (all threads, spinning pool workers included): what
+   * samplesPerS would be on an idle machine for one thread; a lower bound of it with the pool.
+   */
+  samplesPerCpuSecond: number | null;
   pytorchSamplesPerS: number | null;
   vsPytorch: number | null;
   /** Why samplesPerS is null (e.g. the learning rule is not implemented yet). */
@@ -104,7 +111,16 @@ export interface BenchResults {
 }
 
 /** Median-free and honest about noise: the best of `runs` timings, each ≥ minSeconds. */
-function timeBest(runs: number, minSeconds: number, body: () => void): { seconds: number; reps: number } {
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function timeBest(
+  runs: number,
+  minSeconds: number,
+  body: () => void,
+): { seconds: number; cpuSeconds: number; reps: number } {
   body();
   let reps = 1;
   for (;;) {
@@ -115,12 +131,15 @@ function timeBest(runs: number, minSeconds: number, body: () => void): { seconds
     reps *= 2;
   }
   let best = Number.POSITIVE_INFINITY;
+  let bestCpu = Number.POSITIVE_INFINITY;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
+    const c = cpuSeconds();
     for (let r = 0; r < reps; r++) body();
     best = Math.min(best, (performance.now() - t) / 1000);
+    bestCpu = Math.min(bestCpu, cpuSeconds() - c);
   }
-  return { seconds: best / reps, reps };
+  return { seconds: best / reps, cpuSeconds: bestCpu / reps, reps };
 }
 
 export function benchGemm(quick: boolean): GemmRow[] {
@@ -133,12 +152,13 @@ export function benchGemm(quick: boolean): GemmRow[] {
       a[i] = ((i * 7919) % 1000) / 500 - 1;
       b[i] = ((i * 104729) % 1000) / 500 - 1;
     }
-    const { seconds } = timeBest(3, quick ? 0.1 : 0.4, () =>
+    const t = timeBest(3, quick ? 0.1 : 0.4, () =>
       k.gemm(size, size, size, a, size, b, size, c, size, false),
     );
-    const gflops = (2 * size ** 3) / seconds / 1e9;
+    const gflops = (2 * size ** 3) / t.seconds / 1e9;
+    const gflopsPerCpuSecond = (2 * size ** 3) / t.cpuSeconds / 1e9;
     const ref = PYTORCH.gemmGflops[size]!;
-    rows.push({ size, threads, gflops, pytorchGflops: ref, vsPytorch: gflops / ref });
+    rows.push({ size, threads, gflops, gflopsPerCpuSecond, pytorchGflops: ref, vsPytorch: gflops / ref });
   };
   if (!wasmRuntime()) {
     // Plain JS (no SIMD, or NEUROFAB_KERNELS=js): one thread; 1024³ would take minutes.
@@ -162,7 +182,9 @@ async function trainRate(
 ): Promise<RateRow> {
   const warm = Math.min(samples, 4 * plan.batch + 64);
   await train(plan, { train: { ...trainSet, count: warm }, test: testSet }, { evaluate: false });
+  const c0 = cpuSeconds();
   const r = await train(plan, { train: { ...trainSet, count: samples }, test: testSet }, { evaluate: false });
+  const cpu = cpuSeconds() - c0;
   const samplesPerS = r.samplesSeen / r.trainSeconds;
   const ref = plan.layers.every((l) => 'device' in l && l.device.kind === 'ideal')
     ? (PYTORCH.trainSamplesPerS[plan.batch] ?? null)
@@ -173,6 +195,7 @@ async function trainRate(
     samples: r.samplesSeen,
     seconds: r.trainSeconds,
     samplesPerS,
+    samplesPerCpuSecond: r.samplesSeen / cpu,
     pytorchSamplesPerS: ref,
     vsPytorch: ref ? samplesPerS / ref : null,
   };
@@ -196,8 +219,10 @@ function inferenceRate(
   };
   pass(); // warm-up
   const t = performance.now();
+  const c0 = cpuSeconds();
   for (let p = 0; p < passes; p++) pass();
   const seconds = (performance.now() - t) / 1000;
+  const cpu = cpuSeconds() - c0;
   const samples = passes * testSet.count;
   return {
     name: '784-256-10 inference, RRAM, 8-bit DAC/ADC, read noise',
@@ -205,6 +230,7 @@ function inferenceRate(
     samples,
     seconds,
     samplesPerS: samples / seconds,
+    samplesPerCpuSecond: samples / cpu,
     pytorchSamplesPerS: null,
     vsPytorch: null,
   };
@@ -264,6 +290,7 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
       samples: 0,
       seconds: 0,
       samplesPerS: null,
+      samplesPerCpuSecond: null,
       pytorchSamplesPerS: null,
       vsPytorch: null,
       skipped: err instanceof Error ? err.message : String(err),
@@ -316,12 +343,13 @@ export function formatBench(r: BenchResults): string {
     ),
     '',
     table(
-      ['case', 'samples', 'seconds', 'samples/s', 'PyTorch', 'ratio'],
+      ['case', 'samples', 'seconds', 'samples/s', 'per CPU-s', 'PyTorch', 'ratio'],
       rates.map((t) => [
         t.name,
         String(t.samples),
         t.seconds.toFixed(2),
         t.samplesPerS === null ? `n/a (${t.skipped ?? ''})` : int(t.samplesPerS),
+        t.samplesPerCpuSecond === null ? '–' : int(t.samplesPerCpuSecond),
         t.pytorchSamplesPerS === null ? '–' : int(t.pytorchSamplesPerS),
         ratio(t.vsPytorch),
       ]),
