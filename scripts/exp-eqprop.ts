@@ -3,7 +3,7 @@
 //   npx tsx scripts/exp-eqprop.ts [--train N] [--test N] [--epochs E] [--lr 0.05] [--beta 0.5]
 //     [--batch 20] [--free 30] [--nudge 10] [--nudging symmetric|random_sign|positive]
 //     [--rho sigmoid|hard_sigmoid] [--hidden 500] [--device ideal|ecram] [--seed 7]
-//     [--momentum 0] [--schedule constant|cosine]
+//     [--momentum 0] [--schedule constant|cosine] [--kernels wasm|js] [--threads 1]
 //
 // 784-500-10 as in examples/equilibrium-propagation.nfab (sigmoid units, one tile kind for both
 // layers). `--device ecram` uses the ECRAM preset of examples/lib/devices.nfab (1,000 levels, 1%
@@ -14,6 +14,7 @@ import { isWeightLayer, type LayerPlan } from '../engine/sim/plan';
 import { deviceModel, IDEAL_DEVICE, mlpPlan } from '../engine/sim/presets';
 import { createEqPropLearnerWith, type EqPropRho, type Nudging } from '../engine/sim/rules/eqprop';
 import { EVAL_BATCH, train } from '../engine/sim/train';
+import { createWasmKernels } from '../engine/sim/wasm/wasm-kernels';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -70,7 +71,9 @@ const data = {
   train: loadDataset(plan.dataset, 'train', trainLimit, plan.seed),
   test: loadDataset(plan.dataset, 'test', testLimit, plan.seed),
 };
-const kernels = defaultKernels();
+// --kernels wasm uses the WebAssembly SIMD kernels (--threads, default 1: the machine is shared).
+const kernels =
+  str('kernels', 'wasm') === 'wasm' ? createWasmKernels({ threads: num('threads', 1) }) : defaultKernels();
 const learner = createEqPropLearnerWith(settings)({
   plan,
   kernels,
@@ -101,3 +104,4 @@ console.log(
   `final test_accuracy ${((result.metrics.test_accuracy ?? 0) * 100).toFixed(2)}% ` +
     `train ${result.trainSeconds.toFixed(0)} s, ${Math.round(result.metrics.samples_per_s ?? 0)} samples/s`,
 );
+if ('close' in kernels) (kernels as { close(): void }).close();

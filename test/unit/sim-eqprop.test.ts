@@ -247,13 +247,14 @@ describe('EqProp learner', () => {
       hidden: [100],
       activation: 'sigmoid',
       device,
-      optimizer: { kind: 'sgd', lr: 0.05, momentum: 0, schedule: 'constant' },
+      optimizer: { kind: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant' },
       epochs: 1,
       batch: 20,
       seed: 7,
       rule: 'equilibrium_prop',
     });
     p.layers.filter(isWeightLayer).at(-1)!.activation = 'sigmoid';
+    p.beta = 1; // the settings of the full-MNIST run (docs/engine-rules-physics.md)
     return p;
   }
   const settings = { freeSteps: 20, nudgeSteps: 6, rho: ['steep_sigmoid', 'steep_sigmoid'] as const };
