@@ -115,6 +115,12 @@ async function cmdRun(args: string[]): Promise<number> {
   const text = readSource(file);
   const projectDir = path.resolve(values.project ?? path.dirname(file));
   const sourceFile = path.relative(projectDir, path.resolve(file)).split(path.sep).join('/');
+  if (sourceFile.startsWith('../') || path.isAbsolute(sourceFile)) {
+    throw new UsageError(
+      `${file} is outside the project folder ${projectDir}; its imports and data are read from the project. ` +
+        "Give --project a folder that contains the file (or leave it out: the default is the file's folder).",
+    );
+  }
   const json = values.json ?? false;
 
   const bar = new ProgressBar();

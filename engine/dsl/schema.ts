@@ -404,6 +404,14 @@ export const TILE_SPECS: Readonly<
         required: true,
       },
       { name: 'stream_length', doc: 'Bits per stochastic stream.', type: posInt(1e6), default: '256' },
+      {
+        name: 'likelihood_exponent',
+        doc:
+          'Exponent applied to every stored likelihood so long products do not underflow the streams ' +
+          '(order-preserving: the exact decision is unchanged); auto picks it from the counts, 1 = off.',
+        type: { kind: 'number', min: 0, max: 1, minExclusive: true, words: ['auto'] },
+        default: 'auto',
+      },
       count,
     ],
   },

@@ -52,6 +52,8 @@ export interface TilePlan {
   colBlocks: number;
   /** bayesian_array: bits per stochastic stream. */
   streamLength?: number;
+  /** bayesian_array: exponent on the stored likelihoods (absent = chosen from the counts). */
+  likelihoodExponent?: number;
 }
 
 /** A layer with weights on a tile: dense (k inputs, n units) or conv2d (im2col: k = c_in·kernel², n = c_out). */
@@ -339,6 +341,9 @@ function resolveTile(
         rowBlocks: Math.ceil(k / rows),
         colBlocks: Math.ceil(n / cols),
         ...(core.kind === 'bayesian_array' ? { streamLength: num('stream_length', 256) } : {}),
+        ...(core.kind === 'bayesian_array' && typeof p.likelihood_exponent === 'number'
+          ? { likelihoodExponent: p.likelihood_exponent }
+          : {}),
       },
     };
   }
