@@ -3,7 +3,7 @@
 //   npx tsx scripts/exp-insitu.ts asym    up_down 0, 0.1, 0.3, 0.6 on the GV device, and ReRAM soft bounds
 // Options: --epochs N (3), --train N (60000), --test N (10000), --lr X (0.1), --seed N (1),
 // --chunk N (0: evaluate once per epoch; N: after every N training samples).
-// Writes docs/data/insitu-<part>.json: per run, the test accuracy after each epoch and the train
+// Writes docs/data/insitu-<part>.json (insitu-<part>-seed<N>.json for a seed other than 1): per run, the test accuracy after each epoch and the train
 // accuracy curve (about 50 points per epoch), with the settings.
 import { writeFileSync } from 'node:fs';
 import { loadMnist } from '../engine/data/mnist';
@@ -132,14 +132,16 @@ async function run(name: string, device: DeviceModel, rule: 'backprop' | 'in_sit
     rec.samples_per_s = r.metrics.samples_per_s ?? 0;
   }
   const accs = rec.test_accuracy.map((a) => (a.value * 100).toFixed(2)).join(', ');
-  console.log(`${name}: test accuracy at each evaluation ${accs} % (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(
+    `${name}: test accuracy at each evaluation ${accs} % (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+  );
   runs.push(rec);
   save();
   return rec;
 }
 
 const runs: RunRecord[] = [];
-const file = `docs/data/insitu-${part}.json`;
+const file = `docs/data/insitu-${part}${seed === 1 ? '' : `-seed${seed}`}.json`;
 /** Writes what has finished so far, so a run cut short by a time limit keeps its results. */
 function save(): void {
   const out = {
