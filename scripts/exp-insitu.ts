@@ -3,8 +3,8 @@
 //   npx tsx scripts/exp-insitu.ts asym    up_down 0, 0.1, 0.3, 0.6 on the GV device, and ReRAM soft bounds
 // Options: --epochs N (3), --train N (60000), --test N (10000), --lr X (0.1), --seed N (1),
 // --chunk N (0: evaluate once per epoch; N: after every N training samples).
-// Writes docs/data/insitu-<part>.json (insitu-<part>-seed<N>.json for a seed other than 1): per run, the test accuracy after each epoch and the train
-// accuracy curve (about 50 points per epoch), with the settings.
+// Writes docs/data/insitu-<part>.json (insitu-<part>-seed<N>.json for a seed other than 1): per
+// run, the test accuracy at each evaluation and the train accuracy curve, with the settings.
 import { writeFileSync } from 'node:fs';
 import { loadMnist } from '../engine/data/mnist';
 import type { DeviceModel, PulsedUpdateModel } from '../engine/ir/model';
