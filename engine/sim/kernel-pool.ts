@@ -178,7 +178,9 @@ export class KernelPool {
   private awaitWorkers(started: number): void {
     const ctl = this.ctl;
     let left = Atomics.load(ctl, PENDING);
-    for (let s = 0; left !== 0 && s < 200_000; s++) left = Atomics.load(ctl, PENDING);
+    // Spin about as long as the workers do (the halves usually finish together), then sleep: on
+    // a busy machine a long spin would take CPU from the very worker being waited for.
+    for (let s = 0; left !== 0 && s < WORKER_SPIN; s++) left = Atomics.load(ctl, PENDING);
     const deadline = Date.now() + 10_000;
     while (left !== 0) {
       // A worker that was READY but is not answering has died: stop using the pool (the numbers
