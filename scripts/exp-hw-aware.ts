@@ -3,7 +3,9 @@
 // then evaluated on the same kind of noisy chip, on several programmings (fresh noise each).
 //
 //   npx tsx scripts/exp-hw-aware.ts [--device rram5|rram] [--noise 0.05] [--epochs 3] [--seeds 1,2]
-//     [--chips 5] [--rules backprop,hw_aware] [--train N] [--test N]
+//     [--chips 5] [--rules backprop,hw_aware] [--clip 2.5] [--train N] [--test N]
+//
+// --clip: hw_aware's layer-Gaussian weight clip in standard deviations (0 = none, an ablation).
 //
 // rram5: continuous conductance, programming noise 5% of g_max − g_min (--noise), no read noise:
 //        the noise alone. rram: RRAM_DEVICE (32 levels, 5% programming and 1% read noise).
@@ -28,11 +30,11 @@ console.log(
 );
 for (const seed of seeds) {
   for (const rule of rules) {
-    const plan = mlpPlan({ device, rule, epochs, seed });
-    const r = await run(`${rule} seed ${seed}`, plan, data);
+    const plan = { ...mlpPlan({ device, rule, epochs, seed }), clipSigma: a.num('clip', 2.5) };
+    const r = await run(`${rule} seed ${seed} clip ${plan.clipSigma}`, plan, data);
     const c = await chipAccuracies(r.learner, data, plan.inputSize, chips);
     console.log(
-      `RESULT ${rule} seed ${seed}: deployed accuracy ${pct(c.mean)} ± ${pct(c.std)} over ${chips} chips ` +
+      `RESULT ${rule} seed ${seed} clip ${plan.clipSigma}: deployed accuracy ${pct(c.mean)} ± ${pct(c.std)} over ${chips} chips ` +
         `(${c.all.map(pct).join(', ')}); per-epoch ${r.epochAccuracy.map(pct).join(', ')}; ${Math.round(r.samplesPerS)} samples/s`,
     );
   }
