@@ -109,6 +109,9 @@ export function popcount32(v: number): number {
   return Math.imul((c + (c >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
+/** √n for the pulse counts of one train (n ≤ 32 coincidences). */
+const SQRT = Float64Array.from({ length: 33 }, (_, n) => Math.sqrt(n));
+
 /** aihwkit OneSidedUnitCell refresh thresholds (refresh_upper_thres, refresh_lower_thres). */
 export const REFRESH_UPPER = 0.75;
 export const REFRESH_LOWER = 0.25;
@@ -222,7 +225,19 @@ export class PulsedArray {
     if (count <= 0) return this.w[i]!;
     this.pulses += count;
     if (this.perWeight === 1) {
-      this.g[i] = this.stepDevice(i, this.g[i]!, count, dir, rng);
+      if (this.step === 'constant') {
+        // The hot path of in-situ training, inlined: n pulses as one noisy step, then the clip.
+        const s = dir > 0 ? this.scaleUp[i]! : this.scaleDown[i]!;
+        let dw = count * s;
+        if (this.ctoc > 0)
+          dw += s * this.ctoc * (count < 33 ? SQRT[count]! : Math.sqrt(count)) * rng.normal();
+        const v = this.g[i]! + (dir > 0 ? dw : -dw);
+        const hi = this.maxBound[i]!;
+        const lo = this.minBound[i]!;
+        this.g[i] = v > hi ? hi : v < lo ? lo : v;
+      } else {
+        this.g[i] = this.stepDevice(i, this.g[i]!, count, dir, rng);
+      }
       return this.publish(i);
     }
     const n = this.size;
@@ -269,7 +284,7 @@ export class PulsedArray {
     if (this.step === 'constant') {
       const s = dir > 0 ? this.scaleUp[dev]! : this.scaleDown[dev]!;
       let dw = count * s;
-      if (sigma > 0) dw += s * sigma * Math.sqrt(count) * rng.normal();
+      if (sigma > 0) dw += s * sigma * (count < 33 ? SQRT[count]! : Math.sqrt(count)) * rng.normal();
       g += dir > 0 ? dw : -dw;
     } else if (this.step === 'soft') {
       for (let c = 0; c < count; c++) {
