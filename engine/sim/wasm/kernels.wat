@@ -145,13 +145,71 @@
     (v128.store (local.get $cr) (local.get $c30))
     (v128.store offset=16 (local.get $cr) (local.get $c31)))
 
-  ;; Packs rows r < rows (≤ 4) of A'(r, q), q < kc, into dst as kc groups of four floats
-  ;; (A'(0..3, q)), zero-filling missing rows.
-  ;; Returns 0 when every packed value is +0 (the block contributes nothing: skipped by the caller).
+  ;; The micro-kernel over a compressed block of A': only the cnt values of q where some of the four
+  ;; rows is non-zero, their q in idx (i32 each); the panel row is fetched by q. Same per-element
+  ;; order of operations as $micro minus the all-zero steps, which add nothing.
+  (func $micro_sparse (param $pa i32) (param $idx i32) (param $cnt i32) (param $bp i32) (param $c i32)
+    (param $ldcb i32) (param $load i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $t v128) (local $end i32) (local $cr i32) (local $row i32)
+    (if (local.get $load)
+      (then
+        (local.set $cr (local.get $c))
+        (local.set $c00 (v128.load (local.get $cr)))
+        (local.set $c01 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c10 (v128.load (local.get $cr)))
+        (local.set $c11 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c20 (v128.load (local.get $cr)))
+        (local.set $c21 (v128.load offset=16 (local.get $cr)))
+        (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+        (local.set $c30 (v128.load (local.get $cr)))
+        (local.set $c31 (v128.load offset=16 (local.get $cr)))))
+    (local.set $end (i32.add (local.get $idx) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (loop $k
+        (br_if $done (i32.ge_u (local.get $idx) (local.get $end)))
+        (local.set $row (i32.add (local.get $bp) (i32.shl (i32.load (local.get $idx)) (i32.const 5))))
+        (local.set $b0 (v128.load (local.get $row)))
+        (local.set $b1 (v128.load offset=16 (local.get $row)))
+        (local.set $t (v128.load32_splat offset=0 (local.get $pa)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=4 (local.get $pa)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=8 (local.get $pa)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $t (v128.load32_splat offset=12 (local.get $pa)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $t) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $t) (local.get $b1))))
+        (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+        (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
+        (br $k)))
+    (local.set $cr (local.get $c))
+    (v128.store (local.get $cr) (local.get $c00))
+    (v128.store offset=16 (local.get $cr) (local.get $c01))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c10))
+    (v128.store offset=16 (local.get $cr) (local.get $c11))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c20))
+    (v128.store offset=16 (local.get $cr) (local.get $c21))
+    (local.set $cr (i32.add (local.get $cr) (local.get $ldcb)))
+    (v128.store (local.get $cr) (local.get $c30))
+    (v128.store offset=16 (local.get $cr) (local.get $c31)))
+
+  ;; Packs the 4-row block of A' (rows ≤ 4 valid, missing rows read as 0) into dst as groups of four
+  ;; floats A'(0..3, q), keeping only the q where some row is non-zero (their q go to idx), and
+  ;; returns how many were kept: kc means dense, 0 means the block adds nothing. Blank pixels of
+  ;; MNIST (≈ 81% of values, whole borders across a batch) and ReLU zeros are dropped here.
   (func $pack_a (param $a i32) (param $sar i32) (param $saq i32) (param $rows i32) (param $kc i32)
-    (param $dst i32) (result i32)
-    (local $q i32) (local $r i32) (local $src i32) (local $d i32) (local $any v128) (local $bits i32)
-    (local $v v128) (local $x i32)
+    (param $dst i32) (param $idx i32) (result i32)
+    (local $q i32) (local $cnt i32) (local $v v128) (local $x0 i32) (local $x1 i32) (local $x2 i32)
+    (local $x3 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (if (i32.and (i32.eq (local.get $sar) (i32.const 4)) (i32.eq (local.get $rows) (i32.const 4)))
       (then
         ;; A' = Aᵀ (gemmTN): the four rows of a column are adjacent floats.
@@ -159,33 +217,52 @@
           (loop $l
             (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
             (local.set $v (v128.load (local.get $a)))
-            (v128.store (local.get $dst) (local.get $v))
-            (local.set $any (v128.or (local.get $any) (local.get $v)))
+            (if (v128.any_true (local.get $v))
+              (then
+                (v128.store (i32.add (local.get $dst) (i32.shl (local.get $cnt) (i32.const 4)))
+                  (local.get $v))
+                (i32.store (i32.add (local.get $idx) (i32.shl (local.get $cnt) (i32.const 2)))
+                  (local.get $q))
+                (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))
             (local.set $a (i32.add (local.get $a) (local.get $saq)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
             (br $l)))
-        (return (v128.any_true (local.get $any)))))
-    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $kc) (i32.const 4)))
-    (block $r_done
-      (loop $rl
-        (br_if $r_done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $src (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $sar))))
-        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
-        (local.set $q (i32.const 0))
-        (block $q_done
-          (loop $ql
-            (br_if $q_done (i32.ge_u (local.get $q) (local.get $kc)))
-            (local.set $x (i32.load (local.get $src)))
-            (i32.store (local.get $d) (local.get $x))
-            (local.set $bits (i32.or (local.get $bits) (local.get $x)))
-            (local.set $src (i32.add (local.get $src) (local.get $saq)))
-            (local.set $d (i32.add (local.get $d) (i32.const 16)))
-            (local.set $q (i32.add (local.get $q) (i32.const 1)))
-            (br $ql)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl)))
-    (i32.ne (local.get $bits) (i32.const 0)))
+        (return (local.get $cnt))))
+    (local.set $a1 (i32.add (local.get $a) (local.get $sar)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $sar)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $sar)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $q) (local.get $kc)))
+        (local.set $x0 (i32.load (local.get $a)))
+        (if (i32.eq (local.get $rows) (i32.const 4))
+          (then
+            (local.set $x1 (i32.load (local.get $a1)))
+            (local.set $x2 (i32.load (local.get $a2)))
+            (local.set $x3 (i32.load (local.get $a3))))
+          (else
+            ;; Rows past the end of A' are never read (they may lie outside the memory).
+            (if (i32.gt_u (local.get $rows) (i32.const 1)) (then (local.set $x1 (i32.load (local.get $a1)))))
+            (if (i32.gt_u (local.get $rows) (i32.const 2)) (then (local.set $x2 (i32.load (local.get $a2)))))))
+        (if (i32.or (i32.or (local.get $x0) (local.get $x1)) (i32.or (local.get $x2) (local.get $x3)))
+          (then
+            (local.set $v (i32x4.replace_lane 3
+              (i32x4.replace_lane 2
+                (i32x4.replace_lane 1 (i32x4.splat (local.get $x0)) (local.get $x1))
+                (local.get $x2))
+              (local.get $x3)))
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $cnt) (i32.const 4)))
+              (local.get $v))
+            (i32.store (i32.add (local.get $idx) (i32.shl (local.get $cnt) (i32.const 2)))
+              (local.get $q))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))
+        (local.set $a (i32.add (local.get $a) (local.get $saq)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $saq)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $saq)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $saq)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $l)))
+    (local.get $cnt))
 
   ;; Clears rows×cols floats of C (row stride ldcb bytes).
   (func $zero_rows (param $c i32) (param $ldcb i32) (param $rows i32) (param $cols i32)
@@ -220,8 +297,9 @@
 
   ;; A partial tile (cols < 8 or rows < 4): run the same micro-kernel on a 4×8 scratch tile, so the
   ;; arithmetic per element is identical to a full tile; rows and columns outside C are dropped.
-  (func $edge (param $pa i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldcb i32)
-    (param $load i32) (param $rows i32) (param $cols i32) (param $tmp i32)
+  (func $edge (param $pa i32) (param $idx i32) (param $cnt i32) (param $bp i32) (param $kc i32)
+    (param $c i32) (param $ldcb i32) (param $load i32) (param $rows i32) (param $cols i32)
+    (param $tmp i32)
     (v128.store (local.get $tmp) (v128.const i32x4 0 0 0 0))
     (v128.store offset=16 (local.get $tmp) (v128.const i32x4 0 0 0 0))
     (v128.store offset=32 (local.get $tmp) (v128.const i32x4 0 0 0 0))
@@ -233,13 +311,17 @@
     (if (local.get $load)
       (then (call $tile_copy (local.get $c) (local.get $ldcb) (local.get $tmp) (i32.const 32)
         (local.get $rows) (local.get $cols))))
-    (call $micro (local.get $pa) (local.get $bp) (local.get $kc) (local.get $tmp) (i32.const 32)
-      (i32.const 1))
+    (if (i32.eq (local.get $cnt) (local.get $kc))
+      (then (call $micro (local.get $pa) (local.get $bp) (local.get $kc) (local.get $tmp)
+        (i32.const 32) (i32.const 1)))
+      (else (call $micro_sparse (local.get $pa) (local.get $idx) (local.get $cnt) (local.get $bp)
+        (local.get $tmp) (i32.const 32) (i32.const 1))))
     (call $tile_copy (local.get $tmp) (i32.const 32) (local.get $c) (local.get $ldcb)
       (local.get $rows) (local.get $cols)))
 
   ;; C(M×N) (+)= A'·B' with packing and register blocking (the general path, any M ≥ 1).
-  ;; scratch: this thread's work area: 128 bytes of edge tile, 4·KC·4 bytes of packed A',
+  ;; scratch: this thread's work area: 128 bytes of edge tile, 4·KC·4 bytes of packed A', KC·4 bytes
+  ;; of its q indices,
   ;; NC/8·KC·32 bytes of packed B'.
   (func (export "gemm_core") (param $M i32) (param $N i32) (param $K i32)
     (param $a i32) (param $sar i32) (param $saq i32) (param $b i32) (param $sq i32) (param $sj i32)
@@ -247,10 +329,11 @@
     (local $pc i32) (local $kc i32) (local $load i32) (local $jc i32) (local $nc i32)
     (local $jp i32) (local $i i32) (local $ldcb i32) (local $packed i32) (local $panel i32)
     (local $ai i32) (local $ci i32) (local $rows i32) (local $cols i32) (local $w i32)
-    (local $packedA i32)
+    (local $packedA i32) (local $idxA i32) (local $cnt i32)
     (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
     (local.set $packedA (i32.add (local.get $scratch) (i32.const 128)))
-    (local.set $packed (i32.add (local.get $scratch) (i32.const 4224)))
+    (local.set $idxA (i32.add (local.get $scratch) (i32.const 4224)))
+    (local.set $packed (i32.add (local.get $scratch) (i32.const 5248)))
     (block $k_done
       (loop $k_blocks
         (br_if $k_done (i32.ge_u (local.get $pc) (local.get $K)))
@@ -292,8 +375,9 @@
                 (local.set $jp (i32.const 0))
                 ;; An all-zero block of A' (border pixels of a batch, dead ReLUs) adds nothing: keep C,
                 ;; or clear it when this is the first K block and C is not accumulated into.
-                (if (i32.eqz (call $pack_a (local.get $ai) (local.get $sar) (local.get $saq)
-                      (local.get $rows) (local.get $kc) (local.get $packedA)))
+                (local.set $cnt (call $pack_a (local.get $ai) (local.get $sar) (local.get $saq)
+                  (local.get $rows) (local.get $kc) (local.get $packedA) (local.get $idxA)))
+                (if (i32.eqz (local.get $cnt))
                   (then
                     (if (i32.eqz (local.get $load))
                       (then (call $zero_rows
@@ -318,10 +402,15 @@
                     (if (i32.and (i32.eq (local.get $rows) (i32.const 4))
                           (i32.eq (local.get $cols) (i32.const 8)))
                       (then
-                        (call $micro (local.get $packedA) (local.get $panel) (local.get $kc)
-                          (local.get $ci) (local.get $ldcb) (local.get $load)))
+                        (if (i32.eq (local.get $cnt) (local.get $kc))
+                          (then (call $micro (local.get $packedA) (local.get $panel) (local.get $kc)
+                            (local.get $ci) (local.get $ldcb) (local.get $load)))
+                          (else (call $micro_sparse (local.get $packedA) (local.get $idxA)
+                            (local.get $cnt) (local.get $panel) (local.get $ci) (local.get $ldcb)
+                            (local.get $load)))))
                       (else
-                        (call $edge (local.get $packedA) (local.get $panel) (local.get $kc)
+                        (call $edge (local.get $packedA) (local.get $idxA) (local.get $cnt)
+                          (local.get $panel) (local.get $kc)
                           (local.get $ci) (local.get $ldcb) (local.get $load) (local.get $rows)
                           (local.get $cols) (local.get $scratch))))
                     (local.set $jp (i32.add (local.get $jp) (i32.const 8)))

@@ -71,8 +71,8 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 const PAGE = 65536;
 /** Must match the memory import's maximum in kernels.wat (16384 pages = 1 GiB). */
 const MAX_PAGES = 16384;
-/** Must match KC and NC in kernels.wat: edge tile, packed 4-row block of A', (NC/8)·KC·32 bytes of panels. */
-export const SCRATCH_BYTES = 128 + 4 * 256 * 4 + (128 / 8) * 256 * 32;
+/** Must match KC and NC in kernels.wat: edge tile, packed 4-row block of A' and its q indices, (NC/8)·KC·32 bytes of panels. */
+export const SCRATCH_BYTES = 128 + 4 * 256 * 4 + 256 * 4 + (128 / 8) * 256 * 32;
 export const SCRATCH_BASE = 1024;
 /** Scratch areas reserved: the calling thread plus up to this many − 1 pool workers. */
 export const MAX_THREADS = 8;
