@@ -112,6 +112,31 @@ describe('spin-torque oscillator neuron', () => {
   });
 });
 
+describe('RF network forward', () => {
+  it('hidden outputs are oscillator powers of gain × the chain sums (hand-computed)', () => {
+    const plan = rfPlan([2, 2, 2]);
+    const net = new RfNetwork(ctxFor(plan), { gainFactor: 1 });
+    const L = net.layers[0]!;
+    // 2 inputs → 2 carriers at 2.5 and 3.5 GHz, i.e. ν = 25 and 75 (Δ = 20 MHz).
+    expect(Array.from(L.geo.carrierNu)).toEqual([25, 75]);
+    // Chain 0: u = +1 on input 0 (W = 1), u = −2 on input 1 (W = −0.8).
+    // Chain 1: u = 0 on input 0 (W = 0), u = 3 on input 1 (W = 0.6).
+    L.nu.set([24, 25, 77, 72]);
+    net.program(null);
+    const x = new Float32Array([0.5, 0.25]);
+    net.forward(x, 1, null);
+    const gain = Math.sqrt(2 / 2); // gainFactor 1 × √(2/k)
+    const u0 = 0.5 * 1 + 0.25 * -0.8; // 0.3
+    const u1 = 0.5 * 0 + 0.25 * 0.6; // 0.15
+    expect(L.a[0]).toBeCloseTo(gain * u0, 6);
+    expect(L.a[1]).toBeCloseTo(gain * u1, 6);
+    // Input 1 alone drives chain 0 negative: below threshold, no output power.
+    net.forward(new Float32Array([0, 1]), 1, null);
+    expect(L.a[0]).toBe(0);
+    expect(L.a[1]).toBeCloseTo(gain * 0.6, 6);
+  });
+});
+
 describe('RF network gradient', () => {
   // p = 1 has a kink at threshold that a finite difference can straddle; p > 1 is smooth there.
   for (const [bias, p] of [
