@@ -155,6 +155,31 @@ describe.runIf(wasmSimdAvailable())('WASM SIMD kernels', () => {
     }
   });
 
+  it('drop blank input steps in X·W (compressed packing) without changing the result', () => {
+    // 23 samples × 300 pixels; the first 120 and last 60 pixels blank in every sample, and a
+    // scatter of further zeros, so dense, sparse and empty 4-row blocks all occur.
+    const m = 23;
+    const k = 300;
+    const n = 45;
+    const rnd = lcg(5);
+    const X = Float32Array.from({ length: m * k }, (_, i) => {
+      const p = i % k;
+      return p < 120 || p >= 240 || rnd() < 0.5 ? 0 : rnd();
+    });
+    const W = Float32Array.from({ length: k * n }, () => rnd() - 0.5);
+    for (const acc of [false, true]) {
+      const start = Float32Array.from({ length: m * n }, () => rnd());
+      const expected = start.slice();
+      jsKernels.gemm(m, n, k, X, k, W, n, expected, n, acc);
+      const single = start.slice();
+      one.gemm(m, n, k, X, k, W, n, single, n, acc);
+      expectClose(single, expected, k);
+      const pooled = start.slice();
+      two.gemm(m, n, k, X, k, W, n, pooled, n, acc);
+      expect(pooled).toEqual(single);
+    }
+  });
+
   it('leave the gaps between rows of C (ldc > columns) untouched', () => {
     const A = Float32Array.from({ length: 5 * 3 }, (_, i) => i - 7);
     const B = Float32Array.from({ length: 3 * 9 }, (_, i) => (i % 4) - 1.5);
