@@ -1,6 +1,7 @@
 // In-situ pulsed training on full MNIST (docs/engine-rules-insitu.md).
 //   npx tsx scripts/exp-insitu.ts gv      ideal SGD vs Gokmen–Vlasov RPU device, same net and schedule
 //   npx tsx scripts/exp-insitu.ts asym    up_down 0, 0.1, 0.3, 0.6 on the GV device, and ReRAM soft bounds
+//   npx tsx scripts/exp-insitu.ts pcm     one-sided PCM pairs, exponential vs constant steps
 // Options: --epochs N (3), --train N (60000), --test N (10000), --lr X (0.1), --seed N (1),
 // --chunk N (0: evaluate once per epoch; N: after every N training samples).
 // Writes docs/data/insitu-<part>.json (insitu-<part>-seed<N>.json for a seed other than 1): per
@@ -47,6 +48,8 @@ interface RunRecord {
   train_accuracy: { samples: number; value: number }[];
   pulses_per_sample: number[];
   devices_at_bound: number[];
+  /** One-sided pairs: refreshes so far (cumulative), at each evaluation. */
+  pair_refreshes: number[];
   samples_per_s: number;
 }
 
@@ -73,6 +76,7 @@ async function run(name: string, device: DeviceModel, rule: 'backprop' | 'in_sit
     train_accuracy: [],
     pulses_per_sample: [],
     devices_at_bound: [],
+    pair_refreshes: [],
     samples_per_s: 0,
   };
   const onMetrics = (points: MetricPoint[]) => {
@@ -83,6 +87,7 @@ async function run(name: string, device: DeviceModel, rule: 'backprop' | 'in_sit
       else if (p.key === 'train_accuracy') rec.train_accuracy.push(v);
       else if (p.key === 'pulses_per_sample') rec.pulses_per_sample.push(p.value);
       else if (p.key === 'devices_at_bound') rec.devices_at_bound.push(p.value);
+      else if (p.key === 'pair_refreshes') rec.pair_refreshes.push(p.value);
     }
   };
   const t0 = Date.now();
@@ -170,7 +175,14 @@ if (part === 'gv') {
     );
   }
   await run('in-situ rram_sb', pulsedDevice('rram_sb', RRAM_SB_UPDATE), 'in_situ');
+} else if (part === 'pcm') {
+  // PCM-like one-sided devices in pairs (w = g⁺ − g⁻, SET pulses only, refresh): the `pcm` preset
+  // of examples/lib/devices.nfab (aihwkit PCMPresetDevice: dw_min 0.01, w 0..2, exponential
+  // steps; d2d/c2c at the DSL defaults 0.3), with and without the step non-linearity.
+  const pcm: PulsedUpdateModel = { ...GV_UPDATE, dwMin: 0.01, wMin: 0, wMax: 2, nonlinearity: 1 };
+  await run('in-situ pcm pair, nonlinearity 1', pulsedDevice('pcm', pcm), 'in_situ');
+  await run('in-situ pcm pair, constant step', pulsedDevice('pcm', { ...pcm, nonlinearity: 0 }), 'in_situ');
 } else {
-  throw new Error(`unknown part "${part}" (gv | asym)`);
+  throw new Error(`unknown part "${part}" (gv | asym | pcm)`);
 }
 console.log(`wrote ${file}`);
