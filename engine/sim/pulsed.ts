@@ -9,7 +9,8 @@
 //   step sizes  Δ⁺_i = |(up_bias + g_i + r_i)|·dw_min,  Δ⁻_i = |(down_bias + g_i − r_i)|·dw_min
 //               up_bias = min(up_down, 0), down_bias = −max(up_down, 0)
 // so up_down > 0 makes down steps smaller (aihwkit's one-sided bias: the larger step stays
-// dw_min and Δ⁺ − Δ⁻ = up_down·dw_min on average).
+// dw_min and Δ⁺ − Δ⁻ = up_down·dw_min on average). aihwkit's docstring writes the symmetric
+// d·dw_min·(1 + d·up_down) (difference 2·up_down·dw_min); we follow its code.
 //
 // One pulse in direction d (+1 up, −1 down), with cycle-to-cycle noise σ = ctoc (dw_min_std):
 //   constant step (ConstantStepDevice):  w += d·Δᵈ_i·(1 + σ·ξ)
