@@ -177,6 +177,16 @@ function readExtras(
   scalar('temp_coeff', 'tempCoeff');
   scalar('latency', 'latency');
   scalar('area', 'area');
+  const switchProb = fields.number('switch_prob');
+  if (switchProb !== undefined) {
+    out.switchProbability = switchProb;
+    provenance.switchProbability = 'dsl';
+  }
+  const noiseModel = fields.string('read_noise_model');
+  if (noiseModel === 'per_read' || noiseModel === 'accumulated_1f') {
+    out.readNoiseModel = noiseModel;
+    provenance.readNoiseModel = 'dsl';
+  }
   // Resonator
   const fRes =
     fields.shape('f_res') ??

@@ -133,7 +133,15 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   const infer = fields.block('infer');
   return {
     ...(infer
-      ? { infer: { time: infer.number('time') ?? 0, temperature: infer.number('temperature') ?? 300 } }
+      ? {
+          infer: {
+            time: infer.number('time') ?? 0,
+            temperature: infer.number('temperature') ?? 300,
+            ...(infer.string('drift_compensation') === 'global'
+              ? { driftCompensation: 'global' as const }
+              : {}),
+          },
+        }
       : {}),
     ...(sweeps.length > 0 ? { sweeps } : {}),
     ...(metrics.length > 0 ? { metrics } : {}),

@@ -3,9 +3,9 @@
 // (and a report) can always see whether a number was theirs or ours, and why ours is what it is.
 //
 // Honesty rule: most of these are *nominal* round numbers of the right order for the technology,
-// not fits to one measured device; the citation says so. Only `ideal` and `rram` are simulated
-// with their own semantics today; the other kinds elaborate (the simulator treats them with the
-// generic crossbar model: conductance window, levels, noise, stuck-at) and the checker warns.
+// not fits to one measured device; the citation says so. `simulated` marks the kinds the engine
+// models with their own physics (docs/engine-devices.md); photonic and digital cells elaborate but
+// run on the generic crossbar model (conductance window, levels, noise, stuck-at), and the checker warns.
 import type { DeviceKind, DeviceModel, DriftModel, PulsedUpdateModel, ResonatorModel } from '../ir/model';
 
 export interface Sourced<T> {
@@ -174,7 +174,7 @@ const RRAM: KindDefaults = {
 };
 
 const PCM: KindDefaults = {
-  simulated: false,
+  simulated: true,
   extras: {
     update: PCM_UPDATE,
     drift: PCM_DRIFT,
@@ -184,7 +184,8 @@ const PCM: KindDefaults = {
     ),
     latency: READ_10NS,
   },
-  summary: 'phase-change memory (drift and 1/f read noise not simulated yet)',
+  summary:
+    'phase-change memory: conductance-dependent programming noise, drift, 1/f read noise (aihwkit PCMLikeNoiseModel)',
   params: {
     gMin: s(0.1e-6, `nominal RESET state of 10 MOhm (${AIHWKIT_PCM} takes g_min = 0; ours must be > 0)`),
     gMax: s(25e-6, AIHWKIT_PCM),
@@ -232,51 +233,67 @@ function generic(
   return d;
 }
 
+/** A kind whose own physics the engine models (see docs/engine-devices.md), on generic defaults. */
+const modelled = (d: KindDefaults): KindDefaults => ({ ...d, simulated: true });
+
 export const DEVICE_DEFAULTS: Readonly<Record<DeviceKind, KindDefaults>> = {
   ideal: IDEAL,
   rram: RRAM,
   pcm: PCM,
-  fefet: generic(
-    'ferroelectric FET synapse',
-    32,
-    '5-bit: 32 levels as reported by M. Jerry et al., "Ferroelectric FET analog synapse...", IEDM 2017',
-    {},
-    { update: PULSED_DEVICE_DEFAULTS, endurance: s(1e10, 'nominal 10^10 cycles (HfO2 FeFET order)') },
+  fefet: modelled(
+    generic(
+      'ferroelectric FET synapse (pulsed updates as aihwkit PulsedDevice)',
+      32,
+      '5-bit: 32 levels as reported by M. Jerry et al., "Ferroelectric FET analog synapse...", IEDM 2017',
+      {},
+      { update: PULSED_DEVICE_DEFAULTS, endurance: s(1e10, 'nominal 10^10 cycles (HfO2 FeFET order)') },
+    ),
   ),
-  ecram: generic(
-    'electrochemical RAM synapse',
-    1000,
-    'of the order of 1000 symmetric states, J. Tang et al., "ECRAM as scalable synaptic cell...", IEDM 2018',
-    {},
-    { update: ECRAM_UPDATE },
+  ecram: modelled(
+    generic(
+      'electrochemical RAM synapse (pulsed updates as aihwkit PulsedDevice)',
+      1000,
+      'of the order of 1000 symmetric states, J. Tang et al., "ECRAM as scalable synaptic cell...", IEDM 2018',
+      {},
+      { update: ECRAM_UPDATE },
+    ),
   ),
-  mram: generic(
-    'binary magnetic tunnel junction',
-    2,
-    'binary: parallel / antiparallel states',
-    {
-      gMin: s(80e-6, 'nominal MTJ: R_AP = 12.5 kOhm (R_P = 5 kOhm, TMR = 150%)'),
-      gMax: s(200e-6, 'nominal MTJ: R_P = 5 kOhm'),
-      programNoise: s(0, 'binary device: programming error shows as switching failure, not modelled'),
-    },
-    { endurance: s(1e15, 'nominal: STT-MRAM endurance beyond 10^15 cycles'), latency: READ_10NS },
+  mram: modelled(
+    generic(
+      'binary magnetic tunnel junction (binary weights; writes that may fail: switch_prob)',
+      2,
+      'binary: parallel / antiparallel states',
+      {
+        gMin: s(80e-6, 'nominal MTJ: R_AP = 12.5 kOhm (R_P = 5 kOhm, TMR = 150%)'),
+        gMax: s(200e-6, 'nominal MTJ: R_P = 5 kOhm'),
+        programNoise: s(
+          0,
+          'binary device: a programming error is a failed switch (switch_prob), not a Gaussian error',
+        ),
+      },
+      { endurance: s(1e15, 'nominal: STT-MRAM endurance beyond 10^15 cycles'), latency: READ_10NS },
+    ),
   ),
-  spin_resonator: generic(
-    'RF spintronic resonator synapse (seed 003)',
-    null,
-    'continuous: the weight is set by f_res',
-    {},
-    {
-      resonator: s(
-        { fResMin: 2e9, fResMax: 4e9, linewidth: 40e6 },
-        'seed 003 RF spintronic MLP (DSL.md example): f_res tunable over 2.0-4.0 GHz, linewidth 40 MHz',
-      ),
-    },
+  spin_resonator: modelled(
+    generic(
+      'RF spintronic resonator synapse (seed 003): V_DC = W(f_RF - f_res) P_RF on rf_chain tiles',
+      null,
+      'continuous: the weight is set by f_res',
+      {},
+      {
+        resonator: s(
+          { fResMin: 2e9, fResMax: 4e9, linewidth: 40e6 },
+          'seed 003 RF spintronic MLP (DSL.md example): f_res tunable over 2.0-4.0 GHz, linewidth 40 MHz',
+        ),
+      },
+    ),
   ),
-  stochastic_memristor: generic(
-    'memristor used as a random source (Bayesian machine, seed 002)',
-    2,
-    'binary: the cell is read as a random bit stream',
+  stochastic_memristor: modelled(
+    generic(
+      'memristor used as a random source (Bayesian machine, MCMC proposals; seed 002)',
+      2,
+      'binary: the cell is read as a random bit stream',
+    ),
   ),
   photonic_pcm: generic(
     'PCM cell on a waveguide (photonic tensor core)',

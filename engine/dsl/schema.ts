@@ -175,6 +175,20 @@ export const DEVICE_FIELDS: readonly FieldSpec[] = [
   },
   { name: 'latency', doc: 'Read latency of one device.', type: q('time', 0, 1) },
   {
+    name: 'switch_prob',
+    doc:
+      'mram: probability that a write which must flip the MTJ does flip it (thermally activated ' +
+      'switching, Koch et al. PRL 92:088302, 2004); a failed write leaves the old state. 1 = reliable writes.',
+    type: fraction(),
+  },
+  {
+    name: 'read_noise_model',
+    doc:
+      'pcm: per_read = read_noise on every read, growing with sqrt(ln t) after t0; accumulated_1f = ' +
+      "aihwkit's 1/f noise drawn once per device at deployment.",
+    type: { kind: 'enum', values: ['per_read', 'accumulated_1f'] },
+  },
+  {
     name: 'area',
     doc: 'Cell area in F^2 (multiples of the technology node squared), e.g. 4 for a 4F^2 cell.',
     type: { kind: 'number', min: 0, max: 1e6, minExclusive: true },
@@ -631,6 +645,12 @@ export const INFER_FIELDS: readonly FieldSpec[] = [
     doc: 'Time since programming, for drift (G(t) = G0 (t/t0)^-nu).',
     type: { kind: 'quantity', dimension: 'time', min: 0, max: 1e10 },
     default: '0s',
+  },
+  {
+    name: 'drift_compensation',
+    doc: 'global: one output scale per layer, measured by reading the layer at t and at t0, undoes the mean drift (aihwkit GlobalDriftCompensation).',
+    type: { kind: 'enum', values: ['none', 'global'] },
+    default: 'none',
   },
   {
     name: 'temperature',

@@ -431,7 +431,7 @@ export interface Experiment {
    */
   mappings?: { layer: string; mapping: LayerMapping }[];
   /** Inference after programming: time since programming (s, for drift) and temperature (K). */
-  infer?: { time: number; temperature: number };
+  infer?: { time: number; temperature: number; driftCompensation?: 'none' | 'global' };
   /** Sweeps: each varies one field path over values; several sweeps form a grid. */
   sweeps?: SweepSpec[];
   /** Metrics to record (loss and accuracy are always recorded). */

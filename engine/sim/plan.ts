@@ -130,8 +130,11 @@ export interface TrainingPlan {
   /** Samples of the training / test split used; null = the whole split. */
   trainLimit: number | null;
   testLimit: number | null;
-  /** Conditions of the deployed chip at evaluation: time since programming (s) and temperature (K). */
-  infer: { time: number; temperature: number };
+  /**
+   * Conditions of the deployed chip at evaluation: time since programming (s), temperature (K),
+   * and whether a global drift compensation rescales each layer's outputs.
+   */
+  infer: { time: number; temperature: number; driftCompensation?: 'none' | 'global' };
 }
 
 export interface PlanOverrides {
@@ -253,7 +256,12 @@ export function buildTrainingPlan(
       activation,
       bias: layer.bias,
       tile,
-      device: { ...device, provenance: { ...device.provenance } },
+      // The deployed chip's drift compensation is read by the device array when it ages.
+      device: {
+        ...device,
+        provenance: { ...device.provenance },
+        ...(exp.infer?.driftCompensation ? { driftCompensation: exp.infer.driftCompensation } : {}),
+      },
       ...(neuron
         ? { neuron: { ...neuron, params: { ...neuron.params }, provenance: { ...neuron.provenance } } }
         : {}),
@@ -297,7 +305,11 @@ export function buildTrainingPlan(
     seed: overrides.seed ?? exp.seed,
     trainLimit: overrides.trainLimit ?? exp.trainLimit,
     testLimit: overrides.testLimit ?? exp.testLimit,
-    infer: { time: exp.infer?.time ?? 0, temperature: exp.infer?.temperature ?? 300 },
+    infer: {
+      time: exp.infer?.time ?? 0,
+      temperature: exp.infer?.temperature ?? 300,
+      driftCompensation: exp.infer?.driftCompensation ?? 'none',
+    },
   };
   validatePlan(plan);
   return plan;

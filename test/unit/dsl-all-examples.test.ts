@@ -198,14 +198,14 @@ describe('example figures', () => {
     const t = model.chips[0]!.tiles[0]!;
     expect(t.signedWeights).toBe('differential');
     expect(t.count * t.rows * t.cols * 2).toBe(16_384);
-    expect(model.experiments[0]!.train.rule).toBe('in_situ');
+    expect(model.experiments[0]!.train.rule).toBe('mcmc');
   });
 
-  it('bayesian-machine: one bayesian_array, 17 rows (16 features + prior) x 8 classes', () => {
+  it('bayesian-machine: one bayesian_array of 64 rows; the mapping counts 17 (16 features + prior) x 8 classes', () => {
     const r = check('bayesian-machine.nfab');
     const m = r.model.experiments[0]!.mappings![0]!.mapping;
     expect(m).toMatchObject({ tileKind: 'bayesian_array', tilesUsed: 1 });
-    expect(m.utilisation).toBeCloseTo((17 * 8) / (32 * 8), 10);
+    expect(m.utilisation).toBeCloseTo((17 * 8) / (64 * 8), 10);
   });
 
   it('loihi-three-factor: 1,024 neurons per core, 2 + 1 cores, router at 3.5 pJ per hop', () => {

@@ -279,7 +279,7 @@ describe('names, fields and references', () => {
       expect(r.hasErrors, kind).toBe(false);
       expect(r.model.devices[0]!.kind).toBe(kind);
       const warned = r.diagnostics.some((d) => d.code === 'not-simulated');
-      expect(warned, kind).toBe(kind !== 'ideal' && kind !== 'rram');
+      expect(warned, kind).toBe(['photonic_pcm', 'ring', 'sram'].includes(kind));
     }
   });
 
