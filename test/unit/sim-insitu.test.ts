@@ -119,6 +119,19 @@ describe('in_situ learner on MNIST', () => {
     expect(r.metrics.pulses_per_sample).toBeGreaterThan(0);
   });
 
+  it('a strongly asymmetric device (up_down 0.6) learns clearly worse than the symmetric one', async () => {
+    const data = { train: trainSet, test: testSet };
+    const asym = deviceModel({
+      name: 'asym',
+      kind: 'rram',
+      readNoise: 0.01,
+      update: { ...GV_UPDATE, upDown: 0.6 },
+    });
+    const sym = await train(plan(), data);
+    const bad = await train({ ...plan(), layers: plan().layers.map((l) => ({ ...l, device: asym })) }, data);
+    expect(bad.metrics.test_accuracy).toBeLessThan(sym.metrics.test_accuracy! - 0.1);
+  });
+
   it('is bit-identical for the same seed and differs for another', async () => {
     const small = { train: loadMnist('train', 500), test: loadMnist('test', 200) };
     const a = await train(plan(3), small);
