@@ -53,7 +53,8 @@ class Sgd implements Optimizer {
     const rt = w.length >= WASM_STEP_MIN ? this.wasm : null;
     if (!v) {
       // The velocity lives in the kernel memory when the WASM step will use it (never copied).
-      v = rt ? rt.alloc(w.length) : new Float32Array(w.length);
+      // Freed for reuse when this optimiser is collected (nothing else sees the velocity).
+      v = rt ? rt.alloc(w.length, this) : new Float32Array(w.length);
       this.velocity[slot] = v;
     }
     if (rt) {

@@ -103,6 +103,15 @@ export class WasmRuntime {
   /** Every SharedArrayBuffer object this memory has been seen through (one per growth). */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   private heapTop = HEAP_BASE;
+  /** Freed blocks by byte length (training runs in one thread allocate the same sizes again). */
+  private readonly freeBlocks = new Map<number, number[]>();
+  private readonly registry = new FinalizationRegistry<{ start: number; bytes: number }>(
+    ({ start, bytes }) => {
+      const list = this.freeBlocks.get(bytes) ?? [];
+      list.push(start);
+      this.freeBlocks.set(bytes, list);
+    },
+  );
   private stageTop = HEAP_BASE;
 
   constructor() {
@@ -137,16 +146,23 @@ export class WasmRuntime {
 
   /**
    * A zeroed Float32Array of `length` that lives in the kernel memory, so the kernels use it in
-   * place (no copy per call). Lives as long as the runtime: for long-lived buffers (weights,
-   * activations, gradients), never per call.
+   * place (no copy per call). For long-lived buffers (weights, activations, gradients), never per
+   * call. Without `owner` the block lives as long as the runtime (the thread). With `owner`, it
+   * goes back to a free list once `owner` is garbage-collected: for private buffers of an object
+   * (an optimiser's velocity) that no view outlives.
    */
-  alloc(length: number): Float32Array {
-    const start = align(this.heapTop, 64);
-    const end = start + 4 * length;
-    this.reserve(end);
-    this.heapTop = end;
-    this.stageTop = end;
-    // The range may have been staging space before: clear it.
+  alloc(length: number, owner?: object): Float32Array {
+    const bytes = 4 * length;
+    let start = this.freeBlocks.get(bytes)?.pop();
+    if (start === undefined) {
+      start = align(this.heapTop, 64);
+      const end = start + bytes;
+      this.reserve(end);
+      this.heapTop = end;
+      this.stageTop = end;
+    }
+    if (owner) this.registry.register(owner, { start, bytes });
+    // The range may have been staging space, or a freed block, before: clear it.
     const view = new Float32Array(this.memory.buffer, start, length);
     view.fill(0);
     return view;
