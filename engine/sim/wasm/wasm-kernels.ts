@@ -5,6 +5,7 @@
 // Operands that do not live in the kernel memory are copied in for the call (and C copied back):
 // a TypedArray.set of 800 KB takes about 20 µs here, against about 500 µs for the batch-32 GEMM
 // it feeds. Arrays from `alloc()` live in the memory and are used in place.
+import os from 'node:os';
 import { KernelPool } from '../kernel-pool';
 import type { Gemm, Kernels } from '../kernels';
 import { type WasmRuntime, wasmRuntime } from './runtime';
@@ -28,11 +29,15 @@ export interface WasmKernelOptions {
   parallelMin?: number;
 }
 
-/** Default pool size: both cores of the reference machine; NEUROFAB_KERNEL_THREADS overrides. */
+/**
+ * Default pool size: two threads (both cores of the reference machine), one on a single-core
+ * machine; NEUROFAB_KERNEL_THREADS overrides. Two, not every core: the run manager already runs
+ * cores − 1 jobs side by side, each with its own pool.
+ */
 export function defaultThreadCount(): number {
   const env = Number(process.env.NEUROFAB_KERNEL_THREADS);
   if (Number.isInteger(env) && env >= 1) return env;
-  return 2;
+  return Math.min(2, os.availableParallelism());
 }
 
 /** M below which a product is done row by row (no packing): batch sizes 1–3. */
