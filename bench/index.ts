@@ -332,11 +332,12 @@ export function formatBench(r: BenchResults): string {
     `Kernels ${r.kernels}, Node ${r.node}, ${r.cpus}× ${r.cpu}, load average ${r.loadAverage.toFixed(2)}${r.quick ? ' (quick run)' : ''}`,
     '',
     table(
-      ['sgemm', 'threads', 'GFLOP/s', 'PyTorch', 'ratio'],
+      ['sgemm', 'threads', 'GFLOP/s', 'per CPU-s', 'PyTorch', 'ratio'],
       r.gemm.map((g) => [
         `${g.size}³`,
         String(g.threads),
         g.gflops.toFixed(1),
+        g.gflopsPerCpuSecond.toFixed(1),
         String(g.pytorchGflops),
         ratio(g.vsPytorch),
       ]),
