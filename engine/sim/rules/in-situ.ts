@@ -80,13 +80,22 @@ export function planPulses(
   dMax: number,
   dwMin: number,
   desiredBL: number,
+  out: PulsePlan = { bl: 0, bX: 0, aD: 0 },
 ): PulsePlan {
-  if (!(lr > 0) || xMax === 0 || dMax === 0) return { bl: 0, bX: 0, aD: 0 };
+  if (!(lr > 0) || xMax === 0 || dMax === 0) {
+    out.bl = 0;
+    out.bX = 0;
+    out.aD = 0;
+    return out;
+  }
   const kVal = (lr * xMax * dMax) / dwMin;
   const bl = Math.min(Math.max(1, Math.ceil(kVal)), desiredBL);
   const dVal = kVal > bl ? (dMax * bl) / kVal : dMax;
   const base = Math.sqrt(lr / (dwMin * bl));
-  return { bl, bX: base * Math.sqrt(dVal / xMax), aD: base * Math.sqrt(xMax / dVal) };
+  out.bl = bl;
+  out.bX = base * Math.sqrt(dVal / xMax);
+  out.aD = base * Math.sqrt(xMax / dVal);
+  return out;
 }
 
 /** Reusable buffers of one pulse update: the trains (masks and signs) of the active columns. */
@@ -94,6 +103,8 @@ export class UpdateScratch {
   readonly colIdx: Int32Array;
   readonly colMask: Int32Array;
   readonly colSign: Int8Array;
+  /** The update management result of the current update. */
+  readonly plan: PulsePlan = { bl: 0, bX: 0, aD: 0 };
   constructor(maxCols: number) {
     this.colIdx = new Int32Array(maxCols);
     this.colMask = new Int32Array(maxCols);
@@ -130,7 +141,7 @@ export function pulseUpdate(
     const v = Math.abs(d[dOff + j]!);
     if (v > dMax) dMax = v;
   }
-  const { bl, bX, aD } = planPulses(lr, xMax, dMax, devices.params.dwMin, desiredBL);
+  const { bl, bX, aD } = planPulses(lr, xMax, dMax, devices.params.dwMin, desiredBL, scratch.plan);
   if (bl === 0) return;
   const { colIdx, colMask, colSign } = scratch;
   let cols = 0;
@@ -232,9 +243,13 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
     for (const L of layers) {
       const k = L.plan.inputs;
       if (k !== width) throw new Error('in_situ: layer widths do not chain.');
+      // [x; 1] row by row, without a subarray view per sample.
+      const xa = L.xa;
       for (let i = 0; i < m; i++) {
-        L.xa.set(input.subarray(i * k, i * k + k), i * L.kIn);
-        if (L.plan.bias) L.xa[i * L.kIn + k] = 1;
+        const src = i * k;
+        const dst = i * L.kIn;
+        for (let p = 0; p < k; p++) xa[dst + p] = input[src + p]!;
+        if (L.plan.bias) xa[dst + k] = 1;
       }
       L.fwd.forward(L.xa, m, L.z, rng);
       activate(L.plan.activation, L.z, L.a, m * L.n);
