@@ -161,7 +161,7 @@ function save(): void {
     chunk,
     runs,
   };
-  writeFileSync(file, `${JSON.stringify(out, null, 1)}\n`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 }
 if (part === 'gv') {
   await run('ideal SGD', IDEAL_DEVICE, 'backprop');
