@@ -1,5 +1,5 @@
-// In-situ training cost against ideal SGD on the same network, in CPU time (robust to other jobs
-// sharing the cores, unlike wall-clock samples/s):
+// In-situ training cost against ideal SGD on the same network, as wall-clock samples/s and as
+// samples per CPU-second of the process (which counts the kernels' worker threads too):
 //   npx tsx scripts/exp-insitu-speed.ts [--train N (3000)] [--hidden 256 | 256,128] [--act relu|sigmoid]
 // Prints training samples per CPU-second for backprop (ideal device) and in_situ (rpu_gv), batch 1,
 // SGD lr 0.1 constant, evaluation off; the first 500 samples of each run are a warm-up.
