@@ -175,7 +175,7 @@ export function effectiveWeights(nu: Float32Array, g: ChainLayerGeometry, out: F
       const row = i * n;
       for (let j = 0; j < n; j++) {
         const u = c - nu[row + j]!;
-        out[row + j] = ((s + (1 - s) * 2 * u) / (1 + u * u)) as number;
+        out[row + j] = (s + (1 - s) * 2 * u) / (1 + u * u);
       }
     }
     return;
