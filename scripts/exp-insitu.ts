@@ -2,6 +2,7 @@
 //   npx tsx scripts/exp-insitu.ts gv      ideal SGD vs Gokmen–Vlasov RPU device, same net and schedule
 //   npx tsx scripts/exp-insitu.ts asym    up_down 0, 0.1, 0.3, 0.6 on the GV device, and ReRAM soft bounds
 //   npx tsx scripts/exp-insitu.ts pcm     one-sided PCM pairs, exponential vs constant steps
+//   npx tsx scripts/exp-insitu.ts io      GV device behind aihwkit's default DAC/ADC, with and without bound management
 // Options: --epochs N (3), --train N (60000), --test N (10000), --lr X (0.1), --seed N (1),
 // --chunk N (0: evaluate once per epoch; N: after every N training samples).
 // Writes docs/data/insitu-<part>.json (insitu-<part>-seed<N>.json for a seed other than 1): per
@@ -10,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { loadMnist } from '../engine/data/mnist';
 import type { DeviceModel, PulsedUpdateModel } from '../engine/ir/model';
 import { defaultKernels } from '../engine/sim/kernels';
+import type { TilePlan } from '../engine/sim/plan';
 import { deviceModel, IDEAL_DEVICE, mlpPlan } from '../engine/sim/presets';
 import { GV_UPDATE, RRAM_SB_UPDATE } from '../engine/sim/pulsed';
 import { learnerFor } from '../engine/sim/rules';
@@ -56,9 +58,15 @@ interface RunRecord {
 const trainSet = loadMnist('train', trainN);
 const testSet = loadMnist('test', testN);
 
-async function run(name: string, device: DeviceModel, rule: 'backprop' | 'in_situ'): Promise<RunRecord> {
+async function run(
+  name: string,
+  device: DeviceModel,
+  rule: 'backprop' | 'in_situ',
+  tile: Partial<TilePlan> = {},
+): Promise<RunRecord> {
   const plan = mlpPlan({
     ...network,
+    tile,
     device,
     rule,
     batch: 1,
@@ -182,7 +190,18 @@ if (part === 'gv') {
   const pcm: PulsedUpdateModel = { ...GV_UPDATE, dwMin: 0.01, wMin: 0, wMax: 2, nonlinearity: 1 };
   await run('in-situ pcm pair, nonlinearity 1', pulsedDevice('pcm', pcm), 'in_situ');
   await run('in-situ pcm pair, constant step', pulsedDevice('pcm', { ...pcm, nonlinearity: 0 }), 'in_situ');
+} else if (part === 'io') {
+  // The GV device behind aihwkit's default periphery (IOParameters: 7-bit DAC, 9-bit ADC, bound
+  // 12, output noise 0.06) on forward and backward reads, without and with bound management.
+  const gv = pulsedDevice('rpu_gv', GV_UPDATE);
+  const io = { dacBits: 7, adcBits: 9, outputNoise: 0.06 };
+  await run('in-situ rpu_gv, ideal periphery', gv, 'in_situ');
+  await run('in-situ rpu_gv, 7-bit DAC, 9-bit ADC, out noise 0.06', gv, 'in_situ', io);
+  await run('in-situ rpu_gv, same + iterative bound management', gv, 'in_situ', {
+    ...io,
+    boundManagement: 'iterative',
+  });
 } else {
-  throw new Error(`unknown part "${part}" (gv | asym | pcm)`);
+  throw new Error(`unknown part "${part}" (gv | asym | pcm | io)`);
 }
 console.log(`wrote ${file}`);
