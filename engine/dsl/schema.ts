@@ -261,8 +261,18 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
     type: { kind: 'ref', target: 'device' },
     required: true,
   },
-  { name: 'dac_bits', doc: 'Input DAC resolution; 0 = ideal (no quantisation).', type: bits, default: '8' },
-  { name: 'adc_bits', doc: 'Output ADC resolution; 0 = ideal (no quantisation).', type: bits, default: '8' },
+  {
+    name: 'dac_bits',
+    doc: 'Input DAC resolution; 0 = ideal (no quantisation), 1 = binary drive (the sign of the input).',
+    type: bits,
+    default: '8',
+  },
+  {
+    name: 'adc_bits',
+    doc: 'Output ADC resolution; 0 = ideal (no quantisation), 1 = a sense amplifier (the sign of the bit-line current).',
+    type: bits,
+    default: '8',
+  },
   {
     name: 'signed',
     doc:

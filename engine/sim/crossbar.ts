@@ -42,8 +42,12 @@ export function quantiseIO(x: number, bits: number, bound: number): number {
   return bits === 0 ? x : quantiseStep(x, converterStep(bits, bound), bound);
 }
 
-/** The quantisation step of a converter; 0 for an ideal one. */
+/**
+ * The quantisation step of a converter; 0 for an ideal one. A 1-bit converter has no step: it is
+ * a sign (a sense amplifier on a bit line, a word line driven or not), marked by an infinite step.
+ */
 export function converterStep(bits: number, bound: number): number {
+  if (bits === 1) return Number.POSITIVE_INFINITY;
   return bits === 0 ? 0 : (2 * bound) / (2 ** bits - 2);
 }
 
@@ -53,6 +57,7 @@ export function converterStep(bits: number, bound: number): number {
  */
 function quantiseStep(x: number, step: number, bound: number): number {
   if (step === 0) return x;
+  if (step === Number.POSITIVE_INFINITY) return x > 0 ? bound : x < 0 ? -bound : 0;
   const c = x > bound ? bound : Math.max(x, -bound);
   return Math.round(c / step) * step;
 }

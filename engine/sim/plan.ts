@@ -442,8 +442,10 @@ export function validatePlan(plan: TrainingPlan): void {
       [l.tile.dacBits, 'DAC bits'],
       [l.tile.adcBits, 'ADC bits'],
     ] as const) {
-      if (!Number.isInteger(bits) || bits < 0 || bits === 1 || bits > 24) {
-        throw new Error(`${where}: ${name} must be 0 (ideal) or an integer in 2..24, got ${bits}.`);
+      if (!Number.isInteger(bits) || bits < 0 || bits > 24) {
+        throw new Error(
+          `${where}: ${name} must be 0 (ideal), 1 (a sign: sense amplifier or binary drive) or an integer in 2..24, got ${bits}.`,
+        );
       }
     }
   }
