@@ -1,23 +1,27 @@
 // Worker threads that share the kernel memory and module, so one GEMM can run on both cores.
-// A GEMM is split into disjoint column blocks of C (multiples of 8, the micro-kernel's width); each
-// element of C is summed in the same order whichever thread computes it, so results are
-// bit-identical for every thread count.
+// A GEMM is cut into disjoint column chunks of C (multiples of 8, the micro-kernel's width) that
+// the calling thread and the workers claim one at a time; each element of C is summed in the same
+// order whichever thread computes it, so results are bit-identical for every thread count and
+// every claiming order.
+//
+// Claiming, not a fixed split: on a busy machine a worker may not get a core for a while; the
+// caller then takes its chunks, so the pool is never much slower than one thread.
 //
 // Wake-up is Atomics-based, not postMessage (≈50 µs a round trip, as long as a batch-32 GEMM):
-// the caller writes the jobs into a small shared control block, bumps a generation counter and
-// notifies; workers spin briefly on the counter after each job (consecutive GEMMs of a training
-// step follow within microseconds) and then sleep in Atomics.wait. The workers are unref'd, wait
-// with a timeout and check a quit flag, so they never keep a process alive and shut down cleanly.
+// the caller writes the job into a small shared control block, publishes it by setting the claim
+// counter to (generation, chunk 0) and notifies; workers spin briefly after each job (the GEMMs
+// of a training step follow within microseconds) and then sleep in Atomics.wait. The workers are
+// unref'd, wait with a timeout and check a quit flag, so they never keep a process alive.
 import { Worker } from 'node:worker_threads';
 import { MAX_THREADS, type WasmRuntime } from './wasm/runtime';
 
 /** Control block layout (Int32 slots). */
-const GEN = 0;
-const PENDING = 1;
+const CLAIM = 0; // (generation << 16) | next unclaimed chunk
+const DONE = 1; // chunks finished in this generation
 const QUIT = 2;
 const READY = 4; // READY + w: worker w has instantiated the module
-const JOBS = 16; // JOBS + JOB_INTS·w: worker w's job
-const JOB_INTS = 16;
+const JOB = 16; // the job: 12 gemm_core arguments, then chunk width and chunk count
+const CTL_INTS = 32;
 
 /** One gemm_core call (see kernels.wat), byte offsets and strides. */
 export interface CoreJob {
@@ -35,6 +39,32 @@ export interface CoreJob {
   acc: number;
 }
 
+// Claims and runs chunks of the current generation until none is left. Shared by the workers
+// (as source text) and the caller, so both follow exactly the same protocol. A chunk is claimed
+// with a compare-and-swap on (generation, index): a worker that wakes late cannot take a chunk of
+// a newer job with an older job's parameters, and the job's parameters are read only after a
+// successful claim (the caller cannot move on while a claimed chunk is unfinished).
+const CLAIM_LOOP = `(ctl, core, scratch, gen) => {
+  for (;;) {
+    const v = Atomics.load(ctl, ${CLAIM});
+    if ((v >>> 16) !== gen) return;
+    const i = v & 0xffff;
+    if (i >= ctl[${JOB} + 13]) return;
+    if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
+    const w = ctl[${JOB} + 12];
+    const j0 = i * w;
+    const width = Math.min(ctl[${JOB} + 1] - j0, w);
+    core(ctl[${JOB}], width, ctl[${JOB} + 2], ctl[${JOB} + 3], ctl[${JOB} + 4], ctl[${JOB} + 5],
+      ctl[${JOB} + 6] + j0 * ctl[${JOB} + 8], ctl[${JOB} + 7], ctl[${JOB} + 8],
+      ctl[${JOB} + 9] + 4 * j0, ctl[${JOB} + 10], ctl[${JOB} + 11], scratch);
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${JOB} + 13]) Atomics.notify(ctl, ${DONE});
+  }
+}`;
+
+type ClaimLoop = (ctl: Int32Array, core: (...args: number[]) => void, scratch: number, gen: number) => void;
+// The same source text runs in the workers; compiling it here too keeps one definition.
+const claimChunks = new Function(`return ${CLAIM_LOOP};`)() as ClaimLoop;
+
 // The worker body: no imports beyond worker_threads, so it runs as an eval'd script both from the
 // esbuild bundle and from TypeScript sources (no separate entry file to resolve or bundle).
 const WORKER_SOURCE = `
@@ -42,81 +72,71 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, scratch, spin } = workerData;
 const ctl = new Int32Array(control);
 const core = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm_core;
-let seen = Atomics.load(ctl, ${GEN});
+const claim = ${CLAIM_LOOP};
+let seen = Atomics.load(ctl, ${CLAIM});
 Atomics.store(ctl, ${READY} + index, 1);
 for (;;) {
-  let gen = Atomics.load(ctl, ${GEN});
-  for (let s = 0; gen === seen && s < spin; s++) gen = Atomics.load(ctl, ${GEN});
-  while (gen === seen) {
+  let v = Atomics.load(ctl, ${CLAIM});
+  for (let s = 0; v === seen && s < spin; s++) v = Atomics.load(ctl, ${CLAIM});
+  while (v === seen) {
     if (Atomics.load(ctl, ${QUIT})) break;
-    Atomics.wait(ctl, ${GEN}, seen, 200);
-    gen = Atomics.load(ctl, ${GEN});
+    Atomics.wait(ctl, ${CLAIM}, seen, 200);
+    v = Atomics.load(ctl, ${CLAIM});
   }
   if (Atomics.load(ctl, ${QUIT})) break;
-  seen = gen;
-  const j = ${JOBS} + ${JOB_INTS} * index;
-  if (ctl[j] > 0) {
-    core(ctl[j], ctl[j + 1], ctl[j + 2], ctl[j + 3], ctl[j + 4], ctl[j + 5], ctl[j + 6], ctl[j + 7],
-      ctl[j + 8], ctl[j + 9], ctl[j + 10], ctl[j + 11], scratch);
-    ctl[j] = 0;
-    if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
-  }
+  claim(ctl, core, scratch, v >>> 16);
+  seen = Atomics.load(ctl, ${CLAIM});
 }
 `;
 
 /** Spin iterations before sleeping: about 20–50 µs of polling on this machine kind. */
 const WORKER_SPIN = 20_000;
+/** Chunks per thread: enough to rebalance when a thread is slowed down, few enough to stay cheap. */
+const CHUNKS_PER_THREAD = 4;
+/** Narrowest chunk (columns): the packing of A' is repeated per chunk, so keep it amortised. */
+const MIN_CHUNK = 32;
 
 export class KernelPool {
   readonly threads: number;
   private readonly ctl: Int32Array;
   private readonly workers: Worker[] = [];
   private closed = false;
+  private gen = 0;
 
   constructor(
     private readonly rt: WasmRuntime,
     threads: number,
   ) {
     this.threads = Math.max(1, Math.min(threads, MAX_THREADS));
-    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (JOBS + JOB_INTS * MAX_THREADS)));
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_INTS));
     for (let w = 0; w + 1 < this.threads; w++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
-          module: rt.module,
-          memory: rt.memory,
+          module: this.rt.module,
+          memory: this.rt.memory,
           control: this.ctl.buffer,
           index: w,
-          scratch: rt.scratch(w + 1),
+          scratch: this.rt.scratch(w + 1),
           spin: WORKER_SPIN,
         },
       });
       worker.unref();
-      // A worker that fails to start only means fewer threads: it never reports READY.
+      // A worker that fails to start only means fewer helpers: it never claims a chunk.
       worker.on('error', () => {});
       this.workers.push(worker);
     }
   }
 
-  /** Workers that have started and can take a share of the next GEMM. */
-  private readyWorkers(): number {
-    let n = 0;
-    while (n < this.workers.length && Atomics.load(this.ctl, READY + n) === 1) n++;
-    return n;
-  }
-
-  /**
-   * Runs gemm_core on C's columns split into `parts` blocks, this thread taking the first.
-   * `parts` is min(threads ready, N/8 blocks); the split never changes the numbers.
-   */
+  /** Runs gemm_core over C's columns, in chunks claimed by this thread and the workers. */
   run(job: CoreJob): void {
     const ex = this.rt.exports;
-    const blocks = Math.ceil(job.N / 8);
-    const wanted = this.closed ? 1 : Math.min(1 + this.readyWorkers(), blocks);
-    const per = Math.ceil(blocks / wanted);
-    const parts = Math.ceil(blocks / per);
-    if (parts <= 1) {
-      ex.gemm_core(
+    const core = ex.gemm_core as (...args: number[]) => void;
+    const scratch = this.rt.scratch(0);
+    const width = Math.max(MIN_CHUNK, 8 * Math.ceil(job.N / (8 * CHUNKS_PER_THREAD * this.threads)));
+    const chunks = Math.ceil(job.N / width);
+    if (this.closed || chunks <= 1) {
+      core(
         job.M,
         job.N,
         job.K,
@@ -129,37 +149,14 @@ export class KernelPool {
         job.c,
         job.ldc,
         job.acc,
-        this.rt.scratch(0),
+        scratch,
       );
       return;
     }
     const ctl = this.ctl;
-    const widthOf = (p: number) => Math.max(0, Math.min(job.N, (p + 1) * per * 8) - p * per * 8);
-    for (let p = 1; p < parts; p++) {
-      const j0 = p * per * 8;
-      const base = JOBS + JOB_INTS * (p - 1);
-      ctl[base + 1] = widthOf(p);
-      ctl[base + 2] = job.K;
-      ctl[base + 3] = job.a;
-      ctl[base + 4] = job.sar;
-      ctl[base + 5] = job.saq;
-      ctl[base + 6] = job.b + j0 * job.sj;
-      ctl[base + 7] = job.sq;
-      ctl[base + 8] = job.sj;
-      ctl[base + 9] = job.c + 4 * j0;
-      ctl[base + 10] = job.ldc;
-      ctl[base + 11] = job.acc;
-      ctl[base] = ctl[base + 1]! > 0 ? job.M : 0;
-    }
-    // Only the workers given a job (all READY, so already watching the counter) count down.
-    const started = parts - 1;
-    for (let w = started; w < this.workers.length; w++) ctl[JOBS + JOB_INTS * w] = 0;
-    Atomics.store(ctl, PENDING, started);
-    Atomics.add(ctl, GEN, 1);
-    Atomics.notify(ctl, GEN);
-    ex.gemm_core(
+    const args = [
       job.M,
-      widthOf(0),
+      job.N,
       job.K,
       job.a,
       job.sar,
@@ -170,27 +167,36 @@ export class KernelPool {
       job.c,
       job.ldc,
       job.acc,
-      this.rt.scratch(0),
-    );
-    this.awaitWorkers(started);
+    ];
+    for (let i = 0; i < args.length; i++) ctl[JOB + i] = args[i]!;
+    ctl[JOB + 12] = width;
+    ctl[JOB + 13] = chunks;
+    Atomics.store(ctl, DONE, 0);
+    this.gen = (this.gen + 1) & 0x7fff;
+    // Publishing the claim counter releases the job (every write above happens before it).
+    Atomics.store(ctl, CLAIM, this.gen << 16);
+    Atomics.notify(ctl, CLAIM);
+    claimChunks(ctl, core, scratch, this.gen);
+    this.awaitChunks(chunks);
   }
 
-  private awaitWorkers(started: number): void {
+  /** Waits until the chunks claimed by workers are finished (all are claimed by now). */
+  private awaitChunks(chunks: number): void {
     const ctl = this.ctl;
-    let left = Atomics.load(ctl, PENDING);
-    // Spin about as long as the workers do (the halves usually finish together), then sleep: on
-    // a busy machine a long spin would take CPU from the very worker being waited for.
-    for (let s = 0; left !== 0 && s < WORKER_SPIN; s++) left = Atomics.load(ctl, PENDING);
+    let done = Atomics.load(ctl, DONE);
+    // Spin about as long as the workers do, then sleep: on a busy machine a long spin would take
+    // CPU from the very worker being waited for.
+    for (let s = 0; done !== chunks && s < WORKER_SPIN; s++) done = Atomics.load(ctl, DONE);
     const deadline = Date.now() + 10_000;
-    while (left !== 0) {
-      // A worker that was READY but is not answering has died: stop using the pool (the numbers
-      // would be wrong if we returned early, so fail loudly instead).
+    while (done !== chunks) {
+      // A worker that claimed a chunk and never finished it has died: fail loudly rather than
+      // return a half-computed C, and stop using the pool.
       if (Date.now() > deadline) {
         this.close();
-        throw new Error(`kernel pool: ${left} of ${started} worker(s) did not finish a GEMM within 10 s`);
+        throw new Error(`kernel pool: ${chunks - done} chunk(s) of a GEMM unfinished after 10 s`);
       }
-      Atomics.wait(ctl, PENDING, left, 100);
-      left = Atomics.load(ctl, PENDING);
+      Atomics.wait(ctl, DONE, done, 100);
+      done = Atomics.load(ctl, DONE);
     }
   }
 
@@ -199,7 +205,7 @@ export class KernelPool {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.ctl, QUIT, 1);
-    Atomics.notify(this.ctl, GEN);
+    Atomics.notify(this.ctl, CLAIM);
     for (const w of this.workers) void w.terminate();
   }
 }
