@@ -257,4 +257,23 @@ describe('conv net on MNIST', () => {
     const r = await train(convNetPlan({ channels: 8, epochs: 2 }), data);
     expect(r.metrics.test_accuracy).toBeGreaterThanOrEqual(0.9);
   });
+
+  it.each([
+    ['dfa', 0.8],
+    ['feedback_alignment', 0.8],
+  ] as const)('%s trains the conv net too (2k slice, 1 epoch): accuracy ≥ %s', async (rule, threshold) => {
+    // Measured (with 8-bit converters): 85.8% (dfa), 86.0% (feedback_alignment).
+    const plan = convNetPlan({ rule });
+    const net = new AnalogNetwork(plan.layers, 2, jsKernels, new Rng(1, 1), new Rng(1, 3), {
+      feedback: rule,
+      feedbackRng: new Rng(1, 100),
+    });
+    // dfa: B maps the 10 classes to all 8×28×28 conv outputs; fa: B has the dense layer's shape.
+    expect(net.layers.map((L) => L.feedback?.length ?? 0)).toEqual(
+      rule === 'dfa' ? [8 * 28 * 28 * 10, 0] : [0, 1568 * 10],
+    );
+    const data = { train: loadMnist('train', 2000), test: loadMnist('test', 500) };
+    const r = await train(plan, data);
+    expect(r.metrics.test_accuracy).toBeGreaterThanOrEqual(threshold);
+  });
 });
