@@ -52,6 +52,8 @@ interface RunRecord {
   devices_at_bound: number[];
   /** One-sided pairs: refreshes so far (cumulative), at each evaluation. */
   pair_refreshes: number[];
+  /** Fraction of ADC conversions that saturated (tiles with ADCs), at each evaluation. */
+  adc_saturation: number[];
   samples_per_s: number;
 }
 
@@ -85,6 +87,7 @@ async function run(
     pulses_per_sample: [],
     devices_at_bound: [],
     pair_refreshes: [],
+    adc_saturation: [],
     samples_per_s: 0,
   };
   const onMetrics = (points: MetricPoint[]) => {
@@ -96,6 +99,7 @@ async function run(
       else if (p.key === 'pulses_per_sample') rec.pulses_per_sample.push(p.value);
       else if (p.key === 'devices_at_bound') rec.devices_at_bound.push(p.value);
       else if (p.key === 'pair_refreshes') rec.pair_refreshes.push(p.value);
+      else if (p.key === 'adc_saturation') rec.adc_saturation.push(p.value);
     }
   };
   const t0 = Date.now();

@@ -311,6 +311,20 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
         devices_at_bound: atBound / Math.max(1, devices),
       };
       if (layers.some((L) => L.devices.perWeight === 2)) out.pair_refreshes = refreshes;
+      // ADC saturation of every read since the last epoch (training and evaluation, both
+      // directions), when the tiles have ADCs.
+      let conversions = 0;
+      let saturations = 0;
+      for (const L of layers) {
+        for (const x of L.bwd ? [L.fwd, L.bwd] : [L.fwd]) {
+          conversions += x.counters.adcConversions;
+          saturations += x.counters.adcSaturations;
+          x.resetCounters();
+        }
+      }
+      if (conversions > 0 && layers.some((L) => L.plan.tile.adcBits > 0)) {
+        out.adc_saturation = saturations / conversions;
+      }
       return out;
     },
   };
