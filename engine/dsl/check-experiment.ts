@@ -189,6 +189,7 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     batch: block?.number('batch') ?? 32,
     ...(block?.number('beta') !== undefined ? { beta: block.number('beta')! } : {}),
     ...(block?.number('pulse_length') !== undefined ? { pulseLength: block.number('pulse_length')! } : {}),
+    ...(block?.number('clip_sigma') !== undefined ? { clipSigma: block.number('clip_sigma')! } : {}),
   };
 }
 

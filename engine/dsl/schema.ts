@@ -637,6 +637,14 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     type: { kind: 'number', min: 0, max: 10, minExclusive: true },
   },
   {
+    name: 'clip_sigma',
+    doc:
+      'hw_aware: after each step clip the weights to this many standard deviations of their layer ' +
+      '(aihwkit WeightClipType.LAYER_GAUSSIAN, sigma 2.5 in its hardware-aware examples); 0 = no clip.',
+    type: { kind: 'number', min: 0, max: 100 },
+    default: '2.5',
+  },
+  {
     name: 'pulse_length',
     doc: 'in_situ: pulses per stochastic pulse train, BL (aihwkit desired_bl).',
     type: { kind: 'number', min: 1, max: 32, integer: true },

@@ -411,6 +411,8 @@ export interface TrainConfig {
   beta?: number;
   /** in_situ: stochastic pulse-train length BL (aihwkit desired_bl, default 31). */
   pulseLength?: number;
+  /** hw_aware: clip master weights to ±clipSigma standard deviations after each step (0 = off). */
+  clipSigma?: number;
 }
 
 export interface Experiment {

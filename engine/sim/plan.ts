@@ -123,6 +123,8 @@ export interface TrainingPlan {
   beta: number;
   /** in_situ: pulses per stochastic pulse train (BL). */
   pulseLength: number;
+  /** hw_aware: master-weight clip in layer standard deviations (aihwkit LAYER_GAUSSIAN); 0 = off; absent = 2.5. */
+  clipSigma?: number;
   optimizer: OptimizerConfig;
   epochs: number;
   batch: number;
@@ -299,6 +301,7 @@ export function buildTrainingPlan(
     trainable: exp.train.trainable?.includes('f_res') ? 'f_res' : 'weights',
     beta: exp.train.beta ?? 0.5,
     pulseLength: exp.train.pulseLength ?? DEFAULT_PULSE_LENGTH,
+    ...(exp.train.clipSigma !== undefined ? { clipSigma: exp.train.clipSigma } : {}),
     optimizer: { ...exp.train.optimizer, schedule: exp.train.optimizer.schedule ?? 'constant' },
     epochs: overrides.epochs ?? exp.train.epochs,
     batch: exp.train.batch,

@@ -43,9 +43,8 @@ export const createBackpropLearner: LearnerFactory = (ctx) => {
   // Hardware-aware training also clips the master weights of layers on non-exact devices to
   // ±2.5 σ of the layer after every update (aihwkit WeightClipType.LAYER_GAUSSIAN, sigma 2.5, the
   // setting of its hardware-aware training examples).
-  // `clipSigma` is not a TrainingPlan field yet (proposed DSL train field `clip_sigma`); 0 = off.
-  const clipSigma =
-    plan.rule === 'hw_aware' ? ((plan as { clipSigma?: number }).clipSigma ?? HW_AWARE_CLIP_SIGMA) : 0;
+  // DSL train field `clip_sigma`; 0 = off.
+  const clipSigma = plan.rule === 'hw_aware' ? (plan.clipSigma ?? HW_AWARE_CLIP_SIGMA) : 0;
   const clipped = net.layers.filter((L) => !L.binary && !L.xbar.array.exact);
   const optimizer = createOptimizer(plan.optimizer);
   const programRng = rngFor(plan, 'program');
