@@ -87,8 +87,11 @@ export interface DeviceModel {
 }
 
 /**
- * aihwkit PulsedDevice: a pulse moves the weight by d*dwMin*(1 + d*upDown + dtod*xi), plus
- * cycle-to-cycle noise ctoc (relative to dwMin). Weights live in [wMin, wMax] (normalised).
+ * aihwkit PulsedDevice, as its C++ code does it (not its docstring's symmetric form): a pulse up
+ * moves the weight by dwMin_i, a pulse down by dwMin_i·(1 − upDown) (upDown > 0 shrinks the down
+ * step only), where dwMin_i carries a device-to-device spread dtod; each pulse adds cycle-to-cycle
+ * noise ctoc (relative to the step). Weights live in [wMin, wMax] (normalised, spread by dtod too).
+ * See engine/sim/pulsed.ts and docs/engine-rules-insitu.md.
  */
 export interface PulsedUpdateModel {
   dwMin: number;
