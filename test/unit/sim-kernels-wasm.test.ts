@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultKernels, jsKernels, type Kernels, maxAbs } from '../../engine/sim/kernels';
-import { wasmSimdAvailable } from '../../engine/sim/wasm/runtime';
+import { wasmRuntime, wasmSimdAvailable } from '../../engine/sim/wasm/runtime';
 import { createWasmKernels } from '../../engine/sim/wasm/wasm-kernels';
 
 type Variant = 'gemm' | 'gemmTN' | 'gemmNT';
@@ -197,6 +197,11 @@ describe.runIf(wasmSimdAvailable())('WASM SIMD kernels', () => {
     const B = one.alloc(o.B.length);
     const C = one.alloc(o.C.length);
     expect(A.every((x) => x === 0)).toBe(true);
+    // In the kernel memory (used in place), also after the memory grows; plain arrays are not.
+    const rt = wasmRuntime()!;
+    const grown = one.alloc(20_000_000);
+    expect(rt.owns(A) && rt.owns(grown)).toBe(true);
+    expect(rt.owns(new Float32Array(4))).toBe(false);
     A.set(o.A);
     B.set(o.B);
     one.gemm(m, n, k, A, o.lda, B, o.ldb, C, o.ldc, false);
