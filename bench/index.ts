@@ -258,7 +258,15 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
     );
   }
 
-  const analogPlan = mlpPlan({ device: RRAM_DEVICE, tile: ANALOG_TILE, batch: 32, seed: 1 });
+  // hw_aware: every training step programs the devices (fresh noise, levels) and reads them through
+  // the DAC, read noise and ADC. Plain `backprop` would train in software and only deploy at the end.
+  const analogPlan = mlpPlan({
+    rule: 'hw_aware',
+    device: RRAM_DEVICE,
+    tile: ANALOG_TILE,
+    batch: 32,
+    seed: 1,
+  });
   const analogInference = inferenceRate(analogPlan, kernels, testSet, quick ? 1 : 3);
   const analogTrain = await trainRate(
     '784-256-10 RRAM 8-bit DAC/ADC, batch 32',

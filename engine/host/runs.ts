@@ -266,14 +266,21 @@ export class RunManager {
         this.store.setRunStatus(runId, 'running');
         this.sink.emit('run.status', { runId, status: 'running', error: null });
         this.sink.emit('runs.changed', {});
-        const job = startTrainingJob(plan, {
-          onProgress: (p) => this.sink.emit('run.progress', { runId, ...p }),
-          onMetrics: (points: MetricPoint[]) => {
-            this.store.logMetrics(runId, points);
-            this.sink.emit('run.metrics', { runId, points });
+        const job = startTrainingJob(
+          plan,
+          {
+            onProgress: (p) => this.sink.emit('run.progress', { runId, ...p }),
+            onMetrics: (points: MetricPoint[]) => {
+              this.store.logMetrics(runId, points);
+              this.sink.emit('run.metrics', { runId, points });
+            },
+            onLog: (level, message) => this.sink.emit('run.log', { runId, level, message }),
           },
-          onLog: (level, message) => this.sink.emit('run.log', { runId, level, message }),
-        });
+          // Jobs running side by side share the cores: each gets its share of GEMM threads.
+          this.maxConcurrent > 1
+            ? { kernelThreads: Math.max(1, Math.floor(os.availableParallelism() / this.maxConcurrent)) }
+            : {},
+        );
         cancelRunning = () => job.cancel();
         job.done.then((result) => {
           this.running--;

@@ -17,6 +17,7 @@
 //     conductances, so the training path of every other device is unchanged.
 import type { DeviceModel } from '../ir/model';
 import { globalDriftCompensation, temperatureFactor } from './drift';
+import { maxAbs } from './kernels';
 import {
   PCM_NU_REFERENCE,
   PCM_T0,
@@ -140,10 +141,7 @@ export class DeviceArray {
     const n = this.size;
     let wMax = this.weightClip ?? 0;
     if (this.weightClip === null) {
-      for (let i = 0; i < n; i++) {
-        const a = Math.abs(w[i]!);
-        if (a > wMax) wMax = a;
-      }
+      wMax = maxAbs(w, n); // SIMD when WebAssembly is available: this scan runs every training step
       if (wMax === 0) wMax = 1; // an all-zero layer: any scale represents it
     }
     this.wMax = wMax;

@@ -28,6 +28,11 @@ export interface TrainingJob {
 
 export interface TrainingJobOptions {
   resourceLimits?: ResourceLimits;
+  /**
+   * GEMM threads of this job's kernels (NEUROFAB_KERNEL_THREADS in the worker); absent = the
+   * kernels' default. Parallel jobs (a sweep) set 1, so jobs × threads does not exceed the cores.
+   */
+  kernelThreads?: number;
   /** After cancel(), how long the worker may take to stop before it is terminated (ms). */
   cancelGraceMs?: number;
 }
@@ -78,6 +83,9 @@ export function startTrainingJob(
       eval: spec.eval,
       workerData: { plan },
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+      ...(options.kernelThreads
+        ? { env: { ...process.env, NEUROFAB_KERNEL_THREADS: String(options.kernelThreads) } }
+        : {}),
     });
   } catch (err) {
     settle({
