@@ -9,7 +9,10 @@ test('a quick look trains one epoch on a slice and records the slice', async ({ 
   await expect(select.locator('option')).toHaveText(['mnist_ideal', 'mnist_rram']);
   await select.selectOption('mnist_rram');
   await page.getByTestId('quick-look').check();
-  await expect(page.getByTestId('run-button')).toHaveAttribute('title', /Quick look: 1 epoch on 2000 training/);
+  await expect(page.getByTestId('run-button')).toHaveAttribute(
+    'title',
+    /Quick look: 1 epoch on 2000 training/,
+  );
   await page.getByTestId('run-button').click();
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
