@@ -1,9 +1,9 @@
 // MCMC learning with device-drawn proposals (Dalgaty et al., Nat. Electron. 4:151, 2021) on the
 // 2-63-2 network of examples/mcmc-memristor-learning.nfab, synthetic_nonlinear data.
 //
-//   npx tsx scripts/exp-mcmc.ts [--ctoc 0.25,0.5,1,2] [--epochs 20] [--batch 100] [--steps 20]
+//   npx tsx scripts/exp-mcmc.ts [--ctoc 0.25,0.5,1,2] [--epochs 20] [--batch 1000] [--steps 100]
 //     [--proposal 1] [--train 4000] [--test 1000] [--seed 7] [--dataset synthetic_nonlinear]
-//     [--wscale a,b] [--ensemble 100] [--burnin 0.5]
+//     [--wscale a,b] [--ensemble 100] [--burnin 0.5] [--seeds 1,2,3 (overrides --seed)]
 //
 // The chip as in the example: 64×64 differential tiles, 8-bit ADC, stoch_mem devices (1–100 µS,
 // 1% read noise). The example's 1-bit DAC is not a valid plan value (2..24 bits or 0 = ideal), so
@@ -73,50 +73,67 @@ export function mcmcPlan(
 
 const opts = {
   epochs: num('epochs', 20),
-  batch: num('batch', 100),
+  batch: num('batch', 1000),
   seed: num('seed', 7),
   dataset: (args.get('dataset') ?? 'synthetic_nonlinear') as DatasetName,
   train: num('train', 4000),
   test: num('test', 1000),
 };
 const settings = {
-  stepsPerBatch: num('steps', 20),
+  stepsPerBatch: num('steps', 100),
   proposalSize: num('proposal', 1),
   ensembleSize: num('ensemble', 100),
   burnIn: num('burnin', 0.5),
   ...(args.has('wscale') ? { weightScale: list('wscale', []) } : {}),
 };
+const summary: string[] = [];
 for (const ctoc of list('ctoc', [0.25, 0.5, 1, 2])) {
-  const plan = mcmcPlan(ctoc, opts);
-  const data = {
-    train: loadDataset(plan.dataset, 'train', opts.train, plan.seed),
-    test: loadDataset(plan.dataset, 'test', opts.test, plan.seed),
-  };
-  const learner = createMcmcLearnerWith(settings)({
-    plan,
-    kernels: jsKernels,
-    maxBatch: Math.max(plan.batch, 256),
-    totalSteps: Math.ceil(data.train.count / plan.batch) * plan.epochs,
-    log: () => {},
-  });
-  const t0 = Date.now();
-  const rates: number[] = [];
-  const accs: number[] = [];
-  const r = await train(plan, data, {
-    kernels: jsKernels,
-    learner,
-    onMetrics(points) {
-      for (const p of points) {
-        if (p.key === 'acceptance_rate') rates.push(p.value);
-        if (p.key === 'test_accuracy') accs.push(p.value);
-      }
-    },
-  });
-  const meanRate = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
-  console.log(
-    `ctoc ${ctoc}: test_accuracy ${((r.metrics.test_accuracy ?? 0) * 100).toFixed(1)}% ` +
-      `(ensemble ${r.metrics.ensemble_size}), acceptance_rate ${(meanRate * 100).toFixed(1)}% ` +
-      `(first epoch ${(rates[0]! * 100).toFixed(1)}%, last ${(rates.at(-1)! * 100).toFixed(1)}%), ` +
-      `accuracy by epoch ${accs.map((a) => (a * 100).toFixed(0)).join(' ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+  const finals: number[] = [];
+  const acceptance: number[] = [];
+  for (const seed of list('seeds', [opts.seed])) {
+    const plan = mcmcPlan(ctoc, { ...opts, seed });
+    const data = {
+      train: loadDataset(plan.dataset, 'train', opts.train, plan.seed),
+      test: loadDataset(plan.dataset, 'test', opts.test, plan.seed),
+    };
+    const learner = createMcmcLearnerWith(settings)({
+      plan,
+      kernels: jsKernels,
+      maxBatch: Math.max(plan.batch, 256),
+      totalSteps: Math.ceil(data.train.count / plan.batch) * plan.epochs,
+      log: () => {},
+    });
+    const t0 = Date.now();
+    const rates: number[] = [];
+    const accs: number[] = [];
+    const r = await train(plan, data, {
+      kernels: jsKernels,
+      learner,
+      onMetrics(points) {
+        for (const p of points) {
+          if (p.key === 'acceptance_rate') rates.push(p.value);
+          if (p.key === 'test_accuracy') accs.push(p.value);
+        }
+      },
+    });
+    const meanRate = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
+    finals.push(r.metrics.test_accuracy ?? 0);
+    acceptance.push(meanRate);
+    console.log(
+      `ctoc ${ctoc} seed ${seed}: test_accuracy ${((r.metrics.test_accuracy ?? 0) * 100).toFixed(1)}% ` +
+        `(ensemble ${r.metrics.ensemble_size}), acceptance_rate ${(meanRate * 100).toFixed(1)}% ` +
+        `(first epoch ${(rates[0]! * 100).toFixed(1)}%, last ${(rates.at(-1)! * 100).toFixed(1)}%), ` +
+        `accuracy by epoch ${accs.map((a) => (a * 100).toFixed(0)).join(' ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
+  }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = (v: number[]) =>
+    Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
+  summary.push(
+    `| ${ctoc * 100}% | ${(mean(finals) * 100).toFixed(1)} ± ${(sd(finals) * 100).toFixed(1)}% | ` +
+      `${finals.map((a) => (a * 100).toFixed(1)).join(', ')} | ${(mean(acceptance) * 100).toFixed(1)}% |`,
   );
 }
+console.log('| ctoc | test accuracy (mean ± sd) | per seed | acceptance rate |');
+console.log('|---|---|---|---|');
+for (const line of summary) console.log(line);
