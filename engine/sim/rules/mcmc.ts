@@ -186,11 +186,19 @@ export class McmcNetwork {
     else layer.bias[p - kn] = w;
   }
 
-  private locate(index: number): { layer: McmcLayer; p: number } {
+  /** Layer and in-layer index of a global parameter index (no allocation: read right after). */
+  private locLayer = 0;
+  private locParam = 0;
+  private locate(index: number): void {
     let i = index;
-    for (const layer of this.layers) {
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l]!;
       const size = (layer.plan.inputs + 1) * layer.plan.units;
-      if (i < size) return { layer, p: i };
+      if (i < size) {
+        this.locLayer = l;
+        this.locParam = i;
+        return;
+      }
       i -= size;
     }
     throw new Error('mcmc: parameter index out of range');
@@ -290,7 +298,9 @@ export class McmcNetwork {
       const index = this.cursor;
       this.cursor = (this.cursor + 1) % this.params;
       this.savedIndex[q] = index;
-      const { layer, p } = this.locate(index);
+      this.locate(index);
+      const layer = this.layers[this.locLayer]!;
+      const p = this.locParam;
       const d0 = p * layer.perParam;
       for (let d = 0; d < layer.perParam; d++) {
         this.saved[2 * q + d] = layer.g[d0 + d]!;
@@ -306,7 +316,9 @@ export class McmcNetwork {
       return proposed;
     }
     for (let q = 0; q < size; q++) {
-      const { layer, p } = this.locate(this.savedIndex[q]!);
+      this.locate(this.savedIndex[q]!);
+      const layer = this.layers[this.locLayer]!;
+      const p = this.locParam;
       const d0 = p * layer.perParam;
       for (let d = 0; d < layer.perParam; d++) layer.g[d0 + d] = this.saved[2 * q + d]!;
       this.writeParam(layer, p);
