@@ -68,7 +68,11 @@ export const test = base.extend<{ studio: Studio; serveWithProject: boolean }>({
   serveWithProject: [true, { option: true }],
   studio: async ({ serveWithProject }, use) => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-e2e-'));
-    fs.cpSync('examples', projectDir, { recursive: true });
+    // Without the example folder's own run store, if a local run left one: every test starts empty.
+    fs.cpSync('examples', projectDir, {
+      recursive: true,
+      filter: (src) => !src.split(path.sep).includes('.neurofab'),
+    });
     const { child, url, token } = await startServer(serveWithProject ? projectDir : null);
     await use({
       url,
