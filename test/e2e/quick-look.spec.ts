@@ -22,3 +22,23 @@ test('a quick look trains one epoch on a slice and records the slice', async ({ 
   await expect(params.locator('tr', { hasText: /^epochs/ })).toContainText('1');
   await expect(page.getByTestId('metric-tiles')).toContainText(/test acc/i);
 });
+
+test('a sweep starts one run per point, each labelled with its point in the runs table', async ({
+  page,
+  studio,
+}) => {
+  await page.goto(studio.url);
+  await page.locator('[data-testid="file-tree-item"][data-path="rpu-insitu-training.nfab"]').click();
+  await expect(page.getByTestId('experiment-select').locator('option')).toHaveText(['rpu_insitu']);
+  await page.getByTestId('quick-look').check();
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('tab-runs').click();
+  const rows = page.getByTestId('run-row');
+  await expect(rows).toHaveCount(4);
+  await expect
+    .poll(async () => (await page.getByTestId('run-sweep-point').allTextContents()).sort())
+    .toEqual(['rpu_gv.up_down=0', 'rpu_gv.up_down=0.01', 'rpu_gv.up_down=0.05', 'rpu_gv.up_down=0.1']);
+  for (let i = 0; i < 4; i++) {
+    await expect(rows.nth(i)).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  }
+});

@@ -60,6 +60,7 @@ export function RunsTable({
           <tr>
             <th>Run</th>
             <th>Experiment</th>
+            <th>Sweep point</th>
             <th>Status</th>
             <th>Started</th>
             <th className="num">Duration</th>
@@ -86,6 +87,9 @@ export function RunsTable({
               >
                 <td className="mono">{shortId(run.id)}</td>
                 <td>{run.experiment}</td>
+                <td className="mono" data-testid="run-sweep-point">
+                  {sweepPoint(run.params)}
+                </td>
                 <td>
                   <StatusBadge status={status} />
                 </td>
@@ -101,4 +105,12 @@ export function RunsTable({
       </table>
     </div>
   );
+}
+
+/** `rpu_gv.up_down=0.05`: the values that tell a sweep's runs apart (params `sweep.<device>.<field>`). */
+function sweepPoint(params: Record<string, string>): string {
+  return Object.entries(params)
+    .filter(([k]) => k.startsWith('sweep.'))
+    .map(([k, v]) => `${k.slice('sweep.'.length)}=${v}`)
+    .join(' ');
 }
