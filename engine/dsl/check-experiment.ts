@@ -190,7 +190,33 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     ...(block?.number('beta') !== undefined ? { beta: block.number('beta')! } : {}),
     ...(block?.number('pulse_length') !== undefined ? { pulseLength: block.number('pulse_length')! } : {}),
     ...(block?.number('clip_sigma') !== undefined ? { clipSigma: block.number('clip_sigma')! } : {}),
+    ...eqpropSettings(block),
+    ...mcmcSettings(block),
   };
+}
+
+/** Only the settings the text writes: the learner's defaults fill the rest. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function eqpropSettings(block: FieldValues | undefined): Pick<TrainConfig, 'eqprop'> {
+  const s = defined({
+    freeSteps: block?.number('free_steps'),
+    nudgeSteps: block?.number('nudge_steps'),
+    nudging: block?.string('nudging') as NonNullable<TrainConfig['eqprop']>['nudging'] | undefined,
+  });
+  return Object.keys(s).length > 0 ? { eqprop: s } : {};
+}
+
+function mcmcSettings(block: FieldValues | undefined): Pick<TrainConfig, 'mcmc'> {
+  const s = defined({
+    stepsPerBatch: block?.number('mcmc_steps'),
+    proposalSize: block?.number('proposal_size'),
+    burnIn: block?.number('burn_in'),
+    ensembleSize: block?.number('ensemble'),
+  });
+  return Object.keys(s).length > 0 ? { mcmc: s } : {};
 }
 
 /** Neuron kinds a dense layer on a crossbar can use as its activation in the analog engine. */

@@ -637,6 +637,50 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     type: { kind: 'number', min: 0, max: 10, minExclusive: true },
   },
   {
+    name: 'free_steps',
+    doc: 'equilibrium_prop: settling iterations of the free phase (Scellier & Bengio: 20 for 784-500-10).',
+    type: { kind: 'number', min: 1, max: 10000, integer: true },
+    default: '20',
+  },
+  {
+    name: 'nudge_steps',
+    doc: 'equilibrium_prop: settling iterations of each nudged phase, from the free fixed point.',
+    type: { kind: 'number', min: 1, max: 10000, integer: true },
+    default: '6',
+  },
+  {
+    name: 'nudging',
+    doc:
+      'equilibrium_prop: random_sign (beta with a random sign per batch, Scellier & Bengio), symmetric ' +
+      '(+beta and -beta, Laborieux et al. 2021) or positive.',
+    type: { kind: 'enum', values: ['random_sign', 'symmetric', 'positive'] },
+    default: 'random_sign',
+  },
+  {
+    name: 'mcmc_steps',
+    doc: "mcmc: Metropolis-Hastings steps per training batch (the batch is the likelihood's data).",
+    type: { kind: 'number', min: 1, max: 1e6, integer: true },
+    default: '1',
+  },
+  {
+    name: 'proposal_size',
+    doc: 'mcmc: weights (device pairs) re-SET in one proposal.',
+    type: { kind: 'number', min: 1, max: 1e6, integer: true },
+    default: '1',
+  },
+  {
+    name: 'burn_in',
+    doc: 'mcmc: fraction of the chain discarded before samples enter the ensemble.',
+    type: { kind: 'number', min: 0, max: 1, maxExclusive: true, percent: true },
+    default: '50%',
+  },
+  {
+    name: 'ensemble',
+    doc: 'mcmc: most chain samples kept; inference averages their predictions (Dalgaty et al. 2021).',
+    type: { kind: 'number', min: 1, max: 100000, integer: true },
+    default: '100',
+  },
+  {
     name: 'clip_sigma',
     doc:
       'hw_aware: after each step clip the weights to this many standard deviations of their layer ' +

@@ -416,6 +416,10 @@ export interface TrainConfig {
   pulseLength?: number;
   /** hw_aware: clip master weights to ±clipSigma standard deviations after each step (0 = off). */
   clipSigma?: number;
+  /** equilibrium_prop settling: iterations of the free and nudged phases, and the nudging scheme. */
+  eqprop?: { freeSteps?: number; nudgeSteps?: number; nudging?: 'random_sign' | 'symmetric' | 'positive' };
+  /** mcmc chain: Metropolis–Hastings steps per batch, weights per proposal, burn-in, ensemble size. */
+  mcmc?: { stepsPerBatch?: number; proposalSize?: number; burnIn?: number; ensembleSize?: number };
 }
 
 export interface Experiment {

@@ -10,6 +10,7 @@ import type {
   ElaboratedModel,
   NeuronModel,
   OptimizerConfig,
+  TrainConfig,
   TrainRule,
 } from '../ir/model';
 import { TRAIN_RULES } from '../ir/model';
@@ -125,6 +126,9 @@ export interface TrainingPlan {
   pulseLength: number;
   /** hw_aware: master-weight clip in layer standard deviations (aihwkit LAYER_GAUSSIAN); 0 = off; absent = 2.5. */
   clipSigma?: number;
+  /** equilibrium_prop and mcmc settings written in the DSL (the learners' defaults fill the rest). */
+  eqprop?: TrainConfig['eqprop'];
+  mcmc?: TrainConfig['mcmc'];
   optimizer: OptimizerConfig;
   epochs: number;
   batch: number;
@@ -302,6 +306,8 @@ export function buildTrainingPlan(
     beta: exp.train.beta ?? 0.5,
     pulseLength: exp.train.pulseLength ?? DEFAULT_PULSE_LENGTH,
     ...(exp.train.clipSigma !== undefined ? { clipSigma: exp.train.clipSigma } : {}),
+    ...(exp.train.eqprop ? { eqprop: { ...exp.train.eqprop } } : {}),
+    ...(exp.train.mcmc ? { mcmc: { ...exp.train.mcmc } } : {}),
     optimizer: { ...exp.train.optimizer, schedule: exp.train.optimizer.schedule ?? 'constant' },
     epochs: overrides.epochs ?? exp.train.epochs,
     batch: exp.train.batch,

@@ -417,7 +417,9 @@ export function createEqPropLearnerWith(settings: Partial<EqPropSettings>): Lear
   return (ctx: LearnerContext) => eqPropLearner(ctx, { ...EQPROP_DEFAULTS, ...settings });
 }
 
-export const createEqPropLearner: LearnerFactory = (ctx) => eqPropLearner(ctx, EQPROP_DEFAULTS);
+/** The learner of rule equilibrium_prop: the defaults, with what the DSL's train block sets. */
+export const createEqPropLearner: LearnerFactory = (ctx) =>
+  eqPropLearner(ctx, { ...EQPROP_DEFAULTS, ...ctx.plan.eqprop });
 
 /** Rng stream ids of this learner (types.ts: learners use ids from 100 up). */
 export const EQPROP_STREAMS = { betaSign: 110 } as const;

@@ -353,7 +353,9 @@ export function createMcmcLearnerWith(settings: Partial<McmcSettings>): LearnerF
   return (ctx) => mcmcLearner(ctx, { ...MCMC_DEFAULTS, ...settings });
 }
 
-export const createMcmcLearner: LearnerFactory = (ctx) => mcmcLearner(ctx, MCMC_DEFAULTS);
+/** The learner of rule mcmc: the defaults, with what the DSL's train block sets. */
+export const createMcmcLearner: LearnerFactory = (ctx) =>
+  mcmcLearner(ctx, { ...MCMC_DEFAULTS, ...ctx.plan.mcmc });
 
 function mcmcLearner(ctx: LearnerContext, settings: McmcSettings): Learner {
   const { plan, kernels, maxBatch } = ctx;
