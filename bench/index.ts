@@ -16,6 +16,7 @@ import type { DeviceModel } from '../engine/ir/model';
 import { defaultKernels, jsKernels, type Kernels } from '../engine/sim/kernels';
 import type { TrainingPlan } from '../engine/sim/plan';
 import { deviceModel, IDEAL_DEVICE, mlpPlan, RRAM_DEVICE } from '../engine/sim/presets';
+import { GV_UPDATE } from '../engine/sim/pulsed';
 import { learnerFor } from '../engine/sim/rules';
 import { train } from '../engine/sim/train';
 import { wasmRuntime } from '../engine/sim/wasm/runtime';
@@ -43,16 +44,7 @@ export const GV_DEVICE: DeviceModel = deviceModel({
   levels: 1200,
   programNoise: 0,
   readNoise: 0.01,
-  update: {
-    dwMin: 0.0016,
-    upDown: 0,
-    dtod: 0.3,
-    ctoc: 0.3,
-    softBounds: false,
-    nonlinearity: 0,
-    wMin: -1,
-    wMax: 1,
-  },
+  update: { ...GV_UPDATE },
 });
 
 /** The analog configuration of the inference and analog-training rows: RRAM, 8-bit converters. */

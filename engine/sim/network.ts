@@ -5,6 +5,8 @@
 // applied to the output error). The weight update itself is the optimiser's, on float master
 // weights (straight-through gradients: device effects are identity in the backward pass).
 // docs/engine-rules-gradient.md describes the rules; docs/simulation.md the device and crossbar.
+
+import { activate, activationGrad } from './activations';
 import {
   type ConvGeometry,
   channelsToRows,
@@ -492,63 +494,5 @@ export function oneBitDac(x: Float32Array, rows: number, k: number, out: Float32
       const v = x[r + p]!;
       out[r + p] = a === 0 ? 0 : v >= half ? a : v <= -half ? -a : 0;
     }
-  }
-}
-
-function activate(kind: LayerPlan['activation'], z: Float32Array, a: Float32Array, len: number): void {
-  switch (kind) {
-    case 'relu':
-      for (let i = 0; i < len; i++) a[i] = Math.max(z[i]!, 0);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) a[i] = 1 / (1 + Math.exp(-z[i]!));
-      break;
-    case 'tanh':
-      for (let i = 0; i < len; i++) a[i] = Math.tanh(z[i]!);
-      break;
-    case 'identity':
-      a.set(z.subarray(0, len));
-      break;
-    case 'sign':
-      // A binary neuron (sense amplifier): +1 or −1, sign(0) = +1.
-      for (let i = 0; i < len; i++) a[i] = z[i]! >= 0 ? 1 : -1;
-      break;
-    default:
-      throw new Error(`activation '${kind}' is not implemented by the gradient network`);
-  }
-}
-
-/** dz = da ⊙ f'(z), with f' written in terms of z or a as convenient. In place (da = dz) is fine. */
-function activationGrad(
-  kind: LayerPlan['activation'],
-  da: Float32Array,
-  z: Float32Array,
-  a: Float32Array,
-  dz: Float32Array,
-  len: number,
-): void {
-  switch (kind) {
-    case 'relu':
-      for (let i = 0; i < len; i++) dz[i] = z[i]! > 0 ? da[i]! : 0;
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) dz[i] = da[i]! * a[i]! * (1 - a[i]!);
-      break;
-    case 'tanh':
-      for (let i = 0; i < len; i++) dz[i] = da[i]! * (1 - a[i]! * a[i]!);
-      break;
-    case 'identity':
-      if (da !== dz) dz.set(da.subarray(0, len));
-      break;
-    case 'sign':
-      // Straight-through estimator with hardtanh gating (Courbariaux et al. 2016): the gradient
-      // passes where |z| ≤ 1 and is cancelled outside.
-      for (let i = 0; i < len; i++) {
-        const v = z[i]!;
-        dz[i] = v <= 1 && v >= -1 ? da[i]! : 0;
-      }
-      break;
-    default:
-      throw new Error(`activation '${kind}' is not implemented by the gradient network`);
   }
 }

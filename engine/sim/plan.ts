@@ -417,6 +417,26 @@ function idealPeriphery(): Omit<TilePlan, 'kind' | 'name' | 'rows' | 'cols' | 'r
   };
 }
 
+/**
+ * A tile plan built without the DSL (presets, scripts, tests): a 256×256 crossbar with ideal
+ * periphery, the given fields overriding, and its blocks counted for a k×n matrix.
+ */
+export function tilePlan(k: number, n: number, overrides: Partial<TilePlan> = {}): TilePlan {
+  const tile: TilePlan = {
+    ...idealPeriphery(),
+    kind: 'crossbar',
+    name: 'xbar',
+    rows: 256,
+    cols: 256,
+    rowBlocks: 1,
+    colBlocks: 1,
+    ...overrides,
+  };
+  tile.rowBlocks = Math.ceil(k / tile.rows);
+  tile.colBlocks = Math.ceil(n / (tile.signedWeights === 'reference_column' ? tile.cols - 1 : tile.cols));
+  return tile;
+}
+
 /** Checks the numbers the simulator relies on; throws an Error naming the bad field. */
 export function validatePlan(plan: TrainingPlan): void {
   const posInt = (v: number, what: string) => {

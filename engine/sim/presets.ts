@@ -1,13 +1,6 @@
 // Ready-made plans for tests, benchmarks and the quick start, built without the DSL.
 import type { DeviceModel, OptimizerConfig, TrainRule } from '../ir/model';
-import {
-  DEFAULT_INPUT_BOUND,
-  DEFAULT_OUTPUT_BOUND,
-  DEFAULT_PULSE_LENGTH,
-  type LayerPlan,
-  type TilePlan,
-  type TrainingPlan,
-} from './plan';
+import { DEFAULT_PULSE_LENGTH, type LayerPlan, type TilePlan, type TrainingPlan, tilePlan } from './plan';
 
 const NO_RANGE = {
   file: '<preset>',
@@ -86,27 +79,7 @@ export function mlpPlan(o: MlpPlanOptions = {}): TrainingPlan {
   for (let l = 0; l + 1 < sizes.length; l++) {
     const inputs = sizes[l]!;
     const units = sizes[l + 1]!;
-    const tile: TilePlan = {
-      kind: 'crossbar',
-      name: 'xbar',
-      rows: 256,
-      cols: 256,
-      signedWeights: 'differential',
-      dacBits: 0,
-      adcBits: 0,
-      inputBound: DEFAULT_INPUT_BOUND,
-      outputBound: DEFAULT_OUTPUT_BOUND,
-      outputNoise: 0,
-      boundManagement: 'none',
-      lineResistance: 0,
-      readVoltage: 0.2,
-      weightClip: null,
-      rowBlocks: 0,
-      colBlocks: 0,
-      ...o.tile,
-    };
-    tile.rowBlocks = Math.ceil(inputs / tile.rows);
-    tile.colBlocks = Math.ceil(units / tile.cols);
+    const tile = tilePlan(inputs, units, o.tile);
     layers.push({
       kind: 'dense',
       name: `fc${l + 1}`,

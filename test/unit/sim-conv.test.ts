@@ -12,29 +12,18 @@ import {
 } from '../../engine/sim/conv';
 import { jsKernels } from '../../engine/sim/kernels';
 import { AnalogNetwork } from '../../engine/sim/network';
-import type { LayerPlan, PoolPlan, StagePlan, TilePlan } from '../../engine/sim/plan';
+import {
+  type LayerPlan,
+  type PoolPlan,
+  type StagePlan,
+  type TilePlan,
+  tilePlan,
+} from '../../engine/sim/plan';
 import { convNetPlan, IDEAL_DEVICE } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 import { train } from '../../engine/sim/train';
 
-const TILE: TilePlan = {
-  kind: 'crossbar',
-  name: 't',
-  rows: 64,
-  cols: 64,
-  signedWeights: 'differential',
-  dacBits: 0,
-  adcBits: 0,
-  inputBound: 1,
-  outputBound: 12,
-  outputNoise: 0,
-  boundManagement: 'none',
-  lineResistance: 0,
-  readVoltage: 0.2,
-  weightClip: null,
-  rowBlocks: 1,
-  colBlocks: 1,
-};
+const TILE: TilePlan = tilePlan(64, 64, { name: 't', rows: 64, cols: 64 });
 
 function conv(
   name: string,

@@ -49,7 +49,7 @@
 // epochs re-count the same samples: the estimated frequencies do not change, only the weight of
 // the Laplace prior shrinks, so one epoch suffices.
 import type { DeviceModel } from '../../ir/model';
-import { isWeightLayer, type LayerPlan, type TilePlan, type TrainingPlan } from '../plan';
+import { isWeightLayer, type LayerPlan, type TilePlan, type TrainingPlan, tilePlan } from '../plan';
 import type { Rng } from '../rng';
 import { type BatchResult, type LearnerFactory, rngFor } from './types';
 
@@ -318,7 +318,7 @@ export const createBayesLearner: LearnerFactory = (ctx) => {
   const streamLength = Math.max(1, Math.round(layer.tile.streamLength ?? DEFAULT_STREAM_LENGTH));
   const device = layer.device;
   // Not a DSL field yet (asked of the lead): the tile's likelihood exponent, absent = automatic.
-  const fixedExponent = (layer.tile as TilePlan & { likelihoodExponent?: number }).likelihoodExponent;
+  const fixedExponent = layer.tile.likelihoodExponent;
   let exponent = 1;
   const counts = new NaiveBayesCounts(f, c);
   const scores = new Float64Array(c);
@@ -430,25 +430,13 @@ export function bayesianMachinePlan(o: {
 }): TrainingPlan {
   const features = 16;
   const classes = 8;
-  const tile: TilePlan & { likelihoodExponent?: number } = {
+  const tile = tilePlan(features, classes, {
     kind: 'bayesian_array',
     name: 'bayes',
     rows: 32,
     cols: 8,
-    signedWeights: 'differential',
-    dacBits: 0,
-    adcBits: 0,
-    inputBound: 1,
-    outputBound: 12,
-    outputNoise: 0,
-    boundManagement: 'none',
-    lineResistance: 0,
-    readVoltage: 0.2,
-    weightClip: null,
-    rowBlocks: 1,
-    colBlocks: 1,
     streamLength: o.streamLength ?? DEFAULT_STREAM_LENGTH,
-  };
+  });
   if (o.likelihoodExponent !== undefined) tile.likelihoodExponent = o.likelihoodExponent;
   return {
     experiment: 'gestures',

@@ -21,6 +21,7 @@
 // array driven by a constant 1 (aihwkit's analog bias), updated by the same pulses. A batch of m
 // samples is m pulse updates in turn (aihwkit's per-sample loop), each with the batch-mean
 // gradient's scale (δ = dL/dz of the mean loss), after one forward/backward of the whole batch.
+import { activate, activationGrad } from '../activations';
 import { CrossbarLayer } from '../crossbar';
 import type { LayerPlan } from '../plan';
 import { isWeightLayer } from '../plan';
@@ -330,48 +331,3 @@ export const createInSituLearner: LearnerFactory = (ctx) => {
   };
   return learner;
 };
-
-function activate(kind: LayerPlan['activation'], z: Float32Array, a: Float32Array, len: number): void {
-  switch (kind) {
-    case 'relu':
-      for (let i = 0; i < len; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) a[i] = 1 / (1 + Math.exp(-z[i]!));
-      break;
-    case 'tanh':
-      for (let i = 0; i < len; i++) a[i] = Math.tanh(z[i]!);
-      break;
-    case 'identity':
-      a.set(z.subarray(0, len));
-      break;
-    default:
-      throw new Error(`in_situ: activation '${kind}' is not supported (relu, sigmoid, tanh, identity).`);
-  }
-}
-
-function activationGrad(
-  kind: LayerPlan['activation'],
-  da: Float32Array,
-  z: Float32Array,
-  a: Float32Array,
-  dz: Float32Array,
-  len: number,
-): void {
-  switch (kind) {
-    case 'relu':
-      for (let i = 0; i < len; i++) dz[i] = z[i]! > 0 ? da[i]! : 0;
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < len; i++) dz[i] = da[i]! * a[i]! * (1 - a[i]!);
-      break;
-    case 'tanh':
-      for (let i = 0; i < len; i++) dz[i] = da[i]! * (1 - a[i]! * a[i]!);
-      break;
-    case 'identity':
-      dz.set(da.subarray(0, len));
-      break;
-    default:
-      throw new Error(`in_situ: activation '${kind}' is not supported (relu, sigmoid, tanh, identity).`);
-  }
-}

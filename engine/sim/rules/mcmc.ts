@@ -33,7 +33,7 @@ import { isWeightLayer, type LayerPlan, type TrainingPlan } from '../plan';
 import type { Rng } from '../rng';
 import { sampleSetConductance } from '../switching';
 import type { BatchResult, Learner, LearnerContext, LearnerFactory } from './types';
-import { rngFor } from './types';
+import { rngFor, softmaxCrossEntropy } from './types';
 
 export interface McmcSettings {
   /** Weights (device pairs) re-SET in one proposal (Dalgaty et al. propose per device group). */
@@ -443,25 +443,7 @@ function mcmcLearner(ctx: LearnerContext, settings: McmcSettings): Learner {
 }
 
 function batchResult(net: McmcNetwork, logits: Float32Array, labels: Uint8Array, m: number): BatchResult {
-  const c = net.classes;
-  let loss = 0;
-  let correct = 0;
-  for (let i = 0; i < m; i++) {
-    const row = i * c;
-    let max = logits[row]!;
-    let arg = 0;
-    for (let j = 1; j < c; j++) {
-      if (logits[row + j]! > max) {
-        max = logits[row + j]!;
-        arg = j;
-      }
-    }
-    let sum = 0;
-    for (let j = 0; j < c; j++) sum += Math.exp(logits[row + j]! - max);
-    loss += Math.log(sum) - (logits[row + labels[i]!]! - max);
-    if (arg === labels[i]) correct++;
-  }
-  return { loss, correct };
+  return softmaxCrossEntropy(logits, labels, m, net.classes, null);
 }
 
 function weightLayersOf(plan: TrainingPlan): LayerPlan[] {
