@@ -201,6 +201,11 @@ function readExtras(
     };
     provenance['resonator.fRes'] = fRes ? 'dsl' : from(d.resonator?.source ?? 'none');
     provenance['resonator.linewidth'] = linewidth !== undefined ? 'dsl' : from(d.resonator?.source ?? 'none');
+    const symmetry = fields.number('line_symmetry');
+    if (symmetry !== undefined) {
+      out.resonator.symmetry = symmetry;
+      provenance['resonator.symmetry'] = 'dsl';
+    }
   }
   return out;
 }

@@ -175,6 +175,13 @@ export const DEVICE_FIELDS: readonly FieldSpec[] = [
   },
   { name: 'latency', doc: 'Read latency of one device.', type: q('time', 0, 1) },
   {
+    name: 'line_symmetry',
+    doc:
+      'spin_resonator: fraction of symmetric Lorentzian in the rectified line shape (0 = antisymmetric: ' +
+      'the weight changes sign across the resonance; 1 = symmetric: non-negative weights).',
+    type: fraction(),
+  },
+  {
     name: 'switch_prob',
     doc:
       'mram: probability that a write which must flip the MTJ does flip it (thermally activated ' +
@@ -359,6 +366,25 @@ export const TILE_SPECS: Readonly<
         name: 'neuron',
         doc: 'The neuron reading each chain (e.g. an oscillator).',
         type: { kind: 'ref', target: 'neuron' },
+      },
+      {
+        name: 'channels',
+        doc:
+          'RF carriers per line; a chain with more inputs is split into sub-chains in series. ' +
+          'Default: the band divided by the linewidth (50 for 2-4 GHz at 40 MHz).',
+        type: posInt(100000),
+      },
+      {
+        name: 'crosstalk',
+        doc: 'true: every resonator of a sub-chain also rectifies the other carriers of its line (off-resonance tails).',
+        type: { kind: 'boolean' },
+        default: 'false',
+      },
+      {
+        name: 'gain',
+        doc: 'Readout gain of a chain, in He standard deviations of the layer per unit weight (docs/engine-rf.md).',
+        type: { kind: 'number', min: 0, max: 1000, minExclusive: true },
+        default: '4',
       },
       count,
     ],

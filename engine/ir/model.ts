@@ -121,6 +121,8 @@ export interface ResonatorModel {
   fResMax: number;
   /** Resonance linewidth (Hz). */
   linewidth: number;
+  /** Fraction of symmetric Lorentzian in the line shape (absent = 0, antisymmetric). */
+  symmetry?: number;
 }
 
 export const NEURON_KINDS = [

@@ -55,6 +55,8 @@ export interface TilePlan {
   streamLength?: number;
   /** bayesian_array: exponent on the stored likelihoods (absent = chosen from the counts). */
   likelihoodExponent?: number;
+  /** rf_chain: carriers per RF line, off-resonance crosstalk, readout gain (absent = the learner's defaults). */
+  rf?: { channels?: number; crosstalk?: boolean; gainFactor?: number };
 }
 
 /** A layer with weights on a tile: dense (k inputs, n units) or conv2d (im2col: k = c_in·kernel², n = c_out). */
@@ -364,6 +366,15 @@ function resolveTile(
         ...(core.kind === 'bayesian_array' ? { streamLength: num('stream_length', 256) } : {}),
         ...(core.kind === 'bayesian_array' && typeof p.likelihood_exponent === 'number'
           ? { likelihoodExponent: p.likelihood_exponent }
+          : {}),
+        ...(core.kind === 'rf_chain'
+          ? {
+              rf: {
+                ...(typeof p.channels === 'number' ? { channels: p.channels } : {}),
+                ...(typeof p.crosstalk === 'boolean' ? { crosstalk: p.crosstalk } : {}),
+                ...(typeof p.gain === 'number' ? { gainFactor: p.gain } : {}),
+              },
+            }
           : {}),
       },
     };

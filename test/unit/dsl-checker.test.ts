@@ -389,7 +389,7 @@ describe('experiments', () => {
       problems(edit('crossbar(rows = 256, cols = 256)', 'rf_chain(inputs = 784, outputs = 128)')),
     ).toEqual([
       "11:8-11:12 error: tile 'xbar' of chip 'c' needs 'synapse' (the resonator device (spin_resonator))",
-      "12:5-12:11 error: unknown field 'device' in tile 'xbar' of chip 'c'. Allowed: synapse, neuron, count.",
+      "12:5-12:11 error: unknown field 'device' in tile 'xbar' of chip 'c'. Allowed: synapse, neuron, channels, crosstalk, gain, count.",
     ]);
     expect(problems(edit('input x : 28x28', 'input x : 28x28\n  conv2d c1 : 8'))).toEqual([
       "19:10-19:12 error: layer 'c1' needs 'kernel' (kernel size k (k x k))",

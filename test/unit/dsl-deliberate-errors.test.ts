@@ -39,7 +39,7 @@ experiment e {
 const ALLOWED_DEVICE_FIELDS =
   'g_min, g_max, levels, program_noise, read_noise, stuck_at_gmin, stuck_at_gmax, energy, dw_min, ' +
   'up_down, dtod, ctoc, soft_bounds, nonlinearity, w_min, w_max, drift, endurance, temp_coeff, ' +
-  'latency, switch_prob, read_noise_model, area, f_res, linewidth';
+  'latency, line_symmetry, switch_prob, read_noise_model, area, f_res, linewidth';
 
 function all(text: string): string[] {
   return checkDocument('deliberate.nfab', text).diagnostics.map(

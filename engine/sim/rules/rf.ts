@@ -359,4 +359,18 @@ export function rfLearnerFactory(options: RfOptions = {}): LearnerFactory {
   };
 }
 
-export const createRfLearner: LearnerFactory = rfLearnerFactory();
+/**
+ * The learner for plans on RF chains: the modelling choices written in the DSL (the first RF
+ * tile's channels, crosstalk and gain, the resonator's line symmetry) over the defaults.
+ */
+export const createRfLearner: LearnerFactory = (ctx) => {
+  const layer = ctx.plan.layers.filter(isWeightLayer).find((l) => l.tile.kind === 'rf_chain');
+  const rf = layer?.tile.rf ?? {};
+  const symmetry = layer?.device.resonator?.symmetry;
+  return rfLearnerFactory({
+    ...(rf.channels !== undefined ? { channels: rf.channels } : {}),
+    ...(rf.crosstalk !== undefined ? { crosstalk: rf.crosstalk } : {}),
+    ...(rf.gainFactor !== undefined ? { gainFactor: rf.gainFactor } : {}),
+    ...(symmetry !== undefined ? { symmetric: symmetry } : {}),
+  })(ctx);
+};
