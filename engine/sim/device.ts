@@ -17,7 +17,14 @@
 //     conductances, so the training path of every other device is unchanged.
 import type { DeviceModel } from '../ir/model';
 import { globalDriftCompensation, temperatureFactor } from './drift';
-import { maxAbs } from './kernels';
+import {
+  fillNormalWasm,
+  maxAbs,
+  type ProgramBuffers,
+  programBuffers,
+  programWasm,
+  wasmNoiseSelected,
+} from './kernels';
 import {
   PCM_NU_REFERENCE,
   PCM_T0,
@@ -94,6 +101,8 @@ export class DeviceArray {
   /** Output scale of the last age() with global drift compensation (1 without). */
   driftCompensationScale = 1;
   private readonly noise: Float32Array | null;
+  /** Noise and stuck map inside the WASM kernel memory for the generic path (null: JS loop). */
+  private readonly wasmBuffers: ProgramBuffers | null;
   /** The general (non-fast) programming path: PCM noise, stochastic writes or stored conductances. */
   private readonly general: boolean;
   private readonly pcmNoise: boolean;
@@ -115,11 +124,17 @@ export class DeviceArray {
     this.perWeight = scheme === 'differential' ? 2 : 1;
     const devices = size * this.perWeight;
     this.stuck = drawStuckMap(devices, device, stuckRng);
-    this.noise = device.programNoise > 0 ? new Float32Array(devices) : null;
     this.pcmNoise = hasPcmProgramNoise(device) && device.programNoise > 0;
     this.stochasticWrites = hasStochasticWrites(device);
     const ages = agesAfterProgramming(device);
     this.general = this.pcmNoise || this.stochasticWrites || ages;
+    // The generic write runs in WASM SIMD when available (it was a third of a hardware-aware
+    // training step in JS); its noise then lives in the kernel memory, drawn there in place.
+    this.wasmBuffers =
+      this.general || isExactDevice(device)
+        ? null
+        : programBuffers(this, devices, device.programNoise > 0, this.stuck);
+    this.noise = this.wasmBuffers?.noise ?? (device.programNoise > 0 ? new Float32Array(devices) : null);
     this.conductance = ages ? new Float32Array(devices) : null;
     this.target = ages && device.kind === 'pcm' ? new Float32Array(devices) : null;
     // MTJs start all in the g_min (antiparallel) state: a reliable block reset before first use.
@@ -156,6 +171,17 @@ export class DeviceArray {
       return;
     }
     const { levels, programNoise } = this.device;
+    if (this.wasmBuffers !== null) {
+      const noise = this.wasmBuffers.noise;
+      if (noise !== null) {
+        // Default: the ziggurat draws of the JavaScript path (bit-identical results, and the
+        // learning tests' measured margins hold); NEUROFAB_NOISE=wasm: the SIMD Box–Muller.
+        if (wasmNoiseSelected()) fillNormalWasm(this.wasmBuffers, rng, programNoise);
+        else rng.fillNormal(noise, programNoise);
+      }
+      programWasm(this.perWeight, w, n, this.wasmBuffers, out, wMax, levels === null ? 0 : levels - 1);
+      return;
+    }
     const noise = this.noise;
     if (noise) rng.fillNormal(noise, programNoise);
     const stuck = this.stuck;

@@ -551,4 +551,232 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $l)))
     (local.get $r))
+
+  ;; ---- Device programming (engine/sim/device.ts, DeviceArray.program, generic devices) ----
+  ;; Every step is done in f64, in the same order as the JavaScript loop, so the result is
+  ;; bit-identical to it: t = clamp(w·inv, −1, 1); g quantised as floor(g·steps + ½)·invSteps;
+  ;; g += noise, clipped to [0, 1]; stuck devices forced to 0 (g_min) or 1 (g_max). Flags:
+  ;; 1 = levels (steps > 0), 2 = noise (f32 per device), 4 = stuck map (u8 per device, 0 free,
+  ;; 1 g_min, 2 g_max). pmin/pmax reproduce the JavaScript comparisons exactly (`x < 0 ? 0 : x`).
+
+  ;; Levels, noise, clip and stuck-at for two devices in the f64 lanes of $g.
+  (func $write2 (param $g v128) (param $nz v128) (param $st v128) (param $steps f64)
+    (param $invSteps f64) (param $flags i32) (result v128)
+    (local $free v128)
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $g (f64x2.mul
+          (f64x2.floor (f64x2.add (f64x2.mul (local.get $g) (f64x2.splat (local.get $steps)))
+            (v128.const f64x2 0.5 0.5)))
+          (f64x2.splat (local.get $invSteps))))))
+    (if (i32.and (local.get $flags) (i32.const 2))
+      (then
+        (local.set $g (f64x2.pmin
+          (f64x2.pmax (f64x2.add (local.get $g) (local.get $nz)) (v128.const f64x2 0 0))
+          (v128.const f64x2 1 1)))))
+    (if (i32.and (local.get $flags) (i32.const 4))
+      (then
+        (local.set $free (i64x2.eq (local.get $st) (v128.const i64x2 0 0)))
+        (local.set $g (v128.bitselect (local.get $g)
+          (v128.and (i64x2.eq (local.get $st) (v128.const i64x2 2 2)) (v128.const f64x2 1 1))
+          (local.get $free)))))
+    (local.get $g))
+
+  ;; Two stuck-map bytes (or one, splatted) widened to the two i64 lanes.
+  (func $widen_u8 (param $b v128) (result v128)
+    (i64x2.extend_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (local.get $b)))))
+
+  ;; Differential pair: weight i on devices 2i (g+) and 2i+1 (g−), out_i = wMax·(g+ − g−).
+  (func (export "program_diff") (param $w i32) (param $noise i32) (param $stuck i32) (param $out i32)
+    (param $n i32) (param $inv f64) (param $wMax f64) (param $steps f64) (param $invSteps f64)
+    (param $flags i32)
+    (local $i i32) (local $t f64) (local $g v128) (local $nz v128) (local $st v128)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $t (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $w)
+          (i32.shl (local.get $i) (i32.const 2))))) (local.get $inv)))
+        (local.set $t (f64.max (f64.min (local.get $t) (f64.const 1)) (f64.const -1)))
+        ;; (max(t, 0), max(−t, 0)): the device of the pair that carries the weight's sign.
+        (local.set $g (f64x2.max (f64x2.mul (f64x2.splat (local.get $t)) (v128.const f64x2 1 -1))
+          (v128.const f64x2 0 0)))
+        (if (i32.and (local.get $flags) (i32.const 2))
+          (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load64_zero
+            (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 3))))))))
+        (if (i32.and (local.get $flags) (i32.const 4))
+          (then (local.set $st (call $widen_u8 (v128.load16_splat
+            (i32.add (local.get $stuck) (i32.shl (local.get $i) (i32.const 1))))))))
+        (local.set $g (call $write2 (local.get $g) (local.get $nz) (local.get $st)
+          (local.get $steps) (local.get $invSteps) (local.get $flags)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.demote_f64 (f64.mul (local.get $wMax)
+            (f64.sub (f64x2.extract_lane 0 (local.get $g)) (f64x2.extract_lane 1 (local.get $g))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l))))
+
+  ;; Reference column: weight i on device i at g = ½ + ½·t, out_i = 2·wMax·(g − ½); two weights a step.
+  (func (export "program_ref") (param $w i32) (param $noise i32) (param $stuck i32) (param $out i32)
+    (param $n i32) (param $inv f64) (param $wMax f64) (param $steps f64) (param $invSteps f64)
+    (param $flags i32)
+    (local $i i32) (local $g v128) (local $nz v128) (local $st v128) (local $end2 i32)
+    (local $twoW v128)
+    (local.set $twoW (f64x2.splat (f64.mul (f64.const 2) (local.get $wMax))))
+    (local.set $end2 (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end2)))
+        (local.set $g (f64x2.promote_low_f32x4 (v128.load64_zero
+          (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2))))))
+        (if (i32.and (local.get $flags) (i32.const 2))
+          (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load64_zero
+            (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 2))))))))
+        (if (i32.and (local.get $flags) (i32.const 4))
+          (then (local.set $st (call $widen_u8 (v128.load16_splat
+            (i32.add (local.get $stuck) (local.get $i)))))))
+        (local.set $g (call $ref2 (local.get $g) (local.get $nz) (local.get $st) (local.get $inv)
+          (local.get $steps) (local.get $invSteps) (local.get $flags) (local.get $twoW)))
+        (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32x4.demote_f64x2_zero (local.get $g)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $l)))
+    ;; An odd last weight: the same arithmetic in lane 0.
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $g (f64x2.promote_low_f32x4 (v128.load32_zero
+          (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2))))))
+        (if (i32.and (local.get $flags) (i32.const 2))
+          (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load32_zero
+            (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 2))))))))
+        (if (i32.and (local.get $flags) (i32.const 4))
+          (then (local.set $st (call $widen_u8 (v128.load8_splat
+            (i32.add (local.get $stuck) (local.get $i)))))))
+        (local.set $g (call $ref2 (local.get $g) (local.get $nz) (local.get $st) (local.get $inv)
+          (local.get $steps) (local.get $invSteps) (local.get $flags) (local.get $twoW)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32x4.extract_lane 0 (f32x4.demote_f64x2_zero (local.get $g)))))))
+
+  ;; Two reference-column weights w (f64 lanes) -> 2·wMax·(g − ½).
+  (func $ref2 (param $w v128) (param $nz v128) (param $st v128) (param $inv f64) (param $steps f64)
+    (param $invSteps f64) (param $flags i32) (param $twoW v128) (result v128)
+    (local $t v128)
+    (local.set $t (f64x2.mul (local.get $w) (f64x2.splat (local.get $inv))))
+    (local.set $t (f64x2.pmax (f64x2.pmin (local.get $t) (v128.const f64x2 1 1)) (v128.const f64x2 -1 -1)))
+    (f64x2.mul (local.get $twoW)
+      (f64x2.sub
+        (call $write2
+          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $t)))
+          (local.get $nz) (local.get $st) (local.get $steps) (local.get $invSteps) (local.get $flags))
+        (v128.const f64x2 0.5 0.5))))
+
+  ;; ---- Normal draws for programming noise ----
+  ;; Four independent xoshiro128** streams (Blackman & Vigna), one per i32 lane, state s0..s3 as
+  ;; four v128 at $st (64 bytes, seeded by the caller from the run's Rng). Box–Muller on two draws:
+  ;; u1 = (24-bit integer + 1)·2^−24 in (0, 1], radius √(−2 ln u1) (largest 5.77); the angle is a
+  ;; quadrant (2 bits) plus φ uniform in (−π/4, π/4) (22 bits): cos and sin of a uniform angle,
+  ;; which is all Box–Muller needs. ln, sin and cos are Cephes' single-precision polynomials (Moshier,
+  ;; "Methods and Programs for Mathematical Functions", logf.c / sinf.c: about 1 ulp on these ranges).
+  ;; Writes 8 normals per step, mean + std·z, ceil(n/8)·8 floats at $out.
+  (func $xoshiro (param $st i32) (result v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $r v128) (local $t v128)
+    (local.set $s0 (v128.load (local.get $st)))
+    (local.set $s1 (v128.load offset=16 (local.get $st)))
+    (local.set $s2 (v128.load offset=32 (local.get $st)))
+    (local.set $s3 (v128.load offset=48 (local.get $st)))
+    (local.set $r (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
+    (local.set $r (v128.or (i32x4.shl (local.get $r) (i32.const 7)) (i32x4.shr_u (local.get $r) (i32.const 25))))
+    (local.set $r (i32x4.mul (local.get $r) (v128.const i32x4 9 9 9 9)))
+    (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
+    (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
+    (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
+    (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
+    (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
+    (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
+    (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+    (v128.store (local.get $st) (local.get $s0))
+    (v128.store offset=16 (local.get $st) (local.get $s1))
+    (v128.store offset=32 (local.get $st) (local.get $s2))
+    (v128.store offset=48 (local.get $st) (local.get $s3))
+    (local.get $r))
+
+  ;; ln x for x in (0, 1] (f32x4), Cephes logf.
+  (func $logf4 (param $v v128) (result v128)
+    (local $e v128) (local $m v128) (local $lt v128) (local $x v128) (local $z v128) (local $y v128)
+    (local $ef v128)
+    (local.set $e (i32x4.sub (i32x4.shr_u (local.get $v) (i32.const 23)) (v128.const i32x4 126 126 126 126)))
+    (local.set $m (v128.or (v128.and (local.get $v) (v128.const i32x4 0x7fffff 0x7fffff 0x7fffff 0x7fffff))
+      (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+    (local.set $lt (f32x4.lt (local.get $m) (v128.const f32x4 0.707106781186547524 0.707106781186547524 0.707106781186547524 0.707106781186547524)))
+    (local.set $e (i32x4.add (local.get $e) (local.get $lt)))
+    (local.set $x (v128.bitselect
+      (f32x4.sub (f32x4.add (local.get $m) (local.get $m)) (v128.const f32x4 1 1 1 1))
+      (f32x4.sub (local.get $m) (v128.const f32x4 1 1 1 1))
+      (local.get $lt)))
+    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $y (v128.const f32x4 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1)))
+    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1)))
+    (local.set $y (f32x4.mul (f32x4.mul (local.get $y) (local.get $x)) (local.get $z)))
+    (local.set $ef (f32x4.convert_i32x4_s (local.get $e)))
+    (local.set $y (f32x4.add (local.get $y) (f32x4.mul (local.get $ef) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $y (f32x4.sub (local.get $y) (f32x4.mul (local.get $z) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+    (f32x4.add (f32x4.add (local.get $x) (local.get $y))
+      (f32x4.mul (local.get $ef) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+
+  (func (export "fill_normal") (param $out i32) (param $n i32) (param $st i32) (param $std f32) (param $mean f32)
+    (local $end i32) (local $a v128) (local $b v128) (local $r v128) (local $q v128) (local $p v128)
+    (local $z v128) (local $sn v128) (local $cs v128) (local $c v128) (local $s v128) (local $swap v128)
+    (local $stdv v128) (local $meanv v128)
+    (local.set $stdv (f32x4.splat (local.get $std)))
+    (local.set $meanv (f32x4.splat (local.get $mean)))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+        (local.set $a (call $xoshiro (local.get $st)))
+        (local.set $b (call $xoshiro (local.get $st)))
+        ;; radius √(−2 ln u1), u1 in (0, 1]
+        (local.set $r (f32x4.mul
+          (f32x4.convert_i32x4_s (i32x4.add (i32x4.shr_u (local.get $a) (i32.const 8)) (v128.const i32x4 1 1 1 1)))
+          (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))
+        (local.set $r (f32x4.sqrt (f32x4.mul (call $logf4 (local.get $r)) (v128.const f32x4 -2 -2 -2 -2))))
+        ;; φ = ((22 bits) + ½)·2^−22·π/2 − π/4
+        (local.set $p (f32x4.sub
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $b) (i32.const 8)) (v128.const i32x4 0x3fffff 0x3fffff 0x3fffff 0x3fffff)))
+            (v128.const f32x4 3.74507028e-7 3.74507028e-7 3.74507028e-7 3.74507028e-7))
+          (v128.const f32x4 0.785398 0.785398 0.785398 0.785398)))
+        (local.set $z (f32x4.mul (local.get $p) (local.get $p)))
+        ;; Cephes sinf / cosf on [−π/4, π/4]
+        (local.set $sn (f32x4.add (local.get $p) (f32x4.mul (f32x4.mul (local.get $z) (local.get $p))
+          (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z)
+            (v128.const f32x4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4))
+            (v128.const f32x4 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3)) (local.get $z))
+            (v128.const f32x4 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1)))))
+        (local.set $cs (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.sub
+          (f32x4.mul (f32x4.mul (local.get $z) (local.get $z))
+            (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z)
+              (v128.const f32x4 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5))
+              (v128.const f32x4 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3)) (local.get $z))
+              (v128.const f32x4 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2)))
+          (f32x4.mul (local.get $z) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
+        ;; rotate by quadrant q·π/2: q=0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c)
+        (local.set $q (i32x4.shr_u (local.get $b) (i32.const 30)))
+        (local.set $swap (i32x4.eq (v128.and (local.get $q) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 1 1 1 1)))
+        (local.set $c (v128.bitselect (local.get $sn) (local.get $cs) (local.get $swap)))
+        (local.set $s (v128.bitselect (local.get $cs) (local.get $sn) (local.get $swap)))
+        (local.set $c (v128.xor (local.get $c)
+          (i32x4.shl (v128.xor (local.get $q) (i32x4.shr_u (local.get $q) (i32.const 1))) (i32.const 31))))
+        (local.set $s (v128.xor (local.get $s) (i32x4.shl (i32x4.shr_u (local.get $q) (i32.const 1)) (i32.const 31))))
+        (v128.store (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $c)))))
+        (v128.store offset=16 (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $s)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+        (br $l))))
 )

@@ -51,6 +51,34 @@ export interface KernelExports {
   ): void;
   sgd_momentum(w: number, g: number, v: number, len: number, lr: number, mu: number): void;
   max_abs(x: number, len: number): number;
+  /** DeviceArray.program for generic devices, differential pairs (kernels.wat has the flags). */
+  program_diff(
+    w: number,
+    noise: number,
+    stuck: number,
+    out: number,
+    n: number,
+    inv: number,
+    wMax: number,
+    steps: number,
+    invSteps: number,
+    flags: number,
+  ): void;
+  /** ceil(n/8)·8 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
+  fill_normal(out: number, n: number, state: number, std: number, mean: number): void;
+  /** The same against a reference column (one device per weight). */
+  program_ref(
+    w: number,
+    noise: number,
+    stuck: number,
+    out: number,
+    n: number,
+    inv: number,
+    wMax: number,
+    steps: number,
+    invSteps: number,
+    flags: number,
+  ): void;
 }
 
 // The engine compiles against ES lib + @types/node, which do not declare WebAssembly's classes
