@@ -18,6 +18,7 @@
 import type { DeviceModel } from '../ir/model';
 import { globalDriftCompensation, temperatureFactor } from './drift';
 import {
+  fillNormalRng,
   fillNormalWasm,
   maxAbs,
   type ProgramBuffers,
@@ -177,7 +178,7 @@ export class DeviceArray {
         // Default: the ziggurat draws of the JavaScript path (bit-identical results, and the
         // learning tests' measured margins hold); NEUROFAB_NOISE=wasm: the SIMD Box–Muller.
         if (wasmNoiseSelected()) fillNormalWasm(this.wasmBuffers, rng, programNoise);
-        else rng.fillNormal(noise, programNoise);
+        else fillNormalRng(rng, noise, programNoise);
       }
       programWasm(this.perWeight, w, n, this.wasmBuffers, out, wMax, levels === null ? 0 : levels - 1);
       return;

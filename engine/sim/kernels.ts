@@ -5,7 +5,7 @@
 //
 // Shapes use one naming throughout: m = batch rows, k = layer inputs, n = layer outputs; so X is
 // m×k, W is k×n and D (a gradient at the outputs) is m×n.
-import type { Rng } from './rng';
+import { type Rng, ZIGGURAT_TABLES } from './rng';
 import { wasmDisabled, wasmRuntime, wasmSimdAvailable } from './wasm/runtime';
 import { createWasmKernels } from './wasm/wasm-kernels';
 
@@ -227,6 +227,45 @@ export function programWasm(
     flags,
   );
   rt.copyOut(out, po, n);
+}
+
+/** Byte offset of the ziggurat tables (K, W, F: 128 f64 each) in the runtime's memory. */
+let zigTables: { rt: object; at: number } | null = null;
+
+/**
+ * rng.fillNormal(out, std) for an `out` that lives in the kernel memory, with the same draws (bit
+ * for bit): the ziggurat's fast path runs in WebAssembly (kernels.wat zig_fast, about 98.8% of
+ * the draws) and hands each wedge or tail draw back to the Rng, which needs exp and log.
+ */
+export function fillNormalRng(rng: Rng, out: Float32Array, std: number): void {
+  const rt = wasmRuntime();
+  if (!rt?.owns(out)) {
+    rng.fillNormal(out, std);
+    return;
+  }
+  if (zigTables?.rt !== rt) {
+    const block = rt.alloc(3 * 128 * 2);
+    const f64 = new Float64Array(block.buffer, block.byteOffset, 3 * 128);
+    f64.set(ZIGGURAT_TABLES.K, 0);
+    f64.set(ZIGGURAT_TABLES.W, 128);
+    f64.set(ZIGGURAT_TABLES.F, 256);
+    zigTables = { rt, at: block.byteOffset };
+  }
+  rt.resetStaging();
+  const state = rt.stageSpace(8);
+  const words = new Int32Array(rt.f32.buffer, state, 5);
+  const n = out.length;
+  rng.saveState(words);
+  let i = 0;
+  for (;;) {
+    i = rt.exports.zig_fast(out.byteOffset, i, n, state, zigTables.at, std, 0);
+    if (i >= n) break;
+    rng.loadState(words);
+    out[i] = 0 + std * rng.normalAfterDraw(words[4]!);
+    rng.saveState(words);
+    i++;
+  }
+  rng.loadState(words);
 }
 
 /**

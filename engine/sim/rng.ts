@@ -19,6 +19,8 @@ const ZIG_R = 3.442619855899;
 const ZIG_K = new Float64Array(128);
 const ZIG_W = new Float64Array(128);
 const ZIG_F = new Float64Array(128);
+/** The ziggurat tables (read-only), for a bulk generator that must draw the same numbers. */
+export const ZIGGURAT_TABLES = { K: ZIG_K, W: ZIG_W, F: ZIG_F } as const;
 {
   const m1 = 2 ** 24;
   const vn = 9.91256303526217e-3;
@@ -112,6 +114,27 @@ export class Rng {
       if (ZIG_F[iz]! + this.uniform() * (ZIG_F[iz - 1]! - ZIG_F[iz]!) < Math.exp(-0.5 * x * x)) return x;
       u = this.nextU32();
     }
+  }
+
+  /** Copies the generator's 128-bit state into words[at .. at+4) (for a bulk generator elsewhere). */
+  saveState(words: Uint32Array | Int32Array, at = 0): void {
+    words[at] = this.s0;
+    words[at + 1] = this.s1;
+    words[at + 2] = this.s2;
+    words[at + 3] = this.s3;
+  }
+
+  /** Takes back a state written by saveState (and advanced by the same xoshiro128** steps). */
+  loadState(words: Uint32Array | Int32Array, at = 0): void {
+    this.s0 = words[at]! | 0;
+    this.s1 = words[at + 1]! | 0;
+    this.s2 = words[at + 2]! | 0;
+    this.s3 = words[at + 3]! | 0;
+  }
+
+  /** normal() whose first raw draw `u` (unsigned) was already taken off this stream. */
+  normalAfterDraw(u: number): number {
+    return this.normalFrom(u >>> 0);
   }
 
   /** Uniform in (0, 1]: safe under a logarithm. */

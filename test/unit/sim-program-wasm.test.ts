@@ -2,7 +2,7 @@
 // fill_normal generator) against the JavaScript loop it replaces.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceArray } from '../../engine/sim/device';
-import { fillNormalWasm, programBuffers } from '../../engine/sim/kernels';
+import { fillNormalRng, fillNormalWasm, programBuffers } from '../../engine/sim/kernels';
 import { deviceModel } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 import { wasmRuntime } from '../../engine/sim/wasm/runtime';
@@ -140,6 +140,27 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
     const a = withWasmNoise(() => program(w, dev, 'differential', null, false));
     const b = withWasmNoise(() => program(w, dev, 'differential', null, false));
     expect(a).toEqual(b);
+  });
+});
+
+describe.skipIf(!hasWasm)('Rng ziggurat in WASM (zig_fast)', () => {
+  it('draws exactly what Rng.fillNormal draws, and leaves the Rng in the same state', () => {
+    for (const [n, std] of [
+      [1, 1],
+      [7, 0.3],
+      [100_003, 0.05],
+    ] as const) {
+      const buffers = programBuffers({}, n, true, null)!;
+      const a = new Rng(21, 4);
+      const b = new Rng(21, 4);
+      a.uniform(); // not at the start of a stream
+      b.uniform();
+      fillNormalRng(a, buffers.noise!, std);
+      const ref = new Float32Array(n);
+      b.fillNormal(ref, std);
+      for (let i = 0; i < n; i++) expect(Object.is(buffers.noise![i], ref[i]), `n ${n} i ${i}`).toBe(true);
+      expect(a.nextU32()).toBe(b.nextU32());
+    }
   });
 });
 

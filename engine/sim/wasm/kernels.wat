@@ -557,40 +557,15 @@
   ;; bit-identical to it: t = clamp(w·inv, −1, 1); g quantised as floor(g·steps + ½)·invSteps;
   ;; g += noise, clipped to [0, 1]; stuck devices forced to 0 (g_min) or 1 (g_max). Flags:
   ;; 1 = levels (steps > 0), 2 = noise (f32 per device), 4 = stuck map (u8 per device, 0 free,
-  ;; 1 g_min, 2 g_max). pmin/pmax reproduce the JavaScript comparisons exactly (`x < 0 ? 0 : x`).
+  ;; 1 g_min, 2 g_max, widened to the i64 lanes). pmin/pmax reproduce the JavaScript comparisons exactly
+  ;; (`x < 0 ? 0 : x`). program_diff and $ref2 carry the same per-device body (levels, noise and
+  ;; clip, stuck-at): V8 does not inline WebAssembly calls, and a call per weight cost a third.
 
-  ;; Levels, noise, clip and stuck-at for two devices in the f64 lanes of $g.
-  (func $write2 (param $g v128) (param $nz v128) (param $st v128) (param $steps f64)
-    (param $invSteps f64) (param $flags i32) (result v128)
-    (local $free v128)
-    (if (i32.and (local.get $flags) (i32.const 1))
-      (then
-        (local.set $g (f64x2.mul
-          (f64x2.floor (f64x2.add (f64x2.mul (local.get $g) (f64x2.splat (local.get $steps)))
-            (v128.const f64x2 0.5 0.5)))
-          (f64x2.splat (local.get $invSteps))))))
-    (if (i32.and (local.get $flags) (i32.const 2))
-      (then
-        (local.set $g (f64x2.pmin
-          (f64x2.pmax (f64x2.add (local.get $g) (local.get $nz)) (v128.const f64x2 0 0))
-          (v128.const f64x2 1 1)))))
-    (if (i32.and (local.get $flags) (i32.const 4))
-      (then
-        (local.set $free (i64x2.eq (local.get $st) (v128.const i64x2 0 0)))
-        (local.set $g (v128.bitselect (local.get $g)
-          (v128.and (i64x2.eq (local.get $st) (v128.const i64x2 2 2)) (v128.const f64x2 1 1))
-          (local.get $free)))))
-    (local.get $g))
-
-  ;; Two stuck-map bytes (or one, splatted) widened to the two i64 lanes.
-  (func $widen_u8 (param $b v128) (result v128)
-    (i64x2.extend_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (local.get $b)))))
-
-  ;; Differential pair: weight i on devices 2i (g+) and 2i+1 (g−), out_i = wMax·(g+ − g−).
+      ;; Differential pair: weight i on devices 2i (g+) and 2i+1 (g−), out_i = wMax·(g+ − g−).
   (func (export "program_diff") (param $w i32) (param $noise i32) (param $stuck i32) (param $out i32)
     (param $n i32) (param $inv f64) (param $wMax f64) (param $steps f64) (param $invSteps f64)
     (param $flags i32)
-    (local $i i32) (local $t f64) (local $g v128) (local $nz v128) (local $st v128)
+    (local $i i32) (local $t f64) (local $g v128) (local $nz v128) (local $st v128) (local $free v128)
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -604,10 +579,26 @@
           (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load64_zero
             (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 3))))))))
         (if (i32.and (local.get $flags) (i32.const 4))
-          (then (local.set $st (call $widen_u8 (v128.load16_splat
-            (i32.add (local.get $stuck) (i32.shl (local.get $i) (i32.const 1))))))))
-        (local.set $g (call $write2 (local.get $g) (local.get $nz) (local.get $st)
-          (local.get $steps) (local.get $invSteps) (local.get $flags)))
+          (then (local.set $st (i64x2.extend_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat
+            (i32.add (local.get $stuck) (i32.shl (local.get $i) (i32.const 1))))))))))
+        ;; levels, noise and clip, stuck-at
+        (if (i32.and (local.get $flags) (i32.const 1))
+          (then
+            (local.set $g (f64x2.mul
+              (f64x2.floor (f64x2.add (f64x2.mul (local.get $g) (f64x2.splat (local.get $steps)))
+                (v128.const f64x2 0.5 0.5)))
+              (f64x2.splat (local.get $invSteps))))))
+        (if (i32.and (local.get $flags) (i32.const 2))
+          (then
+            (local.set $g (f64x2.pmin
+              (f64x2.pmax (f64x2.add (local.get $g) (local.get $nz)) (v128.const f64x2 0 0))
+              (v128.const f64x2 1 1)))))
+        (if (i32.and (local.get $flags) (i32.const 4))
+          (then
+            (local.set $free (i64x2.eq (local.get $st) (v128.const i64x2 0 0)))
+            (local.set $g (v128.bitselect (local.get $g)
+              (v128.and (i64x2.eq (local.get $st) (v128.const i64x2 2 2)) (v128.const f64x2 1 1))
+              (local.get $free)))))
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
           (f32.demote_f64 (f64.mul (local.get $wMax)
             (f64.sub (f64x2.extract_lane 0 (local.get $g)) (f64x2.extract_lane 1 (local.get $g))))))
@@ -631,8 +622,8 @@
           (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load64_zero
             (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 2))))))))
         (if (i32.and (local.get $flags) (i32.const 4))
-          (then (local.set $st (call $widen_u8 (v128.load16_splat
-            (i32.add (local.get $stuck) (local.get $i)))))))
+          (then (local.set $st (i64x2.extend_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load16_splat
+            (i32.add (local.get $stuck) (local.get $i)))))))))
         (local.set $g (call $ref2 (local.get $g) (local.get $nz) (local.get $st) (local.get $inv)
           (local.get $steps) (local.get $invSteps) (local.get $flags) (local.get $twoW)))
         (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
@@ -648,8 +639,8 @@
           (then (local.set $nz (f64x2.promote_low_f32x4 (v128.load32_zero
             (i32.add (local.get $noise) (i32.shl (local.get $i) (i32.const 2))))))))
         (if (i32.and (local.get $flags) (i32.const 4))
-          (then (local.set $st (call $widen_u8 (v128.load8_splat
-            (i32.add (local.get $stuck) (local.get $i)))))))
+          (then (local.set $st (i64x2.extend_low_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load8_splat
+            (i32.add (local.get $stuck) (local.get $i)))))))))
         (local.set $g (call $ref2 (local.get $g) (local.get $nz) (local.get $st) (local.get $inv)
           (local.get $steps) (local.get $invSteps) (local.get $flags) (local.get $twoW)))
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
@@ -658,15 +649,29 @@
   ;; Two reference-column weights w (f64 lanes) -> 2·wMax·(g − ½).
   (func $ref2 (param $w v128) (param $nz v128) (param $st v128) (param $inv f64) (param $steps f64)
     (param $invSteps f64) (param $flags i32) (param $twoW v128) (result v128)
-    (local $t v128)
+    (local $t v128) (local $g v128) (local $free v128)
     (local.set $t (f64x2.mul (local.get $w) (f64x2.splat (local.get $inv))))
     (local.set $t (f64x2.pmax (f64x2.pmin (local.get $t) (v128.const f64x2 1 1)) (v128.const f64x2 -1 -1)))
-    (f64x2.mul (local.get $twoW)
-      (f64x2.sub
-        (call $write2
-          (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $t)))
-          (local.get $nz) (local.get $st) (local.get $steps) (local.get $invSteps) (local.get $flags))
-        (v128.const f64x2 0.5 0.5))))
+    (local.set $g (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $t))))
+    ;; levels, noise and clip, stuck-at
+    (if (i32.and (local.get $flags) (i32.const 1))
+      (then
+        (local.set $g (f64x2.mul
+          (f64x2.floor (f64x2.add (f64x2.mul (local.get $g) (f64x2.splat (local.get $steps)))
+            (v128.const f64x2 0.5 0.5)))
+          (f64x2.splat (local.get $invSteps))))))
+    (if (i32.and (local.get $flags) (i32.const 2))
+      (then
+        (local.set $g (f64x2.pmin
+          (f64x2.pmax (f64x2.add (local.get $g) (local.get $nz)) (v128.const f64x2 0 0))
+          (v128.const f64x2 1 1)))))
+    (if (i32.and (local.get $flags) (i32.const 4))
+      (then
+        (local.set $free (i64x2.eq (local.get $st) (v128.const i64x2 0 0)))
+        (local.set $g (v128.bitselect (local.get $g)
+          (v128.and (i64x2.eq (local.get $st) (v128.const i64x2 2 2)) (v128.const f64x2 1 1))
+          (local.get $free)))))
+    (f64x2.mul (local.get $twoW) (f64x2.sub (local.get $g) (v128.const f64x2 0.5 0.5))))
 
   ;; ---- Normal draws for programming noise ----
   ;; Four independent xoshiro128** streams (Blackman & Vigna), one per i32 lane, state s0..s3 as
@@ -779,4 +784,51 @@
           (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $s)))))
         (local.set $out (i32.add (local.get $out) (i32.const 32)))
         (br $l))))
+
+  ;; ---- The Rng's ziggurat normals, fast path (engine/sim/rng.ts fillNormal) ----
+  ;; The same xoshiro128** stream and the same 128-layer ziggurat as Rng.fillNormal, in the same
+  ;; f64 arithmetic, so the draws are bit-identical: state s0..s3 (i32) at $st, tables K, W, F
+  ;; (128 f64 each) at $tab, $tab+1024, $tab+2048. Writes f32 mean + std·z for i = $i, … until
+  ;; $n or until a draw leaves the fast path (about 1.2%: wedge or tail, which need exp and log):
+  ;; then it stores the state, that raw draw at $st+16, and returns its index for JavaScript to
+  ;; finish (Rng.normalFrom) before calling again. Returns $n when done.
+  (func (export "zig_fast") (param $out i32) (param $i i32) (param $n i32) (param $st i32) (param $tab i32)
+    (param $std f64) (param $mean f64) (result i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $r i32) (local $t i32)
+    (local $hz f64) (local $iz i32)
+    (local.set $s0 (i32.load (local.get $st)))
+    (local.set $s1 (i32.load offset=4 (local.get $st)))
+    (local.set $s2 (i32.load offset=8 (local.get $st)))
+    (local.set $s3 (i32.load offset=12 (local.get $st)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $r (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $iz (i32.shl (i32.and (local.get $r) (i32.const 127)) (i32.const 3)))
+        (local.set $hz (f64.convert_i32_s (i32.shr_s (local.get $r) (i32.const 7))))
+        (if (i32.eqz (f64.lt (f64.abs (local.get $hz)) (f64.load (i32.add (local.get $tab) (local.get $iz)))))
+          (then
+            (i32.store (local.get $st) (local.get $s0))
+            (i32.store offset=4 (local.get $st) (local.get $s1))
+            (i32.store offset=8 (local.get $st) (local.get $s2))
+            (i32.store offset=12 (local.get $st) (local.get $s3))
+            (i32.store offset=16 (local.get $st) (local.get $r))
+            (return (local.get $i))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.demote_f64 (f64.add (local.get $mean) (f64.mul (local.get $std)
+            (f64.mul (local.get $hz) (f64.load offset=1024 (i32.add (local.get $tab) (local.get $iz))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (i32.store (local.get $st) (local.get $s0))
+    (i32.store offset=4 (local.get $st) (local.get $s1))
+    (i32.store offset=8 (local.get $st) (local.get $s2))
+    (i32.store offset=12 (local.get $st) (local.get $s3))
+    (local.get $n))
 )

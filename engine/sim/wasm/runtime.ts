@@ -66,6 +66,16 @@ export interface KernelExports {
   ): void;
   /** ceil(n/8)·8 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
   fill_normal(out: number, n: number, state: number, std: number, mean: number): void;
+  /** Rng.fillNormal's ziggurat fast path from index i; returns where a slow-path draw stopped it (or n). */
+  zig_fast(
+    out: number,
+    i: number,
+    n: number,
+    state: number,
+    tables: number,
+    std: number,
+    mean: number,
+  ): number;
   /** The same against a reference column (one device per weight). */
   program_ref(
     w: number,
