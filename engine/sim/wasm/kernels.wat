@@ -785,17 +785,28 @@
         (local.set $out (i32.add (local.get $out) (i32.const 32)))
         (br $l))))
 
+  ;; e^−y for y in [0, 6] (the ziggurat's wedge test, y = x²/2, |x| ≤ R): y = k·ln 2 + r with
+  ;; |r| ≤ ln 2 / 2, e^−r by its Taylor series to degree 14 (remainder < 1e−17), times 2^−k built
+  ;; from the exponent bits. Relative error about 1e−15; zig_fast only trusts it with a 1e−12 margin.
+  (func $exp_neg (param $y f64) (result f64)
+    (local $k f64) (local $z f64)
+    (local.set $k (f64.nearest (f64.mul (local.get $y) (f64.const 1.4426950408889634))))
+    (local.set $z (f64.neg (f64.sub (local.get $y) (f64.mul (local.get $k) (f64.const 0.6931471805599453)))))
+    (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.add (f64.mul (f64.const 1.1470745597729725e-11) (local.get $z)) (f64.const 1.6059043836821613e-10)) (local.get $z)) (f64.const 2.08767569878681e-09)) (local.get $z)) (f64.const 2.505210838544172e-08)) (local.get $z)) (f64.const 2.755731922398589e-07)) (local.get $z)) (f64.const 2.7557319223985893e-06)) (local.get $z)) (f64.const 2.48015873015873e-05)) (local.get $z)) (f64.const 0.0001984126984126984)) (local.get $z)) (f64.const 0.001388888888888889)) (local.get $z)) (f64.const 0.008333333333333333)) (local.get $z)) (f64.const 0.041666666666666664)) (local.get $z)) (f64.const 0.16666666666666666)) (local.get $z)) (f64.const 0.5)) (local.get $z)) (f64.const 1.0)) (local.get $z)) (f64.const 1.0))
+      (f64.reinterpret_i64 (i64.shl (i64.sub (i64.const 1023) (i64.trunc_f64_s (local.get $k))) (i64.const 52)))))
+
   ;; ---- The Rng's ziggurat normals, fast path (engine/sim/rng.ts fillNormal) ----
   ;; The same xoshiro128** stream and the same 128-layer ziggurat as Rng.fillNormal, in the same
   ;; f64 arithmetic, so the draws are bit-identical: state s0..s3 (i32) at $st, tables K, W, F
   ;; (128 f64 each) at $tab, $tab+1024, $tab+2048. Writes f32 mean + std·z for i = $i, … until
-  ;; $n or until a draw leaves the fast path (about 1.2%: wedge or tail, which need exp and log):
-  ;; then it stores the state, that raw draw at $st+16, and returns its index for JavaScript to
-  ;; finish (Rng.normalFrom) before calling again. Returns $n when done.
+  ;; $n or until a draw needs JavaScript (the tail beyond R, which needs log, and wedge tests too
+  ;; close to call against Math.exp): then it stores the state, that raw draw at $st+16, and returns
+  ;; its index for JavaScript to finish (Rng.normalFrom) before calling again. Returns $n when done.
   (func (export "zig_fast") (param $out i32) (param $i i32) (param $n i32) (param $st i32) (param $tab i32)
     (param $std f64) (param $mean f64) (result i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $r i32) (local $t i32)
-    (local $hz f64) (local $iz i32)
+    (local $hz f64) (local $iz i32) (local $x f64) (local $u i32) (local $f f64) (local $lhs f64) (local $e f64)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local.set $s0 (i32.load (local.get $st)))
     (local.set $s1 (i32.load offset=4 (local.get $st)))
     (local.set $s2 (i32.load offset=8 (local.get $st)))
@@ -815,6 +826,41 @@
         (local.set $hz (f64.convert_i32_s (i32.shr_s (local.get $r) (i32.const 7))))
         (if (i32.eqz (f64.lt (f64.abs (local.get $hz)) (f64.load (i32.add (local.get $tab) (local.get $iz)))))
           (then
+            ;; A wedge (layer iz > 0): x = hz·W[iz], accepted when F[iz] + U·(F[iz−1] − F[iz]) <
+            ;; e^(−x²/2) with U = next draw·2^−32, else a new draw (the loop). Decided here when the
+            ;; two sides differ by more than 1e−12 relative; too close to call (or the tail, iz = 0):
+            ;; back to JavaScript with the state from before U.
+            (if (local.get $iz)
+              (then
+                (local.set $x (f64.mul (local.get $hz) (f64.load offset=1024 (i32.add (local.get $tab) (local.get $iz)))))
+                (local.set $p0 (local.get $s0))
+                (local.set $p1 (local.get $s1))
+                (local.set $p2 (local.get $s2))
+                (local.set $p3 (local.get $s3))
+                (local.set $u (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+                (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+                (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+                (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+                (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+                (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+                (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+                (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+                (local.set $f (f64.load offset=2048 (i32.add (local.get $tab) (local.get $iz))))
+                (local.set $lhs (f64.add (local.get $f) (f64.mul
+                  (f64.mul (f64.convert_i32_u (local.get $u)) (f64.const 2.3283064365386963e-10))
+                  (f64.sub (f64.load offset=2040 (i32.add (local.get $tab) (local.get $iz))) (local.get $f)))))
+                (local.set $e (call $exp_neg (f64.mul (f64.const 0.5) (f64.mul (local.get $x) (local.get $x)))))
+                (if (f64.lt (local.get $lhs) (f64.mul (local.get $e) (f64.const 0.999999999999)))
+                  (then
+                    (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+                      (f32.demote_f64 (f64.add (local.get $mean) (f64.mul (local.get $std) (local.get $x)))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $l)))
+                (br_if $l (f64.gt (local.get $lhs) (f64.mul (local.get $e) (f64.const 1.000000000001))))
+                (local.set $s0 (local.get $p0))
+                (local.set $s1 (local.get $p1))
+                (local.set $s2 (local.get $p2))
+                (local.set $s3 (local.get $p3))))
             (i32.store (local.get $st) (local.get $s0))
             (i32.store offset=4 (local.get $st) (local.get $s1))
             (i32.store offset=8 (local.get $st) (local.get $s2))
