@@ -175,8 +175,8 @@ export class DeviceArray {
     if (this.wasmBuffers !== null) {
       const noise = this.wasmBuffers.noise;
       if (noise !== null) {
-        // Default: the ziggurat draws of the JavaScript path (bit-identical results, and the
-        // learning tests' measured margins hold); NEUROFAB_NOISE=wasm: the SIMD Box–Muller.
+        // Default: the SIMD Box–Muller (fill_normal); NEUROFAB_NOISE=ziggurat: the Rng's
+        // ziggurat draws, identical to the JavaScript path's.
         if (wasmNoiseSelected()) fillNormalWasm(this.wasmBuffers, rng, programNoise);
         else fillNormalRng(rng, noise, programNoise);
       }

@@ -23,8 +23,10 @@ function withEnv<T>(key: string, value: string, fn: () => T): T {
 
 /** Runs `fn` with the WASM paths switched off (the JavaScript reference). */
 const withJs = <T>(fn: () => T): T => withEnv('NEUROFAB_KERNELS', 'js', fn);
-/** Runs `fn` with the WASM normal generator for programming noise. */
+/** Runs `fn` with the WASM normal generator for programming noise (the default). */
 const withWasmNoise = <T>(fn: () => T): T => withEnv('NEUROFAB_NOISE', 'wasm', fn);
+/** Runs `fn` with the Rng's ziggurat for programming noise (NEUROFAB_NOISE=ziggurat). */
+const withZiggurat = <T>(fn: () => T): T => withEnv('NEUROFAB_NOISE', 'ziggurat', fn);
 
 /** Programs `w` once on a fresh array; `js` forces the JavaScript loop. */
 function program(
@@ -93,19 +95,19 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
       });
     }
 
-    it(`${scheme}: with programming noise from the Rng (the default), equals the JavaScript loop bit for bit`, () => {
+    it(`${scheme}: with programming noise from the Rng (NEUROFAB_NOISE=ziggurat), equals the JavaScript loop bit for bit`, () => {
       const w = weights(3001, 5);
       for (const dev of [
         { name: 'rram', levels: 32, programNoise: 0.05 },
         { name: 'rs', programNoise: 0.3, stuckAtGMin: 0.05, stuckAtGMax: 0.05 },
       ]) {
-        const a = program(w, dev, scheme, null, false);
+        const a = withZiggurat(() => program(w, dev, scheme, null, false));
         const b = program(w, dev, scheme, null, true);
         for (let i = 0; i < w.length; i++) expect(Object.is(a[i], b[i]), `${dev.name} i ${i}`).toBe(true);
       }
     });
 
-    it(`${scheme}: with NEUROFAB_NOISE=wasm noise, matches the JavaScript loop in distribution`, () => {
+    it(`${scheme}: with the default (WASM Box–Muller) noise, matches the JavaScript loop in distribution`, () => {
       // One weight value repeated: the held weights are target + noise clipped; compare the mean
       // and spread of WASM and JS over 20000 devices (standard error of the mean ≈ 0.0004).
       const n = 20000;
@@ -134,7 +136,7 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
     });
   }
 
-  it('programming with NEUROFAB_NOISE=wasm noise is reproducible for a given seed', () => {
+  it('programming with the default (WASM Box–Muller) noise is reproducible for a given seed', () => {
     const w = weights(5000, 3);
     const dev = { name: 'rram', levels: 32, programNoise: 0.05 };
     const a = withWasmNoise(() => program(w, dev, 'differential', null, false));
