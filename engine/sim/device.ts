@@ -23,6 +23,7 @@ import {
   maxAbs,
   type ProgramBuffers,
   programBuffers,
+  programNoisyWasm,
   programWasm,
   wasmNoiseSelected,
 } from './kernels';
@@ -174,13 +175,19 @@ export class DeviceArray {
     const { levels, programNoise } = this.device;
     if (this.wasmBuffers !== null) {
       const noise = this.wasmBuffers.noise;
+      const steps = levels === null ? 0 : levels - 1;
+      if (noise !== null && this.perWeight === 2 && wasmNoiseSelected()) {
+        // The default for differential pairs: the draws made inside the programming kernel.
+        programNoisyWasm(w, n, this.wasmBuffers, out, wMax, steps, rng, programNoise);
+        return;
+      }
       if (noise !== null) {
         // Default: the SIMD Box–Muller (fill_normal); NEUROFAB_NOISE=ziggurat: the Rng's
         // ziggurat draws, identical to the JavaScript path's.
         if (wasmNoiseSelected()) fillNormalWasm(this.wasmBuffers, rng, programNoise);
         else fillNormalRng(rng, noise, programNoise);
       }
-      programWasm(this.perWeight, w, n, this.wasmBuffers, out, wMax, levels === null ? 0 : levels - 1);
+      programWasm(this.perWeight, w, n, this.wasmBuffers, out, wMax, steps);
       return;
     }
     const noise = this.noise;

@@ -229,6 +229,54 @@ export function programWasm(
   rt.copyOut(out, po, n);
 }
 
+/**
+ * Differential programming with the programming noise drawn in place (kernels.wat
+ * program_diff_noisy: fill_normal's Box–Muller fused into program_diff, f32x4), so the 2·n draws
+ * never go through memory. The generator's four lanes are seeded from 16 draws of `rng`, as in
+ * fillNormalWasm. `steps` = levels − 1 (0 = continuous).
+ */
+export function programNoisyWasm(
+  w: Float32Array,
+  n: number,
+  buffers: ProgramBuffers,
+  out: Float32Array,
+  wMax: number,
+  steps: number,
+  rng: Rng,
+  std: number,
+): void {
+  const rt = wasmRuntime();
+  if (!rt) throw new Error('programNoisyWasm needs the WebAssembly runtime');
+  rt.resetStaging();
+  const state = rt.stageSpace(16);
+  seedLanes(new Uint32Array(rt.f32.buffer, state, 16), rng);
+  const pw = rt.place(w, n);
+  const po = rt.place(out, n, false);
+  const flags = (steps > 0 ? 1 : 0) | (buffers.stuck ? 4 : 0);
+  rt.exports.program_diff_noisy(
+    pw,
+    buffers.stuck ? buffers.stuck.byteOffset : 0,
+    po,
+    n,
+    1 / wMax,
+    wMax,
+    steps,
+    steps > 0 ? 1 / steps : 0,
+    flags,
+    state,
+    std,
+  );
+  rt.copyOut(out, po, n);
+}
+
+/** Seeds the four xoshiro128** lanes (16 words) of the WASM normal generator from `rng`. */
+function seedLanes(words: Uint32Array, rng: Rng): void {
+  for (let i = 0; i < 16; i++) words[i] = rng.nextU32();
+  // xoshiro's state must not be all zero in any lane (lane l is words l, 4+l, 8+l, 12+l).
+  for (let l = 0; l < 4; l++)
+    if ((words[l]! | words[4 + l]! | words[8 + l]! | words[12 + l]!) === 0) words[l] = 1;
+}
+
 /** Byte offset of the ziggurat tables (K, W, F: 128 f64 each) in the runtime's memory. */
 let zigTables: { rt: object; at: number } | null = null;
 
@@ -289,11 +337,7 @@ export function fillNormalWasm(buffers: ProgramBuffers, rng: Rng, std: number): 
   if (!rt || !noise) throw new Error('fillNormalWasm needs the WebAssembly runtime and a noise buffer');
   rt.resetStaging();
   const state = rt.stageSpace(16);
-  const words = new Uint32Array(rt.f32.buffer, state, 16);
-  for (let i = 0; i < 16; i++) words[i] = rng.nextU32();
-  // xoshiro's state must not be all zero in any lane (lane l is words l, 4+l, 8+l, 12+l).
-  for (let l = 0; l < 4; l++)
-    if ((words[l]! | words[4 + l]! | words[8 + l]! | words[12 + l]!) === 0) words[l] = 1;
+  seedLanes(new Uint32Array(rt.f32.buffer, state, 16), rng);
   rt.exports.fill_normal(noise.byteOffset, noise.length, state, std, 0);
 }
 

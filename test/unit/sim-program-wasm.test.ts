@@ -136,6 +136,27 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
     });
   }
 
+  it('differential, noise drawn inside the kernel (program_diff_noisy): levels, clip, stuck and the last < 4 weights as the JavaScript loop', () => {
+    // With σ = 1e-9 the noise is far below one f32 step of the result, so the fused f32 kernel must
+    // agree with the (noise-free part of the) f64 JavaScript loop to f32 rounding, for n not a
+    // multiple of 4 (lane-by-lane tail) and with stuck devices in every position.
+    for (const n of [1, 2, 3, 5, 6, 7, 1001]) {
+      const w = weights(n, n + 10);
+      for (const dev of [
+        { name: 'q', levels: 17, programNoise: 1e-9 },
+        { name: 's', levels: 8, programNoise: 1e-9, stuckAtGMin: 0.2, stuckAtGMax: 0.2 },
+        { name: 'c', programNoise: 1e-9, stuckAtGMin: 0.1 },
+      ]) {
+        for (const clip of [null, 0.02]) {
+          const a = program(w, dev, 'differential', clip, false);
+          const b = program(w, dev, 'differential', clip, true);
+          for (let i = 0; i < n; i++)
+            expect(a[i], `${dev.name} n ${n} clip ${clip} i ${i}`).toBeCloseTo(b[i]!, 6);
+        }
+      }
+    }
+  });
+
   it('programming with the default (WASM Box–Muller) noise is reproducible for a given seed', () => {
     const w = weights(5000, 3);
     const dev = { name: 'rram', levels: 32, programNoise: 0.05 };

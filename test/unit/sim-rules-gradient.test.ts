@@ -142,8 +142,9 @@ describe('backprop vs hw_aware', () => {
   it('hw_aware keeps more accuracy than backprop on a chip with 20% programming noise (3k slice, 4 seeds)', async () => {
     // One deployed chip is one draw of programming noise, and backprop's accuracy on it varies a
     // lot from seed to seed (66-81%), so the claim is made over four seeds: hw_aware wins on each,
-    // and by more than 3 points on average. Measured (hw_aware − backprop, SIMD Box–Muller noise):
-    // +4.1, +9.9, +4.0, +17.2 points (seeds 1-4; mean +8.8), seeds 5-6: +3.1, +4.8.
+    // and by more than 3 points on average. Measured (hw_aware − backprop, Box–Muller noise drawn
+    // in the programming kernel): +6.7, +2.3, +8.5, +8.6 points (seeds 1-4; mean +6.5), seeds 5-6:
+    // +5.8, +9.8 (with fill_normal's draws before the fusion: +4.1, +9.9, +4.0, +17.2, +3.1, +4.8).
     const device = deviceModel({ name: 'rram20', kind: 'rram', programNoise: 0.2 });
     const data = { train: { ...trainSet, count: 3000 }, test: testSet };
     const margins: number[] = [];

@@ -64,6 +64,20 @@ export interface KernelExports {
     invSteps: number,
     flags: number,
   ): void;
+  /** program_diff with fill_normal's draws (std) made in place, f32x4 (the default when noisy). */
+  program_diff_noisy(
+    w: number,
+    stuck: number,
+    out: number,
+    n: number,
+    inv: number,
+    wMax: number,
+    steps: number,
+    invSteps: number,
+    flags: number,
+    state: number,
+    std: number,
+  ): void;
   /** ceil(n/8)·8 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
   fill_normal(out: number, n: number, state: number, std: number, mean: number): void;
   /** Rng.fillNormal's ziggurat fast path from index i; returns where a slow-path draw stopped it (or n). */
