@@ -109,6 +109,8 @@ export class CrossbarLayer {
   private readonly sumSq: Float32Array;
   /** One tile read: quantised outputs, a re-read's inputs and ideal outputs. */
   private readonly yq: Float32Array;
+  /** One tile row's read-noise draws (N(0, 1), f64 as rng.normal() returns them). */
+  private readonly noiseRow: Float64Array;
   private readonly xRe: Float32Array;
   private readonly yRe: Float32Array;
   /** Views made once, so forward() allocates nothing: per row block, xq from its first row and
@@ -145,6 +147,7 @@ export class CrossbarLayer {
     this.sumSq = new Float32Array(a ? maxBatch : 0);
     const bm = a && this.maxReduction > 1;
     this.yq = new Float32Array(a ? this.tiling.usableCols : 0);
+    this.noiseRow = new Float64Array(a ? this.tiling.usableCols : 0);
     this.xRe = new Float32Array(bm ? t.rows : 0);
     this.yRe = new Float32Array(bm ? this.tiling.usableCols : 0);
     const tl = this.tiling;
@@ -278,10 +281,18 @@ export class CrossbarLayer {
       const sd = sigma > 0 ? sigma * Math.sqrt((differential ? 2 : 4) * sumSq) : 0;
       const shared = sd > 0 && !differential ? sd * rng.normal() : 0;
       let saturated = false;
+      // Read noise alone (the common case): the tile's draws in one bulk call, the same draws in
+      // the same order as one rng.normal() per column (the call per draw was most of their cost).
+      const bulk = sd > 0 && outNoise === 0;
+      const noiseRow = this.noiseRow;
+      if (bulk) rng.fillNormal(noiseRow, 1, 0, cols);
       for (let j = 0; j < cols; j++) {
         let y = src[srcAt + j]! * invW;
-        if (sd > 0) y += shared + sd * rng.normal();
-        if (outNoise > 0) y += outNoise * rng.normal();
+        if (bulk) y += shared + sd * noiseRow[j]!;
+        else {
+          if (sd > 0) y += shared + sd * rng.normal();
+          if (outNoise > 0) y += outNoise * rng.normal();
+        }
         if (!ideal && (y >= satLevel || y <= -satLevel)) {
           saturated = true;
           counters.adcSaturations++;

@@ -251,9 +251,26 @@ export class WeightLayer {
    */
   clipGaussian(sigma: number): void {
     const w = this.w;
+    const n = w.length;
+    // Four partial sums: one chain of dependent f64 additions was 4x slower (this runs on every
+    // weight at every hardware-aware step).
+    let s0 = 0;
+    let s1 = 0;
     let s2 = 0;
-    for (let i = 0; i < w.length; i++) s2 += w[i]! * w[i]!;
-    const bound = sigma * Math.sqrt(s2 / w.length);
+    let s3 = 0;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      const a = w[i]!;
+      const b = w[i + 1]!;
+      const c = w[i + 2]!;
+      const d = w[i + 3]!;
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (; i < n; i++) s0 += w[i]! * w[i]!;
+    const bound = sigma * Math.sqrt((s0 + s1 + (s2 + s3)) / n);
     if (bound > 0) clip(w, bound);
   }
 }
