@@ -23,7 +23,7 @@
 
 import { DeviceArray } from './device';
 import { LayerIrDrop } from './ir-drop';
-import type { Kernels } from './kernels';
+import { allocOwnedFor, type Kernels } from './kernels';
 import type { LayerPlan } from './plan';
 import type { Rng } from './rng';
 import { type Tiling, tileMatrix } from './tiling';
@@ -129,7 +129,8 @@ export class CrossbarLayer {
     this.n = layer.units;
     const t = layer.tile;
     this.tiling = tileMatrix(this.k, this.n, t);
-    this.weights = new Float32Array(this.k * this.n);
+    // In the WASM memory with WASM kernels: programming writes it every step (no copy out).
+    this.weights = allocOwnedFor(kernels, this.k * this.n);
     this.array = new DeviceArray(layer.device, this.k * this.n, t.signedWeights, t.weightClip, stuckRng);
     this.analog = t.dacBits > 0 || t.adcBits > 0 || layer.device.readNoise > 0 || t.outputNoise > 0;
     this.irDrop =
@@ -220,6 +221,18 @@ export class CrossbarLayer {
         let s = 0;
         if (a === 0) {
           xq.fill(0, xi, xi + rows);
+        } else if (dacStep > 0 && dacStep < Number.POSITIVE_INFINITY) {
+          // The common quantising DAC, inlined: one multiply instead of a division per input.
+          const inv = 1 / a;
+          const bound = t.inputBound;
+          const invStep = 1 / dacStep;
+          for (let p = 0; p < rows; p++) {
+            const v = x[xi + p]! * inv;
+            const c = v > bound ? bound : v < -bound ? -bound : v;
+            const q = Math.round(c * invStep) * dacStep;
+            xq[xi + p] = q;
+            s += q * q;
+          }
         } else {
           const inv = 1 / a;
           for (let p = 0; p < rows; p++) {

@@ -133,6 +133,16 @@ export function allocFor(kernels: Kernels, length: number): Float32Array {
   return kernels.alloc ? kernels.alloc(length) : new Float32Array(length);
 }
 
+/**
+ * A long-lived array for an object's field: in the WASM memory when `kernels` are the WASM ones
+ * (the programming and optimiser kernels then use it in place, no copy per step), freed once the
+ * array is unreachable (WasmRuntime.allocOwned); a plain Float32Array otherwise.
+ */
+export function allocOwnedFor(kernels: Kernels, length: number): Float32Array {
+  const rt = kernels.alloc ? wasmRuntime() : null;
+  return rt && length > 0 ? rt.allocOwned(length) : new Float32Array(length);
+}
+
 /** Arrays from this length take the SIMD max|x| (V8's scalar loop costs ≈1.5 ns an element here). */
 const MAX_ABS_WASM_MIN = 4096;
 

@@ -19,7 +19,7 @@ import {
   rowsToChannels,
 } from './conv';
 import { CrossbarLayer } from './crossbar';
-import type { Kernels } from './kernels';
+import { allocOwnedFor, type Kernels } from './kernels';
 import type { LayerPlan, PoolPlan, StagePlan } from './plan';
 import type { Rng } from './rng';
 import { softmaxCrossEntropy } from './rules/types';
@@ -131,7 +131,8 @@ export class WeightLayer {
         : plan;
     this.oneBitDac = t.dacBits === 1;
     this.xbar = new CrossbarLayer(xbarPlan, rows, kernels, stuckRng);
-    this.w = new Float32Array(k * n);
+    // In the WASM memory with WASM kernels: programming reads it every step (no 800 KB copy in).
+    this.w = allocOwnedFor(kernels, k * n);
     // He init for ReLU layers, Xavier (Glorot normal) otherwise; fan-out counts the kernel's taps.
     const fanOut = this.conv ? n * this.conv.kernel * this.conv.kernel : n;
     const std = plan.activation === 'relu' ? Math.sqrt(2 / k) : Math.sqrt(2 / (k + fanOut));

@@ -220,6 +220,17 @@ export class WasmRuntime {
     return view;
   }
 
+  /**
+   * alloc() whose block goes back to the free list once the returned view itself is unreachable:
+   * for long-lived arrays an object keeps as a field (master and programmed weights), whose users
+   * hold this very view, or subarrays of it only while they also hold the view.
+   */
+  allocOwned(length: number): Float32Array {
+    const view = this.alloc(length);
+    this.registry.register(view, { start: view.byteOffset, bytes: 4 * length });
+    return view;
+  }
+
   /** True when `arr` is a view into this runtime's memory. */
   owns(arr: Float32Array): boolean {
     return this.buffers.has(arr.buffer);
