@@ -8,8 +8,10 @@ import type {
   DatasetName,
   DeviceModel,
   ElaboratedModel,
+  FlattenLayer,
   NeuronModel,
   OptimizerConfig,
+  PoolLayer,
   TrainConfig,
   TrainRule,
 } from '../ir/model';
@@ -84,21 +86,9 @@ export interface LayerPlan {
   };
 }
 
-export interface PoolPlan {
-  kind: 'pool';
-  name: string;
-  op: 'max' | 'avg' | 'sum';
-  inShape: [number, number, number];
-  outShape: [number, number, number];
-  size: number;
-  stride: number;
-}
-
-export interface FlattenPlan {
-  kind: 'flatten';
-  name: string;
-  size: number;
-}
+/** Pool and flatten stages are the IR's layers without their source range. */
+export type PoolPlan = Omit<PoolLayer, 'range'>;
+export type FlattenPlan = Omit<FlattenLayer, 'range'>;
 
 /** One stage of the network after its input, in order. */
 export type StagePlan = LayerPlan | PoolPlan | FlattenPlan;

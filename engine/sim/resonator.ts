@@ -174,8 +174,7 @@ export function effectiveWeights(nu: Float32Array, g: ChainLayerGeometry, out: F
       const c = carrierNu[i % C]!;
       const row = i * n;
       for (let j = 0; j < n; j++) {
-        const u = c - nu[row + j]!;
-        out[row + j] = (s + (1 - s) * 2 * u) / (1 + u * u);
+        out[row + j] = shape(c - nu[row + j]!, s);
       }
     }
     return;
@@ -189,8 +188,7 @@ export function effectiveWeights(nu: Float32Array, g: ChainLayerGeometry, out: F
         const c = carrierNu[q - r0]!;
         const rowQ = q * n;
         for (let j = 0; j < n; j++) {
-          const u = c - nu[rowI + j]!;
-          out[rowQ + j]! += (s + (1 - s) * 2 * u) / (1 + u * u);
+          out[rowQ + j]! += shape(c - nu[rowI + j]!, s);
         }
       }
     }
@@ -214,9 +212,7 @@ export function resonanceGradient(
       const c = carrierNu[i % C]!;
       const row = i * n;
       for (let j = 0; j < n; j++) {
-        const u = c - nu[row + j]!;
-        const d = 1 / (1 + u * u);
-        out[row + j] = -gradW[row + j]! * (-2 * s * u + 2 * (1 - s) * (1 - u * u)) * d * d;
+        out[row + j] = -gradW[row + j]! * shapeSlope(c - nu[row + j]!, s);
       }
     }
     return;
@@ -230,9 +226,7 @@ export function resonanceGradient(
         const c = carrierNu[q - r0]!;
         const rowQ = q * n;
         for (let j = 0; j < n; j++) {
-          const u = c - nu[rowI + j]!;
-          const d = 1 / (1 + u * u);
-          out[rowI + j]! -= gradW[rowQ + j]! * (-2 * s * u + 2 * (1 - s) * (1 - u * u)) * d * d;
+          out[rowI + j]! -= gradW[rowQ + j]! * shapeSlope(c - nu[rowI + j]!, s);
         }
       }
     }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CrossbarLayer, quantiseIO } from '../../engine/sim/crossbar';
 import { jsKernels } from '../../engine/sim/kernels';
-import type { LayerPlan, TilePlan } from '../../engine/sim/plan';
+import { type LayerPlan, type TilePlan, tilePlan } from '../../engine/sim/plan';
 import { deviceModel } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 
@@ -19,25 +19,7 @@ function layer(
     units: n,
     activation: 'identity',
     bias: false,
-    tile: {
-      kind: 'crossbar',
-      name: 't',
-      rows: 256,
-      cols: 256,
-      signedWeights: 'differential',
-      dacBits: 0,
-      adcBits: 0,
-      inputBound: 1,
-      outputBound: 12,
-      outputNoise: 0,
-      boundManagement: 'none',
-      lineResistance: 0,
-      readVoltage: 0.2,
-      weightClip: null,
-      rowBlocks: 1,
-      colBlocks: 1,
-      ...tile,
-    },
+    tile: tilePlan(k, n, { name: 't', ...tile }),
     device: deviceModel(dev),
   };
 }

@@ -140,7 +140,7 @@ export function Workbench() {
   const chosen = target.path ? experimentByFile[target.path] : undefined;
   const experiment = chosen && target.experiments.includes(chosen) ? chosen : (target.experiments[0] ?? null);
 
-  const quickLook = useRef(false);
+  const [quickLook, setQuickLook] = useState(false);
   const startRun = useCallback(async () => {
     const doc = documents.active;
     if (!doc || !isNfab(doc.path)) return;
@@ -151,7 +151,7 @@ export function Workbench() {
         path: doc.path,
         text: doc.model.getValue(),
         ...(experiment ? { experiment } : {}),
-        ...(quickLook.current ? { overrides: { ...QUICK_LOOK } } : {}),
+        ...(quickLook ? { overrides: { ...QUICK_LOOK } } : {}),
       });
       setViewedRunId(runId);
     } catch (err) {
@@ -159,7 +159,7 @@ export function Workbench() {
     } finally {
       setStarting(false);
     }
-  }, [documents, engine, errors, experiment]);
+  }, [documents, engine, errors, experiment, quickLook]);
 
   const save = useCallback(() => {
     const doc = documents.active;
@@ -397,10 +397,9 @@ export function Workbench() {
         onExperimentChange={(name) =>
           target.path && setExperimentByFile((m) => ({ ...m, [target.path!]: name }))
         }
-        onRun={({ quick }) => {
-          quickLook.current = quick;
-          void startRun();
-        }}
+        onRun={() => void startRun()}
+        quick={quickLook}
+        onQuickChange={setQuickLook}
         starting={starting}
         viewedRunId={viewedRunId}
       />

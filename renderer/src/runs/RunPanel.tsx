@@ -20,8 +20,10 @@ interface Props {
   target: RunTarget;
   experiment: string | null;
   onExperimentChange: (name: string) => void;
-  /** quick: a quick look on a slice (QUICK_LOOK) instead of the experiment as written. */
-  onRun: (options: { quick: boolean }) => void;
+  onRun: () => void;
+  /** Run a quick look on a slice (QUICK_LOOK) instead of the experiment as written (Run and Ctrl+Enter). */
+  quick: boolean;
+  onQuickChange: (quick: boolean) => void;
   starting: boolean;
   viewedRunId: string | null;
 }
@@ -37,9 +39,17 @@ function runBlockedReason(target: RunTarget, starting: boolean): string | null {
 /** A quick look: one epoch on the first samples of each split, to see a design learn in seconds. */
 export const QUICK_LOOK = { epochs: 1, trainLimit: 2000, testLimit: 1000 } as const;
 
-export function RunPanel({ target, experiment, onExperimentChange, onRun, starting, viewedRunId }: Props) {
+export function RunPanel({
+  target,
+  experiment,
+  onExperimentChange,
+  onRun,
+  quick,
+  onQuickChange,
+  starting,
+  viewedRunId,
+}: Props) {
   const { engine, errors, runs } = useStudio();
-  const [quick, setQuick] = useState(false);
   useRunCacheVersion();
   const live = viewedRunId ? runs.get(viewedRunId) : undefined;
   const status = live?.status ?? null;
@@ -110,7 +120,7 @@ export function RunPanel({ target, experiment, onExperimentChange, onRun, starti
               ? `Quick look: ${QUICK_LOOK.epochs} epoch on ${QUICK_LOOK.trainLimit} training and ${QUICK_LOOK.testLimit} test samples (Ctrl+Enter)`
               : 'Run the experiment as written, every sweep point included (Ctrl+Enter)')
           }
-          onClick={() => onRun({ quick })}
+          onClick={onRun}
         >
           <span className="icon-play" aria-hidden="true" />
           Run
@@ -134,7 +144,7 @@ export function RunPanel({ target, experiment, onExperimentChange, onRun, starti
             type="checkbox"
             data-testid="quick-look"
             checked={quick}
-            onChange={(e) => setQuick(e.target.checked)}
+            onChange={(e) => onQuickChange(e.target.checked)}
           />
           Quick look
         </label>
