@@ -40,6 +40,11 @@ function trace(c: LifConstants, inputs: number[], reset: 'subtract' | 'value') {
   return { v, syn, spikes };
 }
 
+function expectClose(actual: number[], hand: number[], digits: number): void {
+  expect(actual.length).toBe(hand.length);
+  for (let t = 0; t < hand.length; t++) expect(actual[t]).toBeCloseTo(hand[t]!, digits);
+}
+
 const LIF: LifConstants = { beta: 0.9, alpha: 0, threshold: 1, reset: 0, refractorySteps: 0 };
 
 describe('lifConstants', () => {
@@ -86,7 +91,7 @@ describe('lifStep, plain LIF (beta 0.9, threshold 1, constant input 0.3)', () =>
     const hand = [
       0.3, 0.57, 0.813, 1.0317, 0.22853, 0.505677, 0.7551093, 0.97959837, 1.181638533, 0.3634746797,
     ];
-    r.v.forEach((v, t) => expect(v).toBeCloseTo(hand[t]!, 6));
+    expectClose(r.v, hand, 6);
     expect(r.spikes).toEqual([3, 8]);
   });
 
@@ -94,7 +99,7 @@ describe('lifStep, plain LIF (beta 0.9, threshold 1, constant input 0.3)', () =>
     // t0..t3 as above; t3 spikes and v := 0; t4..t7 repeat t0..t3.
     const r = trace({ ...LIF, reset: 0 }, Array(10).fill(0.3), 'value');
     const hand = [0.3, 0.57, 0.813, 0, 0.3, 0.57, 0.813, 0, 0.3, 0.57];
-    r.v.forEach((v, t) => expect(v).toBeCloseTo(hand[t]!, 6));
+    expectClose(r.v, hand, 6);
     expect(r.spikes).toEqual([3, 7]);
     // A non-zero v_reset is used as given.
     const neg = trace({ ...LIF, reset: -0.5 }, Array(5).fill(0.3), 'value');
@@ -132,8 +137,8 @@ describe('lifStep, CUBA-LIF (snnTorch Synaptic discretisation)', () => {
     // v:   1, 0.9 + 0.5 = 1.4, 1.26 + 0.25 = 1.51, 1.359 + 0.125 = 1.484, 1.3356 + 0.0625 = 1.3981
     const c: LifConstants = { beta: 0.9, alpha: 0.5, threshold: 10, reset: 0, refractorySteps: 0 };
     const r = trace(c, [1, 0, 0, 0, 0], 'subtract');
-    [1, 0.5, 0.25, 0.125, 0.0625].forEach((x, t) => expect(r.syn[t]).toBeCloseTo(x, 7));
-    [1, 1.4, 1.51, 1.484, 1.3981].forEach((x, t) => expect(r.v[t]).toBeCloseTo(x, 6));
+    expectClose(r.syn, [1, 0.5, 0.25, 0.125, 0.0625], 7);
+    expectClose(r.v, [1, 1.4, 1.51, 1.484, 1.3981], 6);
     expect(r.spikes).toEqual([]);
   });
 
