@@ -22,6 +22,7 @@ import { train } from '../engine/sim/train';
 import { wasmRuntime } from '../engine/sim/wasm/runtime';
 import { createWasmKernels } from '../engine/sim/wasm/wasm-kernels';
 import { type DslBenchResults, formatDslBench, runDslBench } from './dsl-bench';
+import { benchSnn, formatSnnBench, type SnnBench } from './snn';
 
 /**
  * PyTorch 2.x CPU, 2 threads, on the reference machine kind (issue 6): sgemm ≈ 50 GFLOP/s at 256
@@ -103,6 +104,8 @@ export interface BenchResults {
     goal: number;
   };
   dsl: DslBenchResults;
+  /** SNN rows (issue 7): recurrent LIF synaptic events/s vs Brian2, SNN training samples/s. */
+  snn: SnnBench;
 }
 
 /** Median-free and honest about noise: the best of `runs` timings, each ≥ minSeconds. */
@@ -235,6 +238,7 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
   const loadAverage = os.loadavg()[0] ?? 0;
   const kernels = defaultKernels();
   const dsl = runDslBench({ quick });
+  const snn = await benchSnn({ quick });
   const gemm = benchGemm(quick);
 
   const trainSet = loadMnist('train', quick ? 4_096 : 20_000);
@@ -315,6 +319,7 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
     inSituTraining,
     analogVsDigital,
     dsl,
+    snn,
   };
 }
 
@@ -363,6 +368,8 @@ export function formatBench(r: BenchResults): string {
     `Analog vs digital training cost at batch ${r.analogVsDigital.batch}: ${r.analogVsDigital.costRatio.toFixed(2)}× ` +
       `in CPU time, ${r.analogVsDigital.wallCostRatio.toFixed(2)}× in wall clock ` +
       `(${int(r.analogVsDigital.digitalSamplesPerS)} vs ${int(r.analogVsDigital.analogSamplesPerS)} samples/s; goal < ${r.analogVsDigital.goal}×)`,
+    '',
+    formatSnnBench(r.snn),
   ].join('\n');
 }
 
