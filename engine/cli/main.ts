@@ -30,6 +30,9 @@ Usage:
   neurofab serve [DIR] [--port N] [--open]
                                          the studio in a browser, on 127.0.0.1 only
   neurofab bench [--json] [--quick]      the benchmark suite
+  neurofab nir export FILE.nfab [--network N] [--out F.nir] [--weights W.weights.json]
+  neurofab nir import FILE.nir [--out F.nfab]
+                                         exchange spiking networks as NIR (HDF5); docs/nir.md
   neurofab --version | --help
 
 Exit codes: 0 success, 1 input has errors, 2 bad usage, 3 a run failed or was interrupted.`;
@@ -267,6 +270,11 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdServe(rest);
       case 'bench':
         return await cmdBench(rest);
+      case 'nir': {
+        // Loaded on demand: h5wasm is 4 MB of WASM the other commands do not need.
+        const { cmdNir } = await import('../nir/cli');
+        return await cmdNir(rest);
+      }
       case '--version':
       case '-v':
         console.log(ENGINE_VERSION);
