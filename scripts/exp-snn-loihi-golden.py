@@ -3,6 +3,7 @@
 # src/lava/proc/lif/models.py, AbstractPyLifModelFixed.subthr_dynamics / scale_bias,
 # PyLifModelBitAcc.scale_threshold): int32 state, int64 products, sign * right_shift(abs),
 # one-shot wrap of u, clip of v. Written from those formulas, not copied. Run: python3 scripts/exp-snn-loihi-golden.py
+import numpy as np
 x = 12345
 def lcg():
     global x
