@@ -91,8 +91,9 @@ export function snnBpttOptions(partial: Partial<SnnBpttOptions> = {}): SnnBpttOp
 
 /**
  * Trainer options for a network whose hidden (and readout) neurons are `neuron`, simulated with a
- * step of `dt` seconds: beta and alpha from lifConstants. The membrane is normalised so that the
- * threshold is 1 (the weights absorb the scale v_th - v_reset); the reset subtracts the threshold.
+ * step of `dt` seconds: beta, alpha and threshold from lifConstants (the DSL's normalised
+ * membrane, default v_th = 1). The reset subtracts the threshold (snnTorch's default), so v_reset
+ * and the refractory period are not used by this trainer.
  */
 export function snnBpttOptionsFromNeuron(
   neuron: NeuronModel,
@@ -100,7 +101,13 @@ export function snnBpttOptionsFromNeuron(
   partial: Partial<SnnBpttOptions> = {},
 ): SnnBpttOptions {
   const c = lifConstants(neuron, dt);
-  return snnBpttOptions({ beta: c.beta, alpha: c.alpha, betaOut: c.beta, ...partial });
+  return snnBpttOptions({
+    beta: c.beta,
+    alpha: c.alpha,
+    betaOut: c.beta,
+    threshold: c.threshold,
+    ...partial,
+  });
 }
 
 export interface SnnBatchResult {

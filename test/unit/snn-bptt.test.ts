@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../engine/data/mnist';
+import type { NeuronModel } from '../../engine/ir/model';
 import { Rng } from '../../engine/sim/rng';
-import { type SnnBpttOptions, SnnBpttTrainer } from '../../engine/snn/bptt';
+import { type SnnBpttOptions, SnnBpttTrainer, snnBpttOptionsFromNeuron } from '../../engine/snn/bptt';
 
 /** A tiny trainer with random inputs in x and random labels. */
 function tiny(opts: Partial<SnnBpttOptions>, count: number): { tr: SnnBpttTrainer; labels: Uint8Array } {
@@ -116,16 +117,38 @@ describe('surrogate-gradient BPTT', () => {
     expect(Array.from(b.tr.gw1)).not.toEqual(Array.from(a.tr.gw1));
   });
 
-  it('learns rate-coded MNIST: 2,000 samples, 2 epochs, > 80% on 1,000 test digits', () => {
+  it('learns rate-coded MNIST: 2,000 samples, 1 epoch, > 75% on 1,000 test digits', () => {
     const train = loadMnist('train', 2000);
     const test = loadMnist('test', 1000);
-    // Measured: 85.7% (lr 2e-3, seed 1, default 784-256-10 network, T = 25).
+    // Measured: 82.9% (Adam lr 2e-3 constant, seed 1, the default 784-256-10 network, T = 25);
+    // chance is 10%, and a network whose gradient is wrong stays far below.
     const tr = new SnnBpttTrainer({ lr: 2e-3, seed: 1 });
-    tr.trainEpoch(train, () => 2e-3);
-    tr.trainEpoch(train, () => 1e-3);
+    const fit = tr.trainEpoch(train, () => 2e-3);
+    expect(fit.hiddenRate).toBeGreaterThan(0.01); // the hidden layer spikes
     const r = tr.evaluate(test);
-    expect(r.correct / test.count).toBeGreaterThan(0.8);
+    expect(r.correct / test.count).toBeGreaterThan(0.75);
   }, 60_000);
+
+  it('takes beta, alpha and threshold from a NeuronModel through lifConstants', () => {
+    const pos = { line: 1, col: 1, offset: 0 };
+    const neuron: NeuronModel = {
+      name: 'n',
+      kind: 'cuba_lif',
+      spiking: true,
+      params: { tau_mem: 0.02, tau_syn: 0.005, v_th: 0.6 },
+      energyPerUpdate: 0,
+      energyPerSpike: 0,
+      provenance: {},
+      range: { file: 't', start: pos, end: pos },
+    };
+    const o = snnBpttOptionsFromNeuron(neuron, 1e-3, { readout: 'spike_count' });
+    expect(o.beta).toBeCloseTo(Math.exp(-1 / 20), 12);
+    expect(o.betaOut).toBeCloseTo(Math.exp(-1 / 20), 12);
+    expect(o.alpha).toBeCloseTo(Math.exp(-1 / 5), 12);
+    expect(o.threshold).toBe(0.6);
+    expect(o.readout).toBe('spike_count');
+    expect(o.slope).toBe(25);
+  });
 
   it('same seed gives the same weights bit for bit; another seed does not', () => {
     const data = loadMnist('train', 96);
