@@ -30,6 +30,19 @@ describe('learning-rule strings: parser', () => {
     expect([...rule.traces].sort()).toEqual(['x1', 'y1']);
   });
 
+  it("matches Lava's own ProductSeries test (tests/.../learning/test_product_series.py)", () => {
+    // Lava stores the scale exponent biased by 7: its test expects s_exp 6 and 8 here.
+    const r = parseLearningRuleOrThrow('x0*(-1)*2^-1*y1 + y0*1*2^1*x1');
+    expect(r.products.map((p) => [p.dependency, p.mantissa, p.exponent + 7])).toEqual([
+      ['x0', -1, 6],
+      ['y0', 1, 8],
+    ]);
+    const u = parseLearningRuleOrThrow('u4*(-1)*2^-1*y1 + y0*1*2^1*x1');
+    expect(u.decimateExponent).toBe(4);
+    expect(u.products[0]!.dependency).toBe('u');
+    expect(parseLearningRule('u4*(-1)*2^-1*y1 + u5*1*2^1*x1').ok).toBe(false);
+  });
+
   it('accepts a bare right-hand side with a target, brackets with constants, sgn, u<k>', () => {
     const rule = parseLearningRuleOrThrow('u2*x1*(y1-3) - 3*2^-2*y0*sgn(w+1)*x0', 'dd');
     expect(rule.target).toBe('dd');
