@@ -27,6 +27,7 @@ import { allocOwnedFor, type Kernels } from './kernels';
 import type { LayerPlan } from './plan';
 import type { Rng } from './rng';
 import { type Tiling, tileMatrix } from './tiling';
+import { type WasmRuntime, wasmRuntime } from './wasm/runtime';
 
 /** aihwkit IOParameters.max_bm_factor (default 1000): bound management stops past this reduction. */
 export const MAX_BM_FACTOR = 1000;
@@ -111,6 +112,10 @@ export class CrossbarLayer {
   private readonly yq: Float32Array;
   /** One tile row's read-noise draws (N(0, 1), f64 as rng.normal() returns them). */
   private readonly noiseRow: Float64Array;
+  /** The Float32Array noiseRow views (it owns the kernel-memory block). */
+  private readonly noiseRowOwner: Float32Array;
+  /** The runtime whose read_cols kernel reads tiles (WASM kernels), else null: the JavaScript loop. */
+  private readonly readKernel: WasmRuntime | null;
   private readonly xRe: Float32Array;
   private readonly yRe: Float32Array;
   /** Views made once, so forward() allocates nothing: per row block, xq from its first row and
@@ -131,7 +136,14 @@ export class CrossbarLayer {
     this.tiling = tileMatrix(this.k, this.n, t);
     // In the WASM memory with WASM kernels: programming writes it every step (no copy out).
     this.weights = allocOwnedFor(kernels, this.k * this.n);
-    this.array = new DeviceArray(layer.device, this.k * this.n, t.signedWeights, t.weightClip, stuckRng);
+    this.array = new DeviceArray(
+      layer.device,
+      this.k * this.n,
+      t.signedWeights,
+      t.weightClip,
+      stuckRng,
+      kernels,
+    );
     this.analog = t.dacBits > 0 || t.adcBits > 0 || layer.device.readNoise > 0 || t.outputNoise > 0;
     this.irDrop =
       t.lineResistance > 0
@@ -142,15 +154,21 @@ export class CrossbarLayer {
     this.maxReduction =
       t.boundManagement === 'iterative' ? maxBoundManagementReduction(t.dacBits, t.inputBound) : 1;
     const a = this.analog;
-    this.xq = new Float32Array(a ? maxBatch * this.k : 0);
-    this.partial = new Float32Array(a ? maxBatch * this.n : 0);
+    // The periphery's buffers live in the kernel memory with WASM kernels: the GEMMs and the
+    // tile-read kernel then use them in place.
+    const buffer = (length: number) => (length > 0 ? allocOwnedFor(kernels, length) : new Float32Array(0));
+    this.xq = buffer(a ? maxBatch * this.k : 0);
+    this.partial = buffer(a ? maxBatch * this.n : 0);
     this.alpha = new Float32Array(a ? maxBatch : 0);
     this.sumSq = new Float32Array(a ? maxBatch : 0);
     const bm = a && this.maxReduction > 1;
-    this.yq = new Float32Array(a ? this.tiling.usableCols : 0);
-    this.noiseRow = new Float64Array(a ? this.tiling.usableCols : 0);
+    this.yq = buffer(a ? this.tiling.usableCols : 0);
+    const noise = buffer(a ? 2 * this.tiling.usableCols : 0);
+    this.noiseRowOwner = noise;
+    this.noiseRow = new Float64Array(noise.buffer, noise.byteOffset, noise.length / 2);
     this.xRe = new Float32Array(bm ? t.rows : 0);
-    this.yRe = new Float32Array(bm ? this.tiling.usableCols : 0);
+    this.yRe = buffer(bm ? this.tiling.usableCols : 0);
+    this.readKernel = a && kernels.alloc ? wasmRuntime() : null;
     const tl = this.tiling;
     const starts = tl.blocks.filter((b) => b.colBlock === 0).map((b) => b.row0);
     this.xqRows = starts.map((r0) => this.xq.subarray(Math.min(r0, this.xq.length)));
@@ -299,18 +317,48 @@ export class CrossbarLayer {
       const bulk = sd > 0 && outNoise === 0;
       const noiseRow = this.noiseRow;
       if (bulk) rng.fillNormal(noiseRow, 1, 0, cols);
-      for (let j = 0; j < cols; j++) {
-        let y = src[srcAt + j]! * invW;
-        if (bulk) y += shared + sd * noiseRow[j]!;
-        else {
-          if (sd > 0) y += shared + sd * rng.normal();
-          if (outNoise > 0) y += outNoise * rng.normal();
+      const rt = this.readKernel;
+      if (rt && outNoise === 0 && rt.owns(out) && rt.owns(src)) {
+        // kernels.wat read_cols: the loop below and the accumulation at the end, bit for bit.
+        const open = reduction < this.maxReduction;
+        const g = this.alpha[i]! * this.array.wMax * reduction;
+        const count = rt.exports.read_cols(
+          src.byteOffset + 4 * srcAt,
+          cols,
+          invW,
+          bulk ? noiseRow.byteOffset : 0,
+          sd,
+          shared,
+          adcStep,
+          bound,
+          ideal ? 0 : satLevel,
+          ideal ? 0 : adcStep === Number.POSITIVE_INFINITY ? 2 : 1,
+          yq.byteOffset,
+          out.byteOffset + 4 * (i * n + c0),
+          g,
+          open ? 1 : 0,
+        );
+        counters.adcSaturations += count;
+        saturated = count > 0;
+        if (!saturated || !open) {
+          // read_cols has added g·yq into out already.
+          counters.adcConversions += cols;
+          return;
         }
-        if (!ideal && (y >= satLevel || y <= -satLevel)) {
-          saturated = true;
-          counters.adcSaturations++;
+      } else {
+        for (let j = 0; j < cols; j++) {
+          let y = src[srcAt + j]! * invW;
+          if (bulk) y += shared + sd * noiseRow[j]!;
+          else {
+            if (sd > 0) y += shared + sd * rng.normal();
+            if (outNoise > 0) y += outNoise * rng.normal();
+          }
+          if (!ideal && (y >= satLevel || y <= -satLevel)) {
+            saturated = true;
+            counters.adcSaturations++;
+          }
+          yq[j] = quantiseStep(y, adcStep, bound);
         }
-        yq[j] = quantiseStep(y, adcStep, bound);
       }
       counters.adcConversions += cols;
       if (!saturated || reduction >= this.maxReduction) break;

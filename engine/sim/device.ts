@@ -20,6 +20,7 @@ import { globalDriftCompensation, temperatureFactor } from './drift';
 import {
   fillNormalRng,
   fillNormalWasm,
+  type Kernels,
   maxAbs,
   type ProgramBuffers,
   programBuffers,
@@ -122,6 +123,8 @@ export class DeviceArray {
     readonly scheme: TilePlan['signedWeights'],
     readonly weightClip: number | null,
     stuckRng: Rng,
+    /** Kernels whose threads may share the programming (WASM); absent: this thread alone. */
+    private readonly kernels?: Kernels,
   ) {
     this.perWeight = scheme === 'differential' ? 2 : 1;
     const devices = size * this.perWeight;
@@ -178,7 +181,7 @@ export class DeviceArray {
       const steps = levels === null ? 0 : levels - 1;
       if (noise !== null && this.perWeight === 2 && wasmNoiseSelected()) {
         // The default for differential pairs: the draws made inside the programming kernel.
-        programNoisyWasm(w, n, this.wasmBuffers, out, wMax, steps, rng, programNoise);
+        programNoisyWasm(w, n, this.wasmBuffers, out, wMax, steps, rng, programNoise, this.kernels);
         return;
       }
       if (noise !== null) {

@@ -20,8 +20,28 @@ const CLAIM = 0; // (generation << 16) | next unclaimed chunk
 const DONE = 1; // chunks finished in this generation
 const QUIT = 2;
 const READY = 4; // READY + w: worker w has instantiated the module
-const JOB = 16; // the job: 12 gemm_core arguments, then chunk width and chunk count
+const JOB = 16; // the job: its arguments (12 for gemm_core), then chunk width, chunk count, kind
 const CTL_INTS = 32;
+const KIND_GEMM = 0;
+const KIND_PROGRAM = 1;
+
+/**
+ * One program_diff_noisy over n weights (see kernels.wat): byte offsets of w, the stuck map, out
+ * and the per-chunk generator states (64 bytes each), and its scalar arguments.
+ */
+export interface ProgramJob {
+  w: number;
+  stuck: number;
+  out: number;
+  n: number;
+  flags: number;
+  inv: number;
+  wMax: number;
+  steps: number;
+  invSteps: number;
+  states: number;
+  std: number;
+}
 
 /** One gemm_core call (see kernels.wat), byte offsets and strides. */
 export interface CoreJob {
@@ -44,7 +64,7 @@ export interface CoreJob {
 // with a compare-and-swap on (generation, index): a worker that wakes late cannot take a chunk of
 // a newer job with an older job's parameters, and the job's parameters are read only after a
 // successful claim (the caller cannot move on while a claimed chunk is unfinished).
-const CLAIM_LOOP = `(ctl, core, scratch, gen) => {
+const CLAIM_LOOP = `(ctl, f32, ex, scratch, gen) => {
   for (;;) {
     const v = Atomics.load(ctl, ${CLAIM});
     if ((v >>> 16) !== gen) return;
@@ -53,15 +73,27 @@ const CLAIM_LOOP = `(ctl, core, scratch, gen) => {
     if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
     const w = ctl[${JOB} + 12];
     const j0 = i * w;
-    const width = Math.min(ctl[${JOB} + 1] - j0, w);
-    core(ctl[${JOB}], width, ctl[${JOB} + 2], ctl[${JOB} + 3], ctl[${JOB} + 4], ctl[${JOB} + 5],
-      ctl[${JOB} + 6] + j0 * ctl[${JOB} + 8], ctl[${JOB} + 7], ctl[${JOB} + 8],
-      ctl[${JOB} + 9] + 4 * j0, ctl[${JOB} + 10], ctl[${JOB} + 11], scratch);
+    if (ctl[${JOB} + 14] === ${KIND_PROGRAM}) {
+      ex.program_diff_noisy(ctl[${JOB}] + 4 * j0, ctl[${JOB} + 1] + 2 * j0, ctl[${JOB} + 2] + 4 * j0,
+        Math.min(ctl[${JOB} + 3] - j0, w), f32[${JOB} + 5], f32[${JOB} + 6], f32[${JOB} + 7],
+        f32[${JOB} + 8], ctl[${JOB} + 4], ctl[${JOB} + 9] + 64 * i, f32[${JOB} + 10], scratch);
+    } else {
+      const width = Math.min(ctl[${JOB} + 1] - j0, w);
+      ex.gemm_core(ctl[${JOB}], width, ctl[${JOB} + 2], ctl[${JOB} + 3], ctl[${JOB} + 4], ctl[${JOB} + 5],
+        ctl[${JOB} + 6] + j0 * ctl[${JOB} + 8], ctl[${JOB} + 7], ctl[${JOB} + 8],
+        ctl[${JOB} + 9] + 4 * j0, ctl[${JOB} + 10], ctl[${JOB} + 11], scratch);
+    }
     if (Atomics.add(ctl, ${DONE}, 1) + 1 === ctl[${JOB} + 13]) Atomics.notify(ctl, ${DONE});
   }
 }`;
 
-type ClaimLoop = (ctl: Int32Array, core: (...args: number[]) => void, scratch: number, gen: number) => void;
+type ClaimLoop = (
+  ctl: Int32Array,
+  f32: Float32Array,
+  ex: WasmRuntime['exports'],
+  scratch: number,
+  gen: number,
+) => void;
 // The same source text runs in the workers; compiling it here too keeps one definition.
 const claimChunks = new Function(`return ${CLAIM_LOOP};`)() as ClaimLoop;
 
@@ -71,7 +103,8 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, scratch, spin } = workerData;
 const ctl = new Int32Array(control);
-const core = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm_core;
+const f32 = new Float32Array(control);
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const claim = ${CLAIM_LOOP};
 let seen = Atomics.load(ctl, ${CLAIM});
 Atomics.store(ctl, ${READY} + index, 1);
@@ -84,7 +117,7 @@ for (;;) {
     v = Atomics.load(ctl, ${CLAIM});
   }
   if (Atomics.load(ctl, ${QUIT})) break;
-  claim(ctl, core, scratch, v >>> 16);
+  claim(ctl, f32, ex, scratch, v >>> 16);
   seen = Atomics.load(ctl, ${CLAIM});
 }
 `;
@@ -99,6 +132,8 @@ const MIN_CHUNK = 32;
 export class KernelPool {
   readonly threads: number;
   private readonly ctl: Int32Array;
+  /** The control block's float view (a program job's f32 arguments). */
+  private readonly ctlF32: Float32Array;
   private readonly workers: Worker[] = [];
   private closed = false;
   private gen = 0;
@@ -109,6 +144,7 @@ export class KernelPool {
   ) {
     this.threads = Math.max(1, Math.min(threads, MAX_THREADS));
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_INTS));
+    this.ctlF32 = new Float32Array(this.ctl.buffer);
     for (let w = 0; w + 1 < this.threads; w++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -169,6 +205,58 @@ export class KernelPool {
       job.acc,
     ];
     for (let i = 0; i < args.length; i++) ctl[JOB + i] = args[i]!;
+    ctl[JOB + 14] = KIND_GEMM;
+    this.publish(width, chunks);
+  }
+
+  /**
+   * Runs program_diff_noisy over the weights in chunks of `chunk` weights claimed by this thread
+   * and the workers; chunk i starts from the generator state at job.states + 64·i (KernelPool's
+   * caller jumps the lanes there), so the draws are those of one call over all the weights.
+   */
+  runProgram(job: ProgramJob, chunk: number): void {
+    const chunks = Math.ceil(job.n / chunk);
+    const ctl = this.ctl;
+    const f = this.ctlF32;
+    ctl[JOB] = job.w;
+    ctl[JOB + 1] = job.stuck;
+    ctl[JOB + 2] = job.out;
+    ctl[JOB + 3] = job.n;
+    ctl[JOB + 4] = job.flags;
+    f[JOB + 5] = job.inv;
+    f[JOB + 6] = job.wMax;
+    f[JOB + 7] = job.steps;
+    f[JOB + 8] = job.invSteps;
+    ctl[JOB + 9] = job.states;
+    f[JOB + 10] = job.std;
+    ctl[JOB + 14] = KIND_PROGRAM;
+    if (this.closed) {
+      const ex = this.rt.exports;
+      for (let i = 0; i < chunks; i++) {
+        const j0 = i * chunk;
+        ex.program_diff_noisy(
+          job.w + 4 * j0,
+          job.stuck + 2 * j0,
+          job.out + 4 * j0,
+          Math.min(job.n - j0, chunk),
+          f[JOB + 5]!,
+          f[JOB + 6]!,
+          f[JOB + 7]!,
+          f[JOB + 8]!,
+          job.flags,
+          job.states + 64 * i,
+          f[JOB + 10]!,
+          this.rt.scratch(0),
+        );
+      }
+      return;
+    }
+    this.publish(chunk, chunks);
+  }
+
+  /** Releases the job written at JOB to the workers, claims chunks here too, and waits for all. */
+  private publish(width: number, chunks: number): void {
+    const ctl = this.ctl;
     ctl[JOB + 12] = width;
     ctl[JOB + 13] = chunks;
     Atomics.store(ctl, DONE, 0);
@@ -176,7 +264,7 @@ export class KernelPool {
     // Publishing the claim counter releases the job (every write above happens before it).
     Atomics.store(ctl, CLAIM, this.gen << 16);
     Atomics.notify(ctl, CLAIM);
-    claimChunks(ctl, core, scratch, this.gen);
+    claimChunks(ctl, this.ctlF32, this.rt.exports, this.rt.scratch(0), this.gen);
     this.awaitChunks(chunks);
   }
 

@@ -39,6 +39,26 @@ export interface Kernels {
    * call (WASM kernels: a view into their memory). Use `allocFor(kernels, n)`.
    */
   alloc?(length: number): Float32Array;
+  /**
+   * Optional (WASM kernels): kernels.wat program_diff_noisy over these kernels' threads, the
+   * generator state at byte offset `job.state` (16 words); the same draws for every thread count.
+   */
+  programNoisy?(job: NoisyProgramJob): void;
+}
+
+/** One differential programming with in-kernel noise: byte offsets in the kernel memory, scalars. */
+export interface NoisyProgramJob {
+  w: number;
+  stuck: number;
+  out: number;
+  n: number;
+  flags: number;
+  inv: number;
+  wMax: number;
+  steps: number;
+  invSteps: number;
+  state: number;
+  std: number;
 }
 
 function zeroRows(c: Float32Array, rows: number, cols: number, ldc: number): void {
@@ -169,6 +189,49 @@ export function maxAbs(x: Float32Array, n: number = x.length): number {
 }
 
 /**
+ * Σ x_i² over x, in f64 with four partial sums (element i into sum i mod 4): one chain of
+ * dependent additions was 4x slower, and the layer-Gaussian clip of hardware-aware training reads
+ * every weight at every step. The WASM kernel adds in the same order, so both give the same bits.
+ */
+export function sumOfSquares(x: Float32Array): number {
+  const n = x.length;
+  const rt = n >= MAX_ABS_WASM_MIN && !wasmDisabled() ? wasmRuntime() : null;
+  if (rt?.owns(x)) return rt.exports.sum_squares(x.byteOffset, n);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const a = x[i]!;
+    const b = x[i + 1]!;
+    const c = x[i + 2]!;
+    const d = x[i + 3]!;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  for (; i < n; i++) s0 += x[i]! * x[i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** x_i = clamp(x_i, −bound, bound) in place (NaN kept); f32x4 when x lives in the kernel memory. */
+export function clampAbs(x: Float32Array, bound: number): void {
+  const n = x.length;
+  const rt = n >= MAX_ABS_WASM_MIN && !wasmDisabled() ? wasmRuntime() : null;
+  if (rt?.owns(x)) {
+    rt.exports.clamp_abs(x.byteOffset, n, bound);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v > bound) x[i] = bound;
+    else if (v < -bound) x[i] = -bound;
+  }
+}
+
+/**
  * Device buffers the WASM programming kernel reads in place: the programming-noise draws and a
  * copy of the stuck map inside the kernel memory. null when WebAssembly is unavailable or
  * disabled (NEUROFAB_KERNELS=js): the caller then keeps its JavaScript loop.
@@ -191,8 +254,8 @@ export function programBuffers(
   // wasmDisabled() is read here, not only when the runtime is created: a test can compare both paths.
   const rt = wasmDisabled() ? null : wasmRuntime();
   if (!rt) return null;
-  // Rounded up to 8: the WASM normal generator writes whole blocks of 8 draws.
-  const noise = withNoise ? rt.alloc(Math.ceil(devices / 8) * 8, owner).subarray(0, devices) : null;
+  // Rounded up to 16: the WASM normal generator writes whole pairs of blocks of 8 draws.
+  const noise = withNoise ? rt.alloc(Math.ceil(devices / 16) * 16, owner).subarray(0, devices) : null;
   let stuckCopy: Uint8Array | null = null;
   if (stuck !== null) {
     const block = rt.alloc(Math.ceil(devices / 4), owner);
@@ -241,8 +304,8 @@ export function programWasm(
 
 /**
  * Differential programming with the programming noise drawn in place (kernels.wat
- * program_diff_noisy: fill_normal's Box–Muller fused into program_diff, f32x4), so the 2·n draws
- * never go through memory. The generator's four lanes are seeded from 16 draws of `rng`, as in
+ * program_diff_noisy: program_diff in f32x4, with fill_normal's Box–Muller drawing 512 normals at a
+ * time into an L1-sized scratch), so the 2·n draws never go through main memory. The generator's four lanes are seeded from 16 draws of `rng`, as in
  * fillNormalWasm. `steps` = levels − 1 (0 = continuous).
  */
 export function programNoisyWasm(
@@ -254,6 +317,7 @@ export function programNoisyWasm(
   steps: number,
   rng: Rng,
   std: number,
+  kernels?: Kernels,
 ): void {
   const rt = wasmRuntime();
   if (!rt) throw new Error('programNoisyWasm needs the WebAssembly runtime');
@@ -262,20 +326,35 @@ export function programNoisyWasm(
   seedLanes(new Uint32Array(rt.f32.buffer, state, 16), rng);
   const pw = rt.place(w, n);
   const po = rt.place(out, n, false);
-  const flags = (steps > 0 ? 1 : 0) | (buffers.stuck ? 4 : 0);
-  rt.exports.program_diff_noisy(
-    pw,
-    buffers.stuck ? buffers.stuck.byteOffset : 0,
-    po,
+  const job: NoisyProgramJob = {
+    w: pw,
+    stuck: buffers.stuck ? buffers.stuck.byteOffset : 0,
+    out: po,
     n,
-    1 / wMax,
+    flags: (steps > 0 ? 1 : 0) | (buffers.stuck ? 4 : 0),
+    inv: 1 / wMax,
     wMax,
     steps,
-    steps > 0 ? 1 / steps : 0,
-    flags,
+    invSteps: steps > 0 ? 1 / steps : 0,
     state,
     std,
-  );
+  };
+  if (kernels?.programNoisy) kernels.programNoisy(job);
+  else
+    rt.exports.program_diff_noisy(
+      job.w,
+      job.stuck,
+      job.out,
+      n,
+      job.inv,
+      wMax,
+      steps,
+      job.invSteps,
+      job.flags,
+      state,
+      std,
+      rt.scratch(0),
+    );
   rt.copyOut(out, po, n);
 }
 

@@ -19,7 +19,7 @@ import {
   rowsToChannels,
 } from './conv';
 import { CrossbarLayer } from './crossbar';
-import { allocOwnedFor, type Kernels } from './kernels';
+import { allocOwnedFor, clampAbs, type Kernels, sumOfSquares } from './kernels';
 import type { LayerPlan, PoolPlan, StagePlan } from './plan';
 import type { Rng } from './rng';
 import { softmaxCrossEntropy } from './rules/types';
@@ -141,18 +141,19 @@ export class WeightLayer {
     // Courbariaux et al. 2016: shadow weights stay in [−1, 1]. The gain 1/√k keeps the column sum
     // of k ±1 products at unit scale (BNNs use batch norm for this; here it is a fixed gain of
     // the digital periphery), so the sign's straight-through window |z| ≤ 1 passes gradients.
-    if (this.binary) clip(this.w, 1);
+    if (this.binary) clampAbs(this.w, 1);
     this.gain = this.binary ? 1 / Math.sqrt(k) : 1;
     this.wForward = this.binary ? new Float32Array(k * n) : this.w;
     this.b = new Float32Array(n);
     this.gw = new Float32Array(k * n);
     this.gb = new Float32Array(n);
-    this.z = new Float32Array(maxBatch * this.outSize);
+    // The crossbar's read kernel adds into z (rowOut for conv) in place: kernel memory.
+    this.z = allocOwnedFor(kernels, maxBatch * this.outSize);
     this.a = new Float32Array(maxBatch * this.outSize);
     this.dz = new Float32Array(maxBatch * this.outSize);
     this.dx = new Float32Array(needInputGrad ? maxBatch * this.inSize : 0);
     this.cols = new Float32Array(this.conv ? rows * k : 0);
-    this.rowOut = new Float32Array(this.conv ? rows * n : 0);
+    this.rowOut = this.conv ? allocOwnedFor(kernels, rows * n) : new Float32Array(0);
     this.rowGrad = new Float32Array(this.conv ? rows * n : 0);
     this.dcols = new Float32Array(this.conv && needInputGrad ? rows * k : 0);
     this.dacOut = new Float32Array(this.oneBitDac ? rows * k : 0);
@@ -242,7 +243,7 @@ export class WeightLayer {
 
   /** Keeps binary layers' shadow weights in [−1, 1] after an update (Courbariaux et al. 2016). */
   clipShadow(): void {
-    if (this.binary) clip(this.w, 1);
+    if (this.binary) clampAbs(this.w, 1);
   }
 
   /**
@@ -252,27 +253,8 @@ export class WeightLayer {
    */
   clipGaussian(sigma: number): void {
     const w = this.w;
-    const n = w.length;
-    // Four partial sums: one chain of dependent f64 additions was 4x slower (this runs on every
-    // weight at every hardware-aware step).
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      const a = w[i]!;
-      const b = w[i + 1]!;
-      const c = w[i + 2]!;
-      const d = w[i + 3]!;
-      s0 += a * a;
-      s1 += b * b;
-      s2 += c * c;
-      s3 += d * d;
-    }
-    for (; i < n; i++) s0 += w[i]! * w[i]!;
-    const bound = sigma * Math.sqrt((s0 + s1 + (s2 + s3)) / n);
-    if (bound > 0) clip(w, bound);
+    const bound = sigma * Math.sqrt(sumOfSquares(w) / w.length);
+    if (bound > 0) clampAbs(w, bound);
   }
 }
 
@@ -482,14 +464,6 @@ export class AnalogNetwork {
   /** Keeps binary layers' shadow weights in [−1, 1]; call after each optimiser step. */
   clipShadowWeights(): void {
     for (const L of this.layers) L.clipShadow();
-  }
-}
-
-function clip(w: Float32Array, bound: number): void {
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i]!;
-    if (v > bound) w[i] = bound;
-    else if (v < -bound) w[i] = -bound;
   }
 }
 

@@ -6,6 +6,7 @@ import { fillNormalRng, fillNormalWasm, programBuffers } from '../../engine/sim/
 import { deviceModel } from '../../engine/sim/presets';
 import { Rng } from '../../engine/sim/rng';
 import { wasmRuntime } from '../../engine/sim/wasm/runtime';
+import { createWasmKernels } from '../../engine/sim/wasm/wasm-kernels';
 
 const hasWasm = wasmRuntime() !== null;
 
@@ -163,6 +164,40 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
     const a = withWasmNoise(() => program(w, dev, 'differential', null, false));
     const b = withWasmNoise(() => program(w, dev, 'differential', null, false));
     expect(a).toEqual(b);
+  });
+});
+
+describe.skipIf(!hasWasm)('programming split over threads (KernelPool, xoshiro lane jumps)', () => {
+  it('draws the same noise, bit for bit, on one and on two threads, over several 16,384-weight chunks', () => {
+    // 70,001 weights: four whole chunks and a ragged fifth; stuck devices and levels exercise every
+    // flag. The two-thread run starts chunk i from the lanes jumped ahead by the earlier chunks' draws.
+    const n = 70_001;
+    const w = weights(n, 77);
+    const dev = deviceModel({ name: 's', levels: 32, programNoise: 0.05, stuckAtGMin: 0.01, stuckAtGMax: 0.01 });
+    const run = (threads: number) =>
+      withWasmNoise(() => {
+        const kernels = createWasmKernels({ threads });
+        const a = new DeviceArray(dev, n, 'differential', null, new Rng(5, 1), kernels);
+        const out = new Float32Array(n);
+        a.program(w, out, new Rng(5, 2));
+        kernels.close();
+        return out;
+      });
+    const one = run(1);
+    const two = run(2);
+    let same = 0;
+    for (let i = 0; i < n; i++) if (Object.is(one[i], two[i])) same++;
+    expect(same).toBe(n);
+    // and the noise is there: not the noise-free programming
+    const plain = withWasmNoise(() => {
+      const a = new DeviceArray({ ...dev, programNoise: 0 }, n, 'differential', null, new Rng(5, 1));
+      const out = new Float32Array(n);
+      a.program(w, out, new Rng(5, 2));
+      return out;
+    });
+    let moved = 0;
+    for (let i = 0; i < n; i++) if (one[i] !== plain[i]) moved++;
+    expect(moved).toBeGreaterThan(n / 2);
   });
 });
 

@@ -552,6 +552,118 @@
         (br $l)))
     (local.get $r))
 
+;; Σ x_i² over len floats in f64, with the JavaScript loop's four partial sums (element i into sum
+  ;; i mod 4, the last len mod 4 into sum 0, total (s0 + s1) + (s2 + s3)): bit-identical to it. The
+  ;; layer-Gaussian weight clip of hardware-aware training reads it at every step.
+  (func (export "sum_squares") (param $x i32) (param $len i32) (result f64)
+    (local $p i32) (local $end4 i32) (local $end i32) (local $v v128) (local $lo v128) (local $hi v128)
+    (local $a01 v128) (local $a23 v128) (local $s0 f64) (local $f f64)
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $len) (i32.const 2))))
+    (local.set $p (local.get $x))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
+        (local.set $hi (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $lo) (local.get $lo))))
+        (local.set $a23 (f64x2.add (local.get $a23) (f64x2.mul (local.get $hi) (local.get $hi))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $a01)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $f (f64.promote_f32 (f32.load (local.get $p))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $f) (local.get $f))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l)))
+    (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $a01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $a23)) (f64x2.extract_lane 1 (local.get $a23)))))
+
+  ;; x_i = clamp(x_i, −b, b) over len floats, NaN kept: pmin/pmax are the JavaScript comparisons
+  ;; `x > b ? b : x < −b ? −b : x` (b is an f32 here and an f64 there, with the same results: no f32
+  ;; lies strictly between b and its rounding).
+  (func (export "clamp_abs") (param $x i32) (param $len i32) (param $b f32)
+    (local $p i32) (local $end4 i32) (local $end i32) (local $hi v128) (local $lo v128)
+    (local.set $hi (f32x4.splat (local.get $b)))
+    (local.set $lo (f32x4.splat (f32.neg (local.get $b))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $len) (i32.const 2))))
+    (local.set $p (local.get $x))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (v128.store (local.get $p) (f32x4.pmax (f32x4.pmin (v128.load (local.get $p)) (local.get $hi)) (local.get $lo)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store32_lane 0 (local.get $p)
+          (f32x4.pmax (f32x4.pmin (v128.load32_zero (local.get $p)) (local.get $hi)) (local.get $lo)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l))))
+
+;; ---- One tile read (engine/sim/crossbar.ts, CrossbarLayer.readTile) ----
+  ;; For the tile's cols outputs of one input vector: y = partial·invW (+ shared + sd·noise_j when
+  ;; $noise ≠ 0, f64 noise), counts |y| ≥ $sat, quantises with the ADC ($quant 0 ideal, 1 steps of
+  ;; $step clipped to ±$bound, 2 sign·$bound) into yq (f32), then adds g·yq into out (f32) unless
+  ;; $bmOpen and some output saturated (bound management reads the tile again). Every operation is
+  ;; the JavaScript loop's, in f64 and in its order, so the results are bit-identical; Math.round
+  ;; is floor(v) + (v − floor(v) ≥ ½) with v's sign on a zero (−0.4 rounds to −0 in JavaScript).
+  ;; Returns the number of saturated outputs.
+  (func (export "read_cols") (param $src i32) (param $cols i32) (param $invW f64) (param $noise i32)
+    (param $sd f64) (param $shared f64) (param $step f64) (param $bound f64) (param $sat f64)
+    (param $quant i32) (param $yq i32) (param $out i32) (param $g f64) (param $bmOpen i32) (result i32)
+    (local $j i32) (local $y f64) (local $r f64) (local $cnt i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
+        (local.set $y (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.get $invW)))
+        (if (local.get $noise)
+          (then (local.set $y (f64.add (local.get $y) (f64.add (local.get $shared) (f64.mul (local.get $sd)
+            (f64.load (i32.add (local.get $noise) (i32.shl (local.get $j) (i32.const 3))))))))))
+        (if (local.get $quant)
+          (then
+            (if (i32.or (f64.ge (local.get $y) (local.get $sat)) (f64.le (local.get $y) (f64.neg (local.get $sat))))
+              (then (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))
+            (if (i32.eq (local.get $quant) (i32.const 2))
+              (then
+                (local.set $y (select (local.get $bound)
+                  (select (f64.neg (local.get $bound)) (f64.const 0) (f64.lt (local.get $y) (f64.const 0)))
+                  (f64.gt (local.get $y) (f64.const 0)))))
+              (else
+                (local.set $y (f64.div
+                  (select (local.get $bound) (f64.max (local.get $y) (f64.neg (local.get $bound)))
+                    (f64.gt (local.get $y) (local.get $bound)))
+                  (local.get $step)))
+                (local.set $r (f64.floor (local.get $y)))
+                (if (f64.ge (f64.sub (local.get $y) (local.get $r)) (f64.const 0.5))
+                  (then (local.set $r (f64.add (local.get $r) (f64.const 1)))))
+                (local.set $y (f64.mul (f64.copysign (local.get $r) (local.get $y)) (local.get $step)))))))
+        (f32.store (i32.add (local.get $yq) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $y)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l)))
+    (if (i32.or (i32.eqz (local.get $bmOpen)) (i32.eqz (local.get $cnt)))
+      (then
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
+              (f32.demote_f64 (f64.add
+                (f64.promote_f32 (f32.load (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))))
+                (f64.mul (local.get $g)
+                  (f64.promote_f32 (f32.load (i32.add (local.get $yq) (i32.shl (local.get $j) (i32.const 2)))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $l)))))
+    (local.get $cnt))
+
   ;; ---- Device programming (engine/sim/device.ts, DeviceArray.program, generic devices) ----
   ;; Every step is done in f64, in the same order as the JavaScript loop, so the result is
   ;; bit-identical to it: t = clamp(w·inv, −1, 1); g quantised as floor(g·steps + ½)·invSteps;
@@ -680,15 +792,20 @@
   ;; quadrant (2 bits) plus φ uniform in (−π/4, π/4) (22 bits): cos and sin of a uniform angle,
   ;; which is all Box–Muller needs. ln, sin and cos are Cephes' single-precision polynomials (Moshier,
   ;; "Methods and Programs for Mathematical Functions", logf.c / sinf.c: about 1 ulp on these ranges).
-  ;; Writes 8 normals per step, mean + std·z, ceil(n/8)·8 floats at $out.
-  (func (export "fill_normal") (param $out i32) (param $n i32) (param $st i32) (param $std f32) (param $mean f32)
+  ;; Writes mean + std·z, n normals rounded UP to a multiple of 16 (callers leave room): two independent blocks of
+  ;; 8 per iteration, so the ~90-cycle dependency chain of one block (log polynomial, sqrt) overlaps
+  ;; with the other's (1.65x faster than one block per iteration, measured). Block order, lanes and
+  ;; arithmetic are those of one block at a time, so the draws are the same bit for bit. Block b
+  ;; holds r·cos of its four lanes at 8b..8b+3 and r·sin at 8b+4..8b+7.
+  (func $fill_normal (export "fill_normal") (param $out i32) (param $n i32) (param $st i32) (param $std f32) (param $mean f32)
     (local $end i32) (local $a v128) (local $b v128) (local $r v128) (local $q v128) (local $p v128)
     (local $z v128) (local $sn v128) (local $cs v128) (local $c v128) (local $s v128) (local $swap v128)
     (local $stdv v128) (local $meanv v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $t v128)
     (local $e v128) (local $m v128) (local $lt v128) (local $x v128) (local $lz v128) (local $y v128)
     (local $ef v128)
-    ;; $xoshiro and $logf4 inlined by hand (V8 does not inline WebAssembly calls; the calls and the
+    (local $a_2 v128) (local $b_2 v128) (local $r_2 v128) (local $q_2 v128) (local $p_2 v128) (local $z_2 v128) (local $sn_2 v128) (local $cs_2 v128) (local $c_2 v128) (local $s_2 v128) (local $swap_2 v128) (local $e_2 v128) (local $m_2 v128) (local $lt_2 v128) (local $x_2 v128) (local $lz_2 v128) (local $y_2 v128) (local $ef_2 v128)
+    ;; xoshiro and the log inlined by hand (V8 does not inline WebAssembly calls; the calls and the
     ;; state's round trip through memory cost about half the time), the state kept in locals.
     (local.set $s0 (v128.load (local.get $st)))
     (local.set $s1 (v128.load offset=16 (local.get $st)))
@@ -782,7 +899,90 @@
           (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $c)))))
         (v128.store offset=16 (local.get $out) (f32x4.add (local.get $meanv)
           (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $s)))))
-        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+        ;; the second, independent block
+        (local.set $a_2 (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
+        (local.set $a_2 (v128.or (i32x4.shl (local.get $a_2) (i32.const 7)) (i32x4.shr_u (local.get $a_2) (i32.const 25))))
+        (local.set $a_2 (i32x4.mul (local.get $a_2) (v128.const i32x4 9 9 9 9)))
+        (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+        (local.set $b_2 (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
+        (local.set $b_2 (v128.or (i32x4.shl (local.get $b_2) (i32.const 7)) (i32x4.shr_u (local.get $b_2) (i32.const 25))))
+        (local.set $b_2 (i32x4.mul (local.get $b_2) (v128.const i32x4 9 9 9 9)))
+        (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+        ;; radius √(−2 ln u1), u1 in (0, 1]
+        (local.set $r_2 (f32x4.mul
+          (f32x4.convert_i32x4_s (i32x4.add (i32x4.shr_u (local.get $a_2) (i32.const 8)) (v128.const i32x4 1 1 1 1)))
+          (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))
+        (local.set $e_2 (i32x4.sub (i32x4.shr_u (local.get $r_2) (i32.const 23)) (v128.const i32x4 126 126 126 126)))
+        (local.set $m_2 (v128.or (v128.and (local.get $r_2) (v128.const i32x4 0x7fffff 0x7fffff 0x7fffff 0x7fffff))
+          (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+        (local.set $lt_2 (f32x4.lt (local.get $m_2) (v128.const f32x4 0.707106781186547524 0.707106781186547524 0.707106781186547524 0.707106781186547524)))
+        (local.set $e_2 (i32x4.add (local.get $e_2) (local.get $lt_2)))
+        (local.set $x_2 (v128.bitselect
+          (f32x4.sub (f32x4.add (local.get $m_2) (local.get $m_2)) (v128.const f32x4 1 1 1 1))
+          (f32x4.sub (local.get $m_2) (v128.const f32x4 1 1 1 1))
+          (local.get $lt_2)))
+        (local.set $lz_2 (f32x4.mul (local.get $x_2) (local.get $x_2)))
+        (local.set $y_2 (v128.const f32x4 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1)))
+        (local.set $y_2 (f32x4.add (f32x4.mul (local.get $y_2) (local.get $x_2)) (v128.const f32x4 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1)))
+        (local.set $y_2 (f32x4.mul (f32x4.mul (local.get $y_2) (local.get $x_2)) (local.get $lz_2)))
+        (local.set $ef_2 (f32x4.convert_i32x4_s (local.get $e_2)))
+        (local.set $y_2 (f32x4.add (local.get $y_2) (f32x4.mul (local.get $ef_2) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $y_2 (f32x4.sub (local.get $y_2) (f32x4.mul (local.get $lz_2) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+        (local.set $r_2 (f32x4.add (f32x4.add (local.get $x_2) (local.get $y_2))
+            (f32x4.mul (local.get $ef_2) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+        (local.set $r_2 (f32x4.sqrt (f32x4.mul (local.get $r_2) (v128.const f32x4 -2 -2 -2 -2))))
+        ;; φ = ((22 bits) + ½)·2^−22·π/2 − π/4
+        (local.set $p_2 (f32x4.sub
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $b_2) (i32.const 8)) (v128.const i32x4 0x3fffff 0x3fffff 0x3fffff 0x3fffff)))
+            (v128.const f32x4 3.74507028e-7 3.74507028e-7 3.74507028e-7 3.74507028e-7))
+          (v128.const f32x4 0.785398 0.785398 0.785398 0.785398)))
+        (local.set $z_2 (f32x4.mul (local.get $p_2) (local.get $p_2)))
+        ;; Cephes sinf / cosf on [−π/4, π/4]
+        (local.set $sn_2 (f32x4.add (local.get $p_2) (f32x4.mul (f32x4.mul (local.get $z_2) (local.get $p_2))
+          (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z_2)
+            (v128.const f32x4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4))
+            (v128.const f32x4 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3)) (local.get $z_2))
+            (v128.const f32x4 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1)))))
+        (local.set $cs_2 (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.sub
+          (f32x4.mul (f32x4.mul (local.get $z_2) (local.get $z_2))
+            (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z_2)
+              (v128.const f32x4 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5))
+              (v128.const f32x4 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3)) (local.get $z_2))
+              (v128.const f32x4 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2)))
+          (f32x4.mul (local.get $z_2) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
+        ;; rotate by quadrant q·π/2: q=0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c)
+        (local.set $q_2 (i32x4.shr_u (local.get $b_2) (i32.const 30)))
+        (local.set $swap_2 (i32x4.eq (v128.and (local.get $q_2) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 1 1 1 1)))
+        (local.set $c_2 (v128.bitselect (local.get $sn_2) (local.get $cs_2) (local.get $swap_2)))
+        (local.set $s_2 (v128.bitselect (local.get $cs_2) (local.get $sn_2) (local.get $swap_2)))
+        (local.set $c_2 (v128.xor (local.get $c_2)
+          (i32x4.shl (v128.xor (local.get $q_2) (i32x4.shr_u (local.get $q_2) (i32.const 1))) (i32.const 31))))
+        (local.set $s_2 (v128.xor (local.get $s_2) (i32x4.shl (i32x4.shr_u (local.get $q_2) (i32.const 1)) (i32.const 31))))
+        (v128.store offset=32 (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_2) (local.get $c_2)))))
+        (v128.store offset=48 (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_2) (local.get $s_2)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 64)))
         (br $l)))
     (v128.store (local.get $st) (local.get $s0))
     (v128.store offset=16 (local.get $st) (local.get $s1))
@@ -790,32 +990,32 @@
     (v128.store offset=48 (local.get $st) (local.get $s3)))
 
   ;; ---- Programming with the noise drawn in place (differential pairs, the default) ----
-  ;; program_diff with fill_normal's Box–Muller fused in, in f32x4: four weights (eight devices) a
-  ;; step, one Box–Muller block (8 normals) per step, so the noise never goes through memory. g+
-  ;; of weight i gets r·cos, g− gets r·sin of the same lane (the two Box–Muller outputs are
-  ;; independent N(0, 1)). Same physics as program_diff (levels, noise, clip to [0, 1], stuck-at,
-  ;; flags 1 and 4 as there; noise always on), in f32 instead of f64: results differ from
-  ;; program_diff in the last bits. The stuck map's bytes (g+, g−, g+, …) are split by a shuffle.
-  ;; A last group of fewer than four weights is loaded and stored lane by lane.
+  ;; program_diff in f32x4 with its normals made by fill_normal into $scratch, 256 weights (512
+  ;; normals, 2 KB: stays in L1) at a time, so they never go through main memory. Four weights
+  ;; (eight devices) a step: g+ of weight 4g+l gets r·cos of lane l of block g, g− its r·sin (the
+  ;; two Box–Muller outputs are independent N(0, 1)). Same physics as program_diff (levels, noise,
+  ;; clip to [0, 1], stuck-at, flags 1 and 4 as there; noise always on), in f32 instead of f64:
+  ;; results differ from program_diff in the last bits. The stuck map's bytes (g+, g−, g+, …) are
+  ;; split by a shuffle. A last group of fewer than four weights is loaded and stored lane by lane.
+  ;; $scratch needs 528 floats. A range of the weights can be programmed on its own (another thread)
+  ;; from the generator state the whole run would have at its start (KernelPool jumps it there).
   (func (export "program_diff_noisy") (param $w i32) (param $stuck i32) (param $out i32) (param $n i32)
     (param $inv f32) (param $wMax f32) (param $steps f32) (param $invSteps f32) (param $flags i32)
-    (param $st i32) (param $std f32)
+    (param $st i32) (param $std f32) (param $scratch i32)
     (local $i i32) (local $rem i32) (local $wv v128) (local $sb v128) (local $gp v128) (local $gn v128)
-    (local $t8 v128) (local $stp v128) (local $stn v128) (local $res v128)
-    (local $a v128) (local $b v128) (local $r v128) (local $q v128) (local $p v128)
-    (local $z v128) (local $sn v128) (local $cs v128) (local $c v128) (local $s v128) (local $swap v128)
-    (local $stdv v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $t v128)
-    (local $e v128) (local $m v128) (local $lt v128) (local $x v128) (local $lz v128) (local $y v128)
-    (local $ef v128)
-    (local.set $s0 (v128.load (local.get $st)))
-    (local.set $s1 (v128.load offset=16 (local.get $st)))
-    (local.set $s2 (v128.load offset=32 (local.get $st)))
-    (local.set $s3 (v128.load offset=48 (local.get $st)))
-    (local.set $stdv (f32x4.splat (local.get $std)))
+    (local $stp v128) (local $stn v128) (local $res v128) (local $chunkEnd i32) (local $nz i32)
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; the next chunk's normals: 8 per group of four weights
+        (if (i32.eqz (i32.and (local.get $i) (i32.const 255)))
+          (then
+            (local.set $chunkEnd (i32.add (local.get $i) (i32.const 256)))
+            (if (i32.gt_u (local.get $chunkEnd) (local.get $n)) (then (local.set $chunkEnd (local.get $n))))
+            (call $fill_normal (local.get $scratch)
+              (i32.shl (i32.shr_u (i32.add (i32.sub (local.get $chunkEnd) (local.get $i)) (i32.const 3)) (i32.const 2)) (i32.const 3))
+              (local.get $st) (local.get $std) (f32.const 0))
+            (local.set $nz (local.get $scratch))))
         (local.set $rem (i32.sub (local.get $n) (local.get $i)))
         (if (i32.ge_u (local.get $rem) (i32.const 4))
           (then
@@ -848,89 +1048,11 @@
               (v128.const f32x4 0.5 0.5 0.5 0.5))) (f32x4.splat (local.get $invSteps))))
             (local.set $gn (f32x4.mul (f32x4.floor (f32x4.add (f32x4.mul (local.get $gn) (f32x4.splat (local.get $steps)))
               (v128.const f32x4 0.5 0.5 0.5 0.5))) (f32x4.splat (local.get $invSteps))))))
-        ;; eight normals: r·cos (g+), r·sin (g−)
-          (local.set $a (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
-          (local.set $a (v128.or (i32x4.shl (local.get $a) (i32.const 7)) (i32x4.shr_u (local.get $a) (i32.const 25))))
-          (local.set $a (i32x4.mul (local.get $a) (v128.const i32x4 9 9 9 9)))
-          (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
-          (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
-          (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
-          (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
-          (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
-          (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
-          (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
-          (local.set $b (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
-          (local.set $b (v128.or (i32x4.shl (local.get $b) (i32.const 7)) (i32x4.shr_u (local.get $b) (i32.const 25))))
-          (local.set $b (i32x4.mul (local.get $b) (v128.const i32x4 9 9 9 9)))
-          (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
-          (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
-          (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
-          (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
-          (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
-          (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
-          (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
-          ;; radius √(−2 ln u1), u1 in (0, 1]
-          (local.set $r (f32x4.mul
-            (f32x4.convert_i32x4_s (i32x4.add (i32x4.shr_u (local.get $a) (i32.const 8)) (v128.const i32x4 1 1 1 1)))
-            (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))
-          (local.set $e (i32x4.sub (i32x4.shr_u (local.get $r) (i32.const 23)) (v128.const i32x4 126 126 126 126)))
-          (local.set $m (v128.or (v128.and (local.get $r) (v128.const i32x4 0x7fffff 0x7fffff 0x7fffff 0x7fffff))
-            (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
-          (local.set $lt (f32x4.lt (local.get $m) (v128.const f32x4 0.707106781186547524 0.707106781186547524 0.707106781186547524 0.707106781186547524)))
-          (local.set $e (i32x4.add (local.get $e) (local.get $lt)))
-          (local.set $x (v128.bitselect
-            (f32x4.sub (f32x4.add (local.get $m) (local.get $m)) (v128.const f32x4 1 1 1 1))
-            (f32x4.sub (local.get $m) (v128.const f32x4 1 1 1 1))
-            (local.get $lt)))
-          (local.set $lz (f32x4.mul (local.get $x) (local.get $x)))
-          (local.set $y (v128.const f32x4 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1)))
-          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x)) (v128.const f32x4 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1)))
-          (local.set $y (f32x4.mul (f32x4.mul (local.get $y) (local.get $x)) (local.get $lz)))
-          (local.set $ef (f32x4.convert_i32x4_s (local.get $e)))
-          (local.set $y (f32x4.add (local.get $y) (f32x4.mul (local.get $ef) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-          (local.set $y (f32x4.sub (local.get $y) (f32x4.mul (local.get $lz) (v128.const f32x4 0.5 0.5 0.5 0.5))))
-          (local.set $r (f32x4.add (f32x4.add (local.get $x) (local.get $y))
-              (f32x4.mul (local.get $ef) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-          (local.set $r (f32x4.sqrt (f32x4.mul (local.get $r) (v128.const f32x4 -2 -2 -2 -2))))
-          ;; φ = ((22 bits) + ½)·2^−22·π/2 − π/4
-          (local.set $p (f32x4.sub
-            (f32x4.mul
-              (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $b) (i32.const 8)) (v128.const i32x4 0x3fffff 0x3fffff 0x3fffff 0x3fffff)))
-              (v128.const f32x4 3.74507028e-7 3.74507028e-7 3.74507028e-7 3.74507028e-7))
-            (v128.const f32x4 0.785398 0.785398 0.785398 0.785398)))
-          (local.set $z (f32x4.mul (local.get $p) (local.get $p)))
-          ;; Cephes sinf / cosf on [−π/4, π/4]
-          (local.set $sn (f32x4.add (local.get $p) (f32x4.mul (f32x4.mul (local.get $z) (local.get $p))
-            (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z)
-              (v128.const f32x4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4))
-              (v128.const f32x4 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3)) (local.get $z))
-              (v128.const f32x4 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1)))))
-          (local.set $cs (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.sub
-            (f32x4.mul (f32x4.mul (local.get $z) (local.get $z))
-              (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z)
-                (v128.const f32x4 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5))
-                (v128.const f32x4 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3)) (local.get $z))
-                (v128.const f32x4 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2)))
-            (f32x4.mul (local.get $z) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
-          ;; rotate by quadrant q·π/2: q=0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c)
-          (local.set $q (i32x4.shr_u (local.get $b) (i32.const 30)))
-          (local.set $swap (i32x4.eq (v128.and (local.get $q) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 1 1 1 1)))
-          (local.set $c (v128.bitselect (local.get $sn) (local.get $cs) (local.get $swap)))
-          (local.set $s (v128.bitselect (local.get $cs) (local.get $sn) (local.get $swap)))
-          (local.set $c (v128.xor (local.get $c)
-            (i32x4.shl (v128.xor (local.get $q) (i32x4.shr_u (local.get $q) (i32.const 1))) (i32.const 31))))
-          (local.set $s (v128.xor (local.get $s) (i32x4.shl (i32x4.shr_u (local.get $q) (i32.const 1)) (i32.const 31))))
-        (local.set $gp (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $gp)
-          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $c)))) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
-        (local.set $gn (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $gn)
-          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r) (local.get $s)))) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+        (local.set $gp (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $gp) (v128.load (local.get $nz)))
+          (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+        (local.set $gn (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $gn) (v128.load offset=16 (local.get $nz)))
+          (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))
+        (local.set $nz (i32.add (local.get $nz) (i32.const 32)))
         (if (i32.and (local.get $flags) (i32.const 4))
           (then
             (local.set $stp (i8x16.shuffle 0 16 16 16 2 16 16 16 4 16 16 16 6 16 16 16 (local.get $sb) (v128.const i32x4 0 0 0 0)))
@@ -951,11 +1073,7 @@
             (if (i32.ge_u (local.get $rem) (i32.const 3))
               (then (v128.store32_lane 2 (i32.add (local.get $out) (i32.shl (i32.add (local.get $i) (i32.const 2)) (i32.const 2))) (local.get $res))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $l)))
-    (v128.store (local.get $st) (local.get $s0))
-    (v128.store offset=16 (local.get $st) (local.get $s1))
-    (v128.store offset=32 (local.get $st) (local.get $s2))
-    (v128.store offset=48 (local.get $st) (local.get $s3)))
+        (br $l))))
 
   ;; e^−y for y in [0, 6] (the ziggurat's wedge test, y = x²/2, |x| ≤ R): y = k·ln 2 + r with
   ;; |r| ≤ ln 2 / 2, e^−r by its Taylor series to degree 14 (remainder < 1e−17), times 2^−k built

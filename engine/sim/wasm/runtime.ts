@@ -51,6 +51,27 @@ export interface KernelExports {
   ): void;
   sgd_momentum(w: number, g: number, v: number, len: number, lr: number, mu: number): void;
   max_abs(x: number, len: number): number;
+  /** One tile read: noise, saturation count, ADC, accumulation (see kernels.wat); returns saturations. */
+  read_cols(
+    src: number,
+    cols: number,
+    invW: number,
+    noise: number,
+    sd: number,
+    shared: number,
+    step: number,
+    bound: number,
+    sat: number,
+    quant: number,
+    yq: number,
+    out: number,
+    g: number,
+    bmOpen: number,
+  ): number;
+  /** Σ x_i² in f64 with four partial sums (i mod 4), as the JavaScript loop. */
+  sum_squares(x: number, len: number): number;
+  /** x_i = clamp(x_i, −b, b) in place. */
+  clamp_abs(x: number, len: number, b: number): void;
   /** DeviceArray.program for generic devices, differential pairs (kernels.wat has the flags). */
   program_diff(
     w: number,
@@ -64,7 +85,10 @@ export interface KernelExports {
     invSteps: number,
     flags: number,
   ): void;
-  /** program_diff with fill_normal's draws (std) made in place, f32x4 (the default when noisy). */
+  /**
+   * program_diff with fill_normal's draws (std) made 256 weights at a time into `scratch` (528
+   * floats), f32x4 (the default when noisy).
+   */
   program_diff_noisy(
     w: number,
     stuck: number,
@@ -77,8 +101,9 @@ export interface KernelExports {
     flags: number,
     state: number,
     std: number,
+    scratch: number,
   ): void;
-  /** ceil(n/8)·8 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
+  /** ceil(n/16)·16 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
   fill_normal(out: number, n: number, state: number, std: number, mean: number): void;
   /** Rng.fillNormal's ziggurat fast path from index i; returns where a slow-path draw stopped it (or n). */
   zig_fast(

@@ -7,7 +7,8 @@
 // it feeds. Arrays from `alloc()` live in the memory and are used in place.
 import os from 'node:os';
 import { KernelPool } from '../kernel-pool';
-import type { Gemm, Kernels } from '../kernels';
+import type { Gemm, Kernels, NoisyProgramJob } from '../kernels';
+import { jumpLanes, jumpMatrix } from '../xoshiro-jump';
 import { type WasmRuntime, wasmRuntime } from './runtime';
 
 export interface WasmKernels extends Kernels {
@@ -39,6 +40,12 @@ export function defaultThreadCount(): number {
   if (Number.isInteger(env) && env >= 1) return env;
   return Math.min(2, os.availableParallelism());
 }
+
+/**
+ * Weights per chunk of a programming split over threads: a multiple of the kernel's 256-weight
+ * noise chunk, large enough that the lane jump (2 µs) and a claim are noise against its ~80 µs.
+ */
+const PROGRAM_CHUNK = 16384;
 
 /** M below which a product is done row by row (no packing): batch sizes 1–3. */
 const ROWS_BELOW = 4;
@@ -185,8 +192,44 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     });
   };
 
+  /**
+   * Programming with in-kernel noise, split into PROGRAM_CHUNK-weight chunks over the pool when
+   * there are two or more: chunk i starts from the lanes jumped ahead by the draws of chunks
+   * 0..i−1 (xoshiro-jump.ts), so the result is that of one call, bit for bit.
+   */
+  function programNoisy(job: NoisyProgramJob): void {
+    const chunks = Math.ceil(job.n / PROGRAM_CHUNK);
+    if (threads === 1 || closed || chunks < 2) {
+      ex.program_diff_noisy(
+        job.w,
+        job.stuck,
+        job.out,
+        job.n,
+        job.inv,
+        job.wMax,
+        job.steps,
+        job.invSteps,
+        job.flags,
+        job.state,
+        job.std,
+        rt.scratch(0),
+      );
+      return;
+    }
+    const states = rt.stageSpace(16 * chunks);
+    const words = new Uint32Array(rt.f32.buffer, states, 16 * chunks);
+    words.set(new Uint32Array(rt.f32.buffer, job.state, 16));
+    // Each lane steps twice per four weights (eight normals).
+    const jump = jumpMatrix(PROGRAM_CHUNK / 2);
+    for (let c = 1; c < chunks; c++)
+      jumpLanes(words.subarray(16 * (c - 1), 16 * c), jump, words.subarray(16 * c));
+    pool ??= new KernelPool(rt, threads);
+    pool.runProgram({ ...job, states }, PROGRAM_CHUNK);
+  }
+
   return {
     name: threads > 1 ? `wasm-simd×${threads}` : 'wasm-simd',
+    programNoisy,
     gemm,
     gemmTN,
     gemmNT,
