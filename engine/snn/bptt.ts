@@ -130,51 +130,69 @@ const STREAM_SHUFFLE = 102;
 const STREAM_ENCODE = 103;
 const STREAM_EVAL_ENCODE = 104;
 
-/** Forward dynamics of one layer over T steps, in place on stacked [T][size] buffers. */
+/**
+ * Forward dynamics of one layer over T steps, in place on stacked [T][count][cols] buffers:
+ * `cur` holds x[t]·W on entry (the bias is added here) and the synaptic current on exit.
+ * Returns the number of spikes (0 for a non-spiking layer, s = null).
+ */
 function lifForward(
   cur: Float32Array,
   u: Float32Array,
   s: Float32Array | null,
+  bias: Float32Array,
   steps: number,
-  size: number,
+  count: number,
+  cols: number,
   beta: number,
   alpha: number,
   th: number,
   smooth: SurrogateKind | null,
   slope: number,
-): void {
+): number {
+  const size = count * cols;
+  let spikes = 0;
   for (let t = 0; t < steps; t++) {
     const o = t * size;
     const p = o - size;
-    for (let i = 0; i < size; i++) {
-      // Synaptic current (cuba_lif): I[t] = alpha I[t-1] + W x[t] + b.
-      let c = cur[o + i]!;
-      if (alpha !== 0 && t > 0) {
-        c += alpha * cur[p + i]!;
+    for (let r = 0; r < count; r++) {
+      const row = r * cols;
+      for (let j = 0; j < cols; j++) {
+        const i = row + j;
+        // Synaptic current (cuba_lif): I[t] = alpha I[t-1] + x[t] W + b.
+        let c = cur[o + i]! + bias[j]!;
+        if (alpha !== 0 && t > 0) c += alpha * cur[p + i]!;
         cur[o + i] = c;
+        // U[t] = beta U[t-1] + I[t] - th S[t-1] (reset by subtraction, snnTorch's default).
+        let v = c;
+        if (t > 0) {
+          v += beta * u[p + i]!;
+          if (s) v -= th * s[p + i]!;
+        }
+        u[o + i] = v;
+        if (s) {
+          const sp = smooth ? surrogatePrimitive(smooth, v - th, slope, th) : v >= th ? 1 : 0;
+          s[o + i] = sp;
+          spikes += sp;
+        }
       }
-      // U[t] = beta U[t-1] + I[t] - th S[t-1] (reset by subtraction, snnTorch's default).
-      let v = c;
-      if (t > 0) {
-        v += beta * u[p + i]!;
-        if (s) v -= th * s[p + i]!;
-      }
-      u[o + i] = v;
-      if (s) s[o + i] = smooth ? surrogatePrimitive(smooth, v - th, slope, th) : v >= th ? 1 : 0;
     }
   }
+  return spikes;
 }
 
 /**
  * Backward dynamics of one layer, in place: `d` holds dL/dS[t] (spiking) or dL/dU[t] from the
- * loss (non-spiking) on entry and dL/d(W x[t] + b) on exit.
+ * loss (non-spiking) on entry and dL/d(x[t] W + b) on exit; the bias gradient (its sum over
+ * steps and samples) goes to `gBias`.
  */
 function lifBackward(
   d: Float32Array,
   u: Float32Array,
+  gBias: Float32Array,
   spiking: boolean,
   steps: number,
-  size: number,
+  count: number,
+  cols: number,
   beta: number,
   alpha: number,
   th: number,
@@ -182,22 +200,29 @@ function lifBackward(
   slope: number,
   detachReset: boolean,
 ): void {
+  const size = count * cols;
   const resetGain = spiking && !detachReset ? th : 0;
+  gBias.fill(0);
   for (let t = steps - 1; t >= 0; t--) {
     const o = t * size;
     const n = o + size;
     const last = t === steps - 1;
-    for (let i = 0; i < size; i++) {
-      const dNext = last ? 0 : d[n + i]!;
-      let du: number;
-      if (spiking) {
-        // S[t] feeds the loss (above) and, unless detached, the reset of U[t+1] (-th S[t]).
-        const ds = d[o + i]! - resetGain * dNext;
-        du = ds * surrogateGrad(kind, u[o + i]! - th, slope, th) + beta * dNext;
-      } else {
-        du = d[o + i]! + beta * dNext;
+    for (let r = 0; r < count; r++) {
+      const row = r * cols;
+      for (let j = 0; j < cols; j++) {
+        const i = row + j;
+        const dNext = last ? 0 : d[n + i]!;
+        let du: number;
+        if (spiking) {
+          // S[t] feeds the loss (above) and, unless detached, the reset of U[t+1] (-th S[t]).
+          const ds = d[o + i]! - resetGain * dNext;
+          du = ds * surrogateGrad(kind, u[o + i]! - th, slope, th) + beta * dNext;
+        } else {
+          du = d[o + i]! + beta * dNext;
+        }
+        d[o + i] = du;
+        if (alpha === 0) gBias[j]! += du;
       }
-      d[o + i] = du;
     }
   }
   if (alpha !== 0) {
@@ -207,14 +232,7 @@ function lifBackward(
       const n = o + size;
       for (let i = 0; i < size; i++) d[o + i]! += alpha * d[n + i]!;
     }
-  }
-}
-
-/** Adds bias[j] to every row of a stacked rows x cols buffer. */
-function addBias(x: Float32Array, rows: number, cols: number, bias: Float32Array): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) x[o + j]! += bias[j]!;
+    columnSums(d, steps * count, cols, gBias);
   }
 }
 
@@ -327,17 +345,30 @@ export class SnnBpttTrainer {
     const rows = T * count;
     const smooth = o.spikeForward === 'smooth' ? o.surrogate : null;
     k.gemm(rows, nH, nIn, this.x, nIn, this.w1, nH, this.cur1, nH, false);
-    addBias(this.cur1, rows, nH, this.b1);
-    lifForward(this.cur1, this.u1, this.s1, T, count * nH, o.beta, o.alpha, o.threshold, smooth, o.slope);
+    const spikes = lifForward(
+      this.cur1,
+      this.u1,
+      this.s1,
+      this.b1,
+      T,
+      count,
+      nH,
+      o.beta,
+      o.alpha,
+      o.threshold,
+      smooth,
+      o.slope,
+    );
     k.gemm(rows, nO, nH, this.s1, nH, this.w2, nO, this.cur2, nO, false);
-    addBias(this.cur2, rows, nO, this.b2);
     const spikingOut = o.readout === 'spike_count';
     lifForward(
       this.cur2,
       this.u2,
       spikingOut ? this.s2 : null,
+      this.b2,
       T,
-      count * nO,
+      count,
+      nO,
       o.betaOut,
       0,
       o.threshold,
@@ -354,9 +385,6 @@ export class SnnBpttTrainer {
       for (let i = 0; i < size; i++) lg[i]! += src[off + i]!;
     }
     if (scale !== 1) for (let i = 0; i < size; i++) lg[i]! *= scale;
-    let spikes = 0;
-    const s1 = this.s1;
-    for (let i = 0; i < rows * nH; i++) spikes += s1[i]!;
     return spikes / (rows * nH);
   }
 
@@ -384,9 +412,11 @@ export class SnnBpttTrainer {
     lifBackward(
       d2,
       this.u2,
+      this.gb2,
       spikingOut,
       T,
-      size2,
+      count,
+      nO,
       o.betaOut,
       0,
       o.threshold,
@@ -395,15 +425,16 @@ export class SnnBpttTrainer {
       o.detachReset,
     );
     k.gemmTN(rows, nO, nH, this.s1, nH, d2, nO, this.gw2, nO, false);
-    columnSums(d2, rows, nO, this.gb2);
     const d1 = this.cur1;
     k.gemmNT(rows, nO, nH, d2, nO, this.w2, nO, d1, nH, false);
     lifBackward(
       d1,
       this.u1,
+      this.gb1,
       true,
       T,
-      count * nH,
+      count,
+      nH,
       o.beta,
       o.alpha,
       o.threshold,
@@ -412,7 +443,6 @@ export class SnnBpttTrainer {
       o.detachReset,
     );
     k.gemmTN(rows, nH, nIn, this.x, nIn, d1, nH, this.gw1, nH, false);
-    columnSums(d1, rows, nH, this.gb1);
     return { loss: res.loss, correct: res.correct, hiddenRate };
   }
 
