@@ -648,7 +648,7 @@ export function evaluateRule(rule: LearningRuleAst, s: RuleState, out: Float32Ar
 /** Impulse added at a spike and decay time constant (in steps) of one trace, as Lava's x1_impulse / x1_tau. */
 export interface TraceConfig {
   impulse: number;
-  /** Time constant in steps (decay exp(−1/tau) per step); 0 = no decay (our reading of Lava's tau 0). */
+  /** Time constant in steps (decay exp(−1/tau) per step); 0 = no memory: only this step's impulse (Lava). */
   tau: number;
 }
 
@@ -670,8 +670,9 @@ const NO_TRACE: TraceConfig = { impulse: 0, tau: 0 };
 
 /**
  * A learning engine for one projection: keeps the traces, evaluates dw (and dd, dt) each step and
- * applies them. Step order as PairStdp: decay, evaluate with the traces before this step's
- * impulses, then add the impulses (docs/engine-snn-local-rules.md).
+ * applies them. Step order as Lava's float model with t_epoch = 1 (connection.py,
+ * _compute_trace_histories: decay, then impulses; the rule reads the traces at the spike's step)
+ * and as PairStdp: decay, add this step's impulses, evaluate, apply.
  */
 export class OnChipRule {
   readonly state: RuleState;
@@ -719,8 +720,10 @@ export class OnChipRule {
       if (c.impulse < 0 || c.tau < 0)
         throw new RangeError('OnChipRule: trace impulses and taus must be >= 0 (Lava)');
     }
-    // Lava: tau = 0 disables decay; otherwise the float model decays by exp(−1/tau) per step.
-    this.decays = Float64Array.from(traces, (c) => (c.tau > 0 ? Math.exp(-1 / c.tau) : 1));
+    // Lava's float model decays by exp(−1/tau) per step; a trace with tau = 0 is not carried over
+    // (connection.py fills its history with 0 and decays only the taus != 0), so it holds only
+    // this step's impulse.
+    this.decays = Float64Array.from(traces, (c) => (c.tau > 0 ? Math.exp(-1 / c.tau) : 0));
     this.impulses = Float64Array.from(traces, (c) => c.impulse);
     this.dw = new Float32Array(n);
     this.dd = new Float32Array(n);
@@ -743,6 +746,16 @@ export class OnChipRule {
       const a = posts[k]!;
       const dk = this.decays[k + 2]!;
       for (let j = 0; j < s.nPost; j++) a[j]! *= dk;
+    }
+    for (let k = 0; k < 2; k++) {
+      const a = pres[k]!;
+      const imp = this.impulses[k]!;
+      for (let i = 0; i < s.nPre; i++) if (pre[i] !== 0) a[i]! += imp;
+    }
+    for (let k = 0; k < 3; k++) {
+      const a = posts[k]!;
+      const imp = this.impulses[k + 2]!;
+      for (let j = 0; j < s.nPost; j++) if (post[j] !== 0) a[j]! += imp;
     }
     s.x0.set(pre);
     s.y0.set(post);
@@ -769,16 +782,6 @@ export class OnChipRule {
     }
     if (this.rules.dd) for (let q = 0; q < dd.length; q++) s.d[q]! += dd[q]!;
     if (this.rules.dt) for (let q = 0; q < dtag.length; q++) s.t[q]! += dtag[q]!;
-    for (let k = 0; k < 2; k++) {
-      const a = pres[k]!;
-      const imp = this.impulses[k]!;
-      for (let i = 0; i < s.nPre; i++) if (pre[i] !== 0) a[i]! += imp;
-    }
-    for (let k = 0; k < 3; k++) {
-      const a = posts[k]!;
-      const imp = this.impulses[k + 2]!;
-      for (let j = 0; j < s.nPost; j++) if (post[j] !== 0) a[j]! += imp;
-    }
     s.step++;
   }
 }

@@ -7,11 +7,15 @@
 // "Phenomenological models of synaptic plasticity", eq. for all-to-all pair STDP). A pre→post
 // pair at Δt = t_post − t_pre > 0 thus gives +A+·exp(−Δt/τ+), a post→pre pair −A−·exp(−Δt/τ−).
 //
-// Order inside one step (the same in learning-rule.ts, so a rule string reproduces this module):
+// Order inside one step (Lava's learning engine: a dependency reads the trace at its spike's time
+// step, after that step's impulses, lava-nc/lava src/lava/magma/core/model/py/connection.py,
+// _compute_trace_histories / _extract_applier_evaluated_traces; learning-rule.ts does the same, so
+// a rule string reproduces this module):
 //   1. decay the traces by one step;
-//   2. apply the pairings with the traces as they are (without this step's spikes), so a pre and a
-//      post spike in the same step do not pair with each other;
-//   3. add this step's spikes to the traces.
+//   2. add this step's spikes to the traces;
+//   3. apply the pairings. A pre and a post spike in the same step thus pair both ways, net
+//      A+ − A− (in discrete time an input spike that makes its target fire in the same step is
+//      the causal pair, counted as potentiation and, by symmetry, as depression).
 // Weights are [post][pre] row-major (nPost × nPre), as the rest of the engine stores W·x.
 // Equations, sources and the measured curves: docs/engine-snn-local-rules.md.
 
@@ -87,8 +91,8 @@ export class PairStdp {
   }
 
   /**
-   * One time step: decays the traces, adds scale·(STDP pairings) to `target` (nPost × nPre,
-   * weights or an eligibility trace), then adds this step's spikes to the traces. Returns the
+   * One time step: decays the traces, adds this step's spikes to them, then adds
+   * scale·(STDP pairings) to `target` (nPost × nPre, weights or an eligibility trace). Returns the
    * number of synapses touched (for event counts).
    */
   accumulate(pre: Uint8Array, post: Uint8Array, target: Float32Array, scale = 1): number {
@@ -97,6 +101,8 @@ export class PairStdp {
     const dq = this.decayPost;
     for (let i = 0; i < nPre; i++) xPre[i]! *= dp;
     for (let j = 0; j < nPost; j++) yPost[j]! *= dq;
+    for (let i = 0; i < nPre; i++) if (pre[i] !== 0) xPre[i]! += 1;
+    for (let j = 0; j < nPost; j++) if (post[j] !== 0) yPost[j]! += 1;
     const ap = scale * this.params.aPlus;
     const am = scale * this.params.aMinus;
     let touched = 0;
@@ -113,8 +119,6 @@ export class PairStdp {
       for (let j = 0; j < nPost; j++) target[j * nPre + i]! -= am * yPost[j]!;
       touched += nPost;
     }
-    for (let i = 0; i < nPre; i++) if (pre[i] !== 0) xPre[i]! += 1;
-    for (let j = 0; j < nPost; j++) if (post[j] !== 0) yPost[j]! += 1;
     return touched;
   }
 
@@ -149,11 +153,12 @@ function clipTouched(
 
 /**
  * The continuous STDP window W(Δt), Δt = t_post − t_pre in seconds: A+·exp(−Δt/τ+) for Δt > 0,
- * −A−·exp(Δt/τ−) for Δt < 0, and 0 at Δt = 0 (no same-step pairing, see the order above).
+ * −A−·exp(Δt/τ−) for Δt < 0, and A+ − A− at Δt = 0 (a same-step pair counts both ways, see the
+ * order above).
  */
 export function stdpWindow(deltaT: number, params: Partial<StdpParams> = {}): number {
   const p = { ...DEFAULT_STDP, ...params };
   if (deltaT > 0) return p.aPlus * Math.exp(-deltaT / p.tauPlus);
   if (deltaT < 0) return -p.aMinus * Math.exp(deltaT / p.tauMinus);
-  return 0;
+  return p.aPlus - p.aMinus;
 }

@@ -38,13 +38,14 @@ describe('pair-based STDP', () => {
     expect(dw).toBeCloseTo(-0.0039023, 6);
   });
 
-  it('spikes in the same step do not pair; all-to-all pairs add up', () => {
-    expect(pairRun([3], [3], 10)).toBe(0);
+  it('spikes in the same step pair both ways (A+ - A-, Lava order); all-to-all pairs add up', () => {
+    expect(pairRun([3], [3], 10)).toBeCloseTo(0.005 - 0.00525, 7);
     // Two pre spikes at 0 and 5, one post at 10: A+ (e^{-10/16.8} + e^{-5/16.8}).
     const both = pairRun([0, 5], [10], 12);
     expect(both).toBeCloseTo(0.005 * (Math.exp(-10 / 16.8) + Math.exp(-5 / 16.8)), 7);
     expect(stdpWindow(10e-3)).toBeCloseTo(0.005 * Math.exp(-10 / 16.8), 12);
     expect(stdpWindow(-10e-3)).toBeCloseTo(-0.00525 * Math.exp(-10 / 33.7), 12);
+    expect(stdpWindow(0)).toBeCloseTo(-0.00025, 12);
   });
 
   it('traces decay by exp(-dt/tau) per step and jump by 1 at a spike', () => {
