@@ -112,8 +112,6 @@ export class CrossbarLayer {
   private readonly yq: Float32Array;
   /** One tile row's read-noise draws (N(0, 1), f64 as rng.normal() returns them). */
   private readonly noiseRow: Float64Array;
-  /** The Float32Array noiseRow views (it owns the kernel-memory block). */
-  private readonly noiseRowOwner: Float32Array;
   /** The runtime whose read_cols kernel reads tiles (WASM kernels), else null: the JavaScript loop. */
   private readonly readKernel: WasmRuntime | null;
   private readonly xRe: Float32Array;
@@ -163,12 +161,14 @@ export class CrossbarLayer {
     this.sumSq = new Float32Array(a ? maxBatch : 0);
     const bm = a && this.maxReduction > 1;
     this.yq = buffer(a ? this.tiling.usableCols : 0);
-    const noise = buffer(a ? 2 * this.tiling.usableCols : 0);
-    this.noiseRowOwner = noise;
-    this.noiseRow = new Float64Array(noise.buffer, noise.byteOffset, noise.length / 2);
+    this.readKernel = a && kernels.alloc ? wasmRuntime() : null;
+    // f64 draws in a block owned by this layer (freed with it), viewed as a Float64Array.
+    const cols = a ? this.tiling.usableCols : 0;
+    const noise =
+      this.readKernel && cols > 0 ? this.readKernel.alloc(2 * cols, this) : new Float32Array(2 * cols);
+    this.noiseRow = new Float64Array(noise.buffer, noise.byteOffset, cols);
     this.xRe = new Float32Array(bm ? t.rows : 0);
     this.yRe = buffer(bm ? this.tiling.usableCols : 0);
-    this.readKernel = a && kernels.alloc ? wasmRuntime() : null;
     const tl = this.tiling;
     const starts = tl.blocks.filter((b) => b.colBlock === 0).map((b) => b.row0);
     this.xqRows = starts.map((r0) => this.xq.subarray(Math.min(r0, this.xq.length)));

@@ -173,7 +173,13 @@ describe.skipIf(!hasWasm)('programming split over threads (KernelPool, xoshiro l
     // flag. The two-thread run starts chunk i from the lanes jumped ahead by the earlier chunks' draws.
     const n = 70_001;
     const w = weights(n, 77);
-    const dev = deviceModel({ name: 's', levels: 32, programNoise: 0.05, stuckAtGMin: 0.01, stuckAtGMax: 0.01 });
+    const dev = deviceModel({
+      name: 's',
+      levels: 32,
+      programNoise: 0.05,
+      stuckAtGMin: 0.01,
+      stuckAtGMax: 0.01,
+    });
     const run = (threads: number) =>
       withWasmNoise(() => {
         const kernels = createWasmKernels({ threads });
