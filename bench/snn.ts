@@ -32,6 +32,8 @@ export interface SnnRecurrentBench {
   /** Events per second of process CPU time in the best run (steadier on a shared machine). */
   eventsPerCpuSecond: number;
   runs: number;
+  /** 'wasm-simd' or 'js' (NEUROFAB_KERNELS=js). */
+  kernel: string;
   threads: number;
   brian2Cython: number;
   brian2Numpy: number;
@@ -90,6 +92,7 @@ export function benchSnnRecurrent(runs = 5): SnnRecurrentBench {
     eventsPerSecond,
     eventsPerCpuSecond: b.events / bestCpu,
     runs,
+    kernel: b.kernel,
     threads: 1,
     brian2Cython: BRIAN2.cythonEventsPerS,
     brian2Numpy: BRIAN2.numpyEventsPerS,
@@ -125,7 +128,7 @@ export function formatSnnBench(s: SnnBench): string {
     `SNN, recurrent LIF ${r.neurons} neurons, p = ${r.connectivity} (${r.synapses.toLocaleString('en-US')} synapses), ` +
       `dt = ${r.dt * 1e3} ms, ${r.simulatedSeconds} s simulated, ${r.rateHz.toFixed(1)} Hz: ` +
       `${sci(r.eventsPerSecond)} synaptic events/s (${sci(r.eventsPerCpuSecond)} per CPU-s; ` +
-      `${r.synapticEvents.toLocaleString('en-US')} events in ${r.seconds.toFixed(3)} s, best of ${r.runs}, ${r.threads} thread); ` +
+      `${r.synapticEvents.toLocaleString('en-US')} events in ${r.seconds.toFixed(3)} s, best of ${r.runs}, ${r.kernel}, ${r.threads} thread); ` +
       `Brian2 Cython ${sci(r.brian2Cython)}: ${r.vsBrian2Cython.toFixed(2)}×`,
     t.samplesPerSecond === null
       ? `SNN training 784-256-10, ${t.timeSteps} steps: n/a (${t.skipped ?? ''})`

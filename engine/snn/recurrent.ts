@@ -13,6 +13,9 @@
 import type { NeuronModel } from '../ir/model';
 import { Rng } from '../sim/rng';
 import { lifConstants } from './neurons';
+import { createRecurrentKernel } from './recurrent-kernel';
+
+export { driveTable } from './recurrent-kernel';
 
 /** The network, from a plain options object (every field has a default, with its source). */
 export interface RecurrentLifOptions {
@@ -190,11 +193,15 @@ export interface SimulateRecurrentOptions {
   record?: boolean;
   /** Membrane potentials at step 0 (V); rest (0) by default. */
   initialV?: ArrayLike<number>;
+  /** 'wasm' (default: WebAssembly SIMD when available) or 'js'; both give the same spikes. */
+  kernel?: 'wasm' | 'js';
 }
 
 export interface RecurrentLifResult {
   steps: number;
   dt: number;
+  /** The kernel that ran: 'wasm-simd' or 'js'. */
+  kernel: 'wasm-simd' | 'js';
   /** Spikes emitted by the population. */
   spikes: number;
   /** Synaptic events: the sum over spikes of the spiking neuron's out-degree. */
@@ -238,55 +245,49 @@ export function simulateRecurrentLif(
   net: RecurrentLifNet,
   opts: SimulateRecurrentOptions,
 ): RecurrentLifResult {
-  const { n, rowStart, target, weight } = net;
+  const { n } = net;
   const { steps, dt } = opts;
   const c = lifConstants(net.neuron, dt);
-  const beta = c.beta;
-  const vTh = c.threshold;
-  const vReset = c.reset;
-  // A neuron that spikes loses the inputs of its spike step (Brian2 resets after the synapses),
-  // so even with no refractory period it is "refractory" for input during one step.
-  const refSteps = Math.max(1, c.refractorySteps);
-  const cdf = driveCdf(net.inputCount, net.inputRate, dt);
-  const wIn = net.inputWeight;
-
-  const v = new Float64Array(n);
-  if (opts.initialV) v.set(opts.initialV);
-  const input = new Float64Array(n);
-  const refractory = new Int32Array(n);
+  // The drive's four xoshiro128** lanes (neuron i draws from lane i mod 4), one sub-stream each.
+  const rngLanes = new Int32Array(16);
+  for (let lane = 0; lane < 4; lane++)
+    new Rng(opts.seed, RECURRENT_STREAMS.drive + lane).saveState(rngLanes, 4 * lane);
+  const kernel = createRecurrentKernel(
+    {
+      n,
+      rowStart: net.rowStart,
+      target: net.target,
+      weight: net.weight,
+      consts: {
+        beta: c.beta,
+        vTh: c.threshold,
+        vReset: c.reset,
+        // A neuron that spikes loses the inputs of its spike step (Brian2 resets after the
+        // synapses act), so even with no refractory period it drops input for one step.
+        refSteps: Math.max(1, c.refractorySteps),
+        wIn: net.inputWeight,
+        cdf: driveCdf(net.inputCount, net.inputRate, dt),
+      },
+      rngLanes,
+      ...(opts.initialV ? { initialV: opts.initialV } : {}),
+    },
+    opts.kernel ?? 'wasm',
+  );
+  const spiking = kernel.spiking;
   const spikeCount = new Int32Array(n);
-  const spiking = new Int32Array(n);
   let recSteps = opts.record ? new Int32Array(4096) : new Int32Array(0);
   let recIds = opts.record ? new Int32Array(4096) : new Int32Array(0);
   let recorded = 0;
-
-  const rng = new Int32Array(4);
-  new Rng(opts.seed, RECURRENT_STREAMS.drive).saveState(rng);
-  const state: NeuronState = {
-    v,
-    input,
-    refractory,
-    rng,
-    beta,
-    vTh,
-    resetValue: Float64Array.of(vReset),
-    refSteps,
-    cdf,
-    driveTable: driveTable(cdf, wIn),
-    wIn,
-  };
-
   let spikes = 0;
   let events = 0;
   const t0 = performance.now();
   for (let step = 0; step < steps; step++) {
-    // Small functions called once per step, not one big loop: TurboFan optimises them as whole
-    // functions (the on-stack-replaced big loop ran several times slower).
-    const fired = updateNeurons(state, 0, n, spiking, 0);
-    events += propagate(spiking, fired, rowStart, target, weight, input);
-    for (let f = 0; f < fired; f++) spikeCount[spiking[f]!]!++;
+    const fired = kernel.update();
+    if (fired === 0) continue;
+    events += kernel.propagate(fired);
     spikes += fired;
-    if (opts.record && fired > 0) {
+    for (let f = 0; f < fired; f++) spikeCount[spiking[f]!]!++;
+    if (opts.record) {
       if (recorded + fired > recSteps.length) {
         const size = Math.max(recSteps.length * 2, recorded + fired);
         const a = new Int32Array(size);
@@ -305,131 +306,13 @@ export function simulateRecurrentLif(
   return {
     steps,
     dt,
+    kernel: kernel.name,
     spikes,
     events,
     rateHz: spikes / n / (steps * dt),
     seconds,
     spikeCount,
-    v,
+    v: Float64Array.from(kernel.v.subarray(0, n)),
     ...(opts.record ? { spikeSteps: recSteps.slice(0, recorded), spikeIds: recIds.slice(0, recorded) } : {}),
   };
-}
-
-/** Neuron state and per-step constants shared by the update kernels. */
-interface NeuronState {
-  v: Float64Array;
-  input: Float64Array;
-  refractory: Int32Array;
-  /** xoshiro128** state of the drive (Rng.saveState layout). */
-  rng: Int32Array;
-  beta: number;
-  vTh: number;
-  /** [v_reset] (V), as a typed array: see updateNeurons. */
-  resetValue: Float64Array;
-  refSteps: number;
-  cdf: Float64Array;
-  /** driveTable(cdf, wIn): the drive (V) by the draw's top DRIVE_BITS bits, -1 where not unique. */
-  driveTable: Float64Array;
-  wIn: number;
-}
-
-const DRIVE_BITS = 10;
-const DRIVE_SHIFT = 32 - DRIVE_BITS;
-
-/** The drive k wIn for each bucket of 2^DRIVE_SHIFT draws, or -1 if the CDF steps inside it. */
-export function driveTable(cdf: Float64Array, wIn: number): Float64Array {
-  const table = new Float64Array(1 << DRIVE_BITS);
-  const width = 2 ** DRIVE_SHIFT;
-  let k = 0;
-  for (let b = 0; b < table.length; b++) {
-    const lo = b * width;
-    const hi = lo + width - 1; // the bucket's largest draw
-    while (lo >= cdf[k]!) k++;
-    table[b] = hi < cdf[k]! ? k * wIn : -1;
-  }
-  return table;
-}
-
-/**
- * One step of neurons lo..hi-1: integrate (exactly), draw the drive, threshold, reset. Appends the
- * ids that fire to `spiking` from `at` on (ascending) and returns the new end.
- */
-function updateNeurons(st: NeuronState, lo: number, hi: number, spiking: Int32Array, at: number): number {
-  const { v, input, refractory, rng, refSteps, cdf, driveTable } = st;
-  // Unary plus: doubles for TurboFan even when a parameter happens to be an integer (e.g. 0).
-  const beta = +st.beta;
-  const vTh = +st.vTh;
-  // The reset value is read from a Float64Array where it is used: assigning a loop-invariant
-  // double to x there made TurboFan box x on every spike (a scavenge every ~20 steps).
-  const resetValue = st.resetValue;
-  const wIn = +st.wIn;
-  // xoshiro128** in locals (Rng.nextU32 inlined: one draw per integrating neuron per step).
-  let s0 = rng[0]! | 0;
-  let s1 = rng[1]! | 0;
-  let s2 = rng[2]! | 0;
-  let s3 = rng[3]! | 0;
-  let fired = at;
-  for (let i = lo; i < hi; i++) {
-    const r = refractory[i]!;
-    // x starts as a double (never undefined or a small integer): a mixed-representation phi made
-    // TurboFan box every membrane value in a heap number (a scavenge every few steps).
-    let x = beta * v[i]!;
-    if (r > 0) {
-      // Inputs that arrived while refractory are lost; still refractory for r - 1 steps.
-      refractory[i] = r - 1;
-      input[i] = 0;
-      if (r > 1) continue;
-    } else {
-      const m = Math.imul(s1, 5);
-      const u = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      // The drive's count from its table by the draw's top bits; exact search only in the few
-      // buckets that straddle a step of the CDF (no unpredictable branch per neuron).
-      let drive = driveTable[u >>> DRIVE_SHIFT]!;
-      if (drive < 0) {
-        let k = 0;
-        while (u >= cdf[k]!) k++;
-        drive = k * wIn;
-      }
-      x = beta * (v[i]! + input[i]! + drive);
-      input[i] = 0;
-    }
-    if (x > vTh) {
-      x = resetValue[0]!;
-      refractory[i] = refSteps;
-      spiking[fired++] = i;
-    }
-    v[i] = x;
-  }
-  rng[0] = s0;
-  rng[1] = s1;
-  rng[2] = s2;
-  rng[3] = s3;
-  return fired;
-}
-
-/** Adds the CSR rows of the `fired` spiking neurons into `input`; returns the synaptic events. */
-function propagate(
-  spiking: Int32Array,
-  fired: number,
-  rowStart: Int32Array,
-  target: Int32Array,
-  weight: Float32Array,
-  input: Float64Array,
-): number {
-  let events = 0;
-  for (let f = 0; f < fired; f++) {
-    const i = spiking[f]!;
-    const start = rowStart[i]!;
-    const end = rowStart[i + 1]!;
-    for (let k = start; k < end; k++) input[target[k]!]! += weight[k]!;
-    events += end - start;
-  }
-  return events;
 }

@@ -10,6 +10,9 @@ import {
   recurrentLifFromSynapses,
   simulateRecurrentLif,
 } from '../../engine/snn/recurrent';
+import { RECURRENT_WASM_BASE64 } from '../../engine/snn/wasm/recurrent-wasm.generated';
+// @ts-expect-error: plain ESM build script without type declarations
+import { compileSnnKernel } from '../../scripts/build-snn-wasm.mjs';
 
 const dt = 1e-4;
 const tau = 10e-3;
@@ -91,13 +94,16 @@ function reference(net: RecurrentLifNet, steps: number, seed: number): { steps: 
   const { v_th: vTh, v_reset: vReset, refractory } = net.neuron.params as Record<string, number>;
   const refSteps = Math.max(1, Math.round(refractory! / dt));
   const cdf = driveCdf(net.inputCount, net.inputRate, dt);
-  const rng = new Rng(seed, RECURRENT_STREAMS.drive);
+  // The drive: neuron i draws from lane i mod 4, every neuron every step (padding included).
+  const lanes = [0, 1, 2, 3].map((lane) => new Rng(seed, RECURRENT_STREAMS.drive + lane));
+  const n4 = Math.ceil(n / 4) * 4;
   const v = new Float64Array(n);
   const input = new Float64Array(n);
   const ref = new Int32Array(n);
   const out = { steps: [] as number[], ids: [] as number[] };
   for (let t = 0; t < steps; t++) {
     const fired: number[] = [];
+    const draws = Array.from({ length: n4 }, (_, i) => lanes[i % 4]!.nextU32());
     for (let i = 0; i < n; i++) {
       let x: number;
       if (ref[i]! > 0) {
@@ -106,7 +112,7 @@ function reference(net: RecurrentLifNet, steps: number, seed: number): { steps: 
         if (ref[i]! > 0) continue;
         x = beta * v[i]!;
       } else {
-        const u = rng.nextU32();
+        const u = draws[i]!;
         let k = 0;
         while (u >= cdf[k]!) k++;
         x = beta * (v[i]! + input[i]! + k * net.inputWeight);
@@ -170,13 +176,33 @@ describe('recurrent LIF network: the fast path', () => {
     expect(cdf[0]! / 2 ** 32).toBeCloseTo(0.993 ** 80, 12);
   });
 
-  it('matches a dense step-by-step reference spike for spike', () => {
+  it('matches a dense step-by-step reference spike for spike (WASM SIMD and JS kernels)', () => {
     const steps = 3000;
-    const ours = simulateRecurrentLif(small, { steps, dt, seed: 9, record: true });
     const ref = reference(small, steps, 9);
-    expect(ours.spikes).toBeGreaterThan(100);
-    expect(Array.from(ours.spikeSteps!)).toEqual(ref.steps);
-    expect(Array.from(ours.spikeIds!)).toEqual(ref.ids);
+    for (const kernel of ['wasm', 'js'] as const) {
+      const ours = simulateRecurrentLif(small, { steps, dt, seed: 9, record: true, kernel });
+      expect(ours.spikes).toBeGreaterThan(100);
+      expect(Array.from(ours.spikeSteps!)).toEqual(ref.steps);
+      expect(Array.from(ours.spikeIds!)).toEqual(ref.ids);
+    }
+  });
+
+  it('runs the WASM SIMD kernel here, identical to the JS kernel bit for bit (n not a multiple of 4)', () => {
+    const net = buildRecurrentLif({ n: 301, seed: 8 });
+    const w = simulateRecurrentLif(net, { steps: 4000, dt, seed: 3, record: true });
+    const j = simulateRecurrentLif(net, { steps: 4000, dt, seed: 3, record: true, kernel: 'js' });
+    expect(w.kernel).toBe('wasm-simd');
+    expect(j.kernel).toBe('js');
+    expect(w.spikes).toBeGreaterThan(1000);
+    expect(w.spikeIds).toEqual(j.spikeIds);
+    expect(w.spikeSteps).toEqual(j.spikeSteps);
+    expect(w.v).toEqual(j.v);
+    expect(w.events).toBe(j.events);
+  });
+
+  it('the committed WASM module is the compiled recurrent.wat (no drift)', async () => {
+    const bytes: Buffer = await compileSnnKernel();
+    expect(Buffer.from(RECURRENT_WASM_BASE64, 'base64').equals(bytes)).toBe(true);
   });
 
   it('counts events as the sum over spikes of the out-degree', () => {
