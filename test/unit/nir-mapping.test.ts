@@ -13,7 +13,7 @@ import { readNirFile, writeNirFile } from '../../engine/nir/hdf5';
 import { importNir } from '../../engine/nir/import';
 import { type WeightsFile, weightsFromJson, weightsToJson } from '../../engine/nir/weights';
 import { Rng } from '../../engine/sim/rng';
-import { lifConstants } from '../../engine/snn/neurons';
+import { createLifState, type LifState, lifConstants, lifStep } from '../../engine/snn/neurons';
 
 const fixture = path.join(__dirname, '../fixtures/nir/lif-snntorch-like.nir');
 const DT = 1e-3;
@@ -36,19 +36,17 @@ const matvec = (w: Float64Array, x: Float64Array, units: number, inputs: number,
 };
 
 /**
- * The studio's discrete network, written out here: per spiking layer v <- beta v + I (lif) or
- * i <- alpha i + I, v <- beta v + i (cuba_lif), spike when v > v_th, then v <- v_reset; dense
- * layers are linear readouts. Neuron constants from the checked model via lifConstants.
+ * The studio's discrete network: weights from the sidecar, each spiking layer stepped by
+ * engine/snn/neurons.ts lifStep (v <- beta v + I, or i <- alpha i + I, v <- beta v + i for
+ * cuba_lif; spike when v > v_th, then v <- v_reset, NIR's reset) with lifConstants of the
+ * checked model's neuron (float32 state); dense layers are linear readouts.
  * Returns every layer's spikes (or readout values) per step, as strings for easy comparison.
  */
 function simulateStudio(model: ElaboratedModel, weights: WeightsFile, input: Float64Array[]): string[] {
   const net = model.networks[0]!;
   const layers = net.layers.slice(1) as RecurrentLayer[];
-  const state = layers.map((l) => ({
-    v: new Float64Array(l.units),
-    i: new Float64Array(l.units),
-    s: new Float64Array(l.units),
-  }));
+  const state = layers.map((l) => ({ s: new Float64Array(l.units) }));
+  const pop: LifState[] = [];
   const trace: string[] = [];
   for (const x0 of input) {
     let x = x0;
@@ -66,16 +64,10 @@ function simulateStudio(model: ElaboratedModel, weights: WeightsFile, input: Flo
         continue;
       }
       const neuron = model.neurons!.find((n) => n.name === l.neuron)!;
-      const c = lifConstants(neuron, DT);
-      for (let j = 0; j < l.units; j++) {
-        if (neuron.kind === 'cuba_lif') {
-          st.i[j] = c.alpha * st.i[j]! + cur[j]!;
-          st.v[j] = c.beta * st.v[j]! + st.i[j]!;
-        } else st.v[j] = c.beta * st.v[j]! + cur[j]!;
-        const spike = st.v[j]! > c.threshold;
-        st.s[j] = spike ? 1 : 0;
-        if (spike) st.v[j] = c.reset;
-      }
+      // Helper A's population step (engine/snn/neurons.ts), with NIR's reset to v_reset.
+      const lif = (pop[k] ??= createLifState(l.units));
+      lifStep(lifConstants(neuron, DT), lif, Float32Array.from(cur), 0, { reset: 'value' });
+      for (let j = 0; j < l.units; j++) st.s[j] = lif.spikes[j]!;
       row.push(Array.from(st.s).join(''));
       x = st.s.slice();
     }
