@@ -355,6 +355,22 @@ describe('NIR export -> import round trip', () => {
     expect(simulateNir(loudGraph, input)).toEqual(before);
   });
 
+  it('round-trips with forward Euler too (export and import with the same dt and scheme)', async () => {
+    const original = checked(ORIGINAL);
+    const exported = exportNir(original, { seed: 4, dt: 1e-4, discretisation: 'euler' });
+    const lif = exported.graph.nodes.find((n) => n.name === 'h')!;
+    // snnTorch's convention: tau = dt / (1 - beta), r = tau / dt.
+    const beta = Math.exp(-1e-4 / 5e-3);
+    expect(lif.params.tau!.data[0]).toBeCloseTo(1e-4 / (1 - beta), 15);
+    expect(lif.params.r!.data[0]).toBeCloseTo(1 / (1 - beta), 9);
+    const back = importNir(exported.graph, { dt: 1e-4, discretisation: 'euler' });
+    for (const [name, w] of Object.entries(exported.weights.layers)) {
+      expect(Array.from(back.weights.layers[name]!.weight)).toEqual(Array.from(w.weight));
+    }
+    const h = back.layers.find((l) => l.name === 'h')!;
+    expect(h.neuron!.tauMem).toBeCloseTo(5e-3, 15);
+  });
+
   it('refuses what NIR cannot express, by name', () => {
     const model = checked(`
 neuron lc : loihi_cuba { du = 410  dv = 205  vth = 1000 }
