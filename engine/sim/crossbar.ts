@@ -157,8 +157,8 @@ export class CrossbarLayer {
     const buffer = (length: number) => (length > 0 ? allocOwnedFor(kernels, length) : new Float32Array(0));
     this.xq = buffer(a ? maxBatch * this.k : 0);
     this.partial = buffer(a ? maxBatch * this.n : 0);
-    this.alpha = new Float32Array(a ? maxBatch : 0);
-    this.sumSq = new Float32Array(a ? maxBatch : 0);
+    this.alpha = buffer(a ? maxBatch : 0);
+    this.sumSq = buffer(a ? maxBatch : 0);
     const bm = a && this.maxReduction > 1;
     this.yq = buffer(a ? this.tiling.usableCols : 0);
     this.readKernel = a && kernels.alloc ? wasmRuntime() : null;
@@ -228,39 +228,58 @@ export class CrossbarLayer {
       const r0 = first.row0;
       const rows = first.row1 - r0;
       // Noise management and DAC of this row block's input slice.
-      for (let i = 0; i < m; i++) {
-        const xi = i * k + r0;
-        let a = 0;
-        for (let p = 0; p < rows; p++) {
-          const v = Math.abs(x[xi + p]!);
-          if (v > a) a = v;
-        }
-        alpha[i] = a;
-        let s = 0;
-        if (a === 0) {
-          xq.fill(0, xi, xi + rows);
-        } else if (dacStep > 0 && dacStep < Number.POSITIVE_INFINITY) {
-          // The common quantising DAC, inlined: one multiply instead of a division per input.
-          const inv = 1 / a;
-          const bound = t.inputBound;
-          const invStep = 1 / dacStep;
+      const rt = this.readKernel;
+      if (rt?.owns(x)) {
+        // kernels.wat dac_rows: the loop below, bit for bit.
+        const finite = dacStep > 0 && dacStep < Number.POSITIVE_INFINITY;
+        rt.exports.dac_rows(
+          x.byteOffset,
+          xq.byteOffset,
+          m,
+          k,
+          r0,
+          rows,
+          finite ? 1 : dacStep === 0 ? 0 : 2,
+          dacStep,
+          finite ? 1 / dacStep : 0,
+          t.inputBound,
+          alpha.byteOffset,
+          sumSq.byteOffset,
+        );
+      } else
+        for (let i = 0; i < m; i++) {
+          const xi = i * k + r0;
+          let a = 0;
           for (let p = 0; p < rows; p++) {
-            const v = x[xi + p]! * inv;
-            const c = v > bound ? bound : v < -bound ? -bound : v;
-            const q = Math.round(c * invStep) * dacStep;
-            xq[xi + p] = q;
-            s += q * q;
+            const v = Math.abs(x[xi + p]!);
+            if (v > a) a = v;
           }
-        } else {
-          const inv = 1 / a;
-          for (let p = 0; p < rows; p++) {
-            const q = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
-            xq[xi + p] = q;
-            s += q * q;
+          alpha[i] = a;
+          let s = 0;
+          if (a === 0) {
+            xq.fill(0, xi, xi + rows);
+          } else if (dacStep > 0 && dacStep < Number.POSITIVE_INFINITY) {
+            // The common quantising DAC, inlined: one multiply instead of a division per input.
+            const inv = 1 / a;
+            const bound = t.inputBound;
+            const invStep = 1 / dacStep;
+            for (let p = 0; p < rows; p++) {
+              const v = x[xi + p]! * inv;
+              const c = v > bound ? bound : v < -bound ? -bound : v;
+              const q = Math.round(c * invStep) * dacStep;
+              xq[xi + p] = q;
+              s += q * q;
+            }
+          } else {
+            const inv = 1 / a;
+            for (let p = 0; p < rows; p++) {
+              const q = quantiseStep(x[xi + p]! * inv, dacStep, t.inputBound);
+              xq[xi + p] = q;
+              s += q * q;
+            }
           }
+          sumSq[i] = s;
         }
-        sumSq[i] = s;
-      }
       kernels.gemm(m, n, rows, this.xqRows[rb]!, k, this.wRows[rb]!, n, partial, n, false);
       for (let i = 0; i < m; i++) {
         // An all-zero slice reads zero (aihwkit's short cut when the noise-management scale is 0).

@@ -149,7 +149,8 @@ export class WeightLayer {
     this.gb = new Float32Array(n);
     // The crossbar's read kernel adds into z (rowOut for conv) in place: kernel memory.
     this.z = allocOwnedFor(kernels, maxBatch * this.outSize);
-    this.a = new Float32Array(maxBatch * this.outSize);
+    // The next layer's input: its DAC and GEMM read it in place from the kernel memory.
+    this.a = allocOwnedFor(kernels, maxBatch * this.outSize);
     this.dz = new Float32Array(maxBatch * this.outSize);
     this.dx = new Float32Array(needInputGrad ? maxBatch * this.inSize : 0);
     this.cols = new Float32Array(this.conv ? rows * k : 0);

@@ -7,7 +7,7 @@
 // Metric steps count training samples seen. Everything numeric is seeded: the same plan and data
 // give bit-identical metrics (samples_per_s, a wall-clock figure, excepted).
 import type { Dataset } from '../data/mnist';
-import { defaultKernels, type Kernels } from './kernels';
+import { allocOwnedFor, defaultKernels, type Kernels } from './kernels';
 import { scheduledLr } from './optim';
 import type { TrainingPlan } from './plan';
 import { Rng, STREAMS } from './rng';
@@ -100,7 +100,8 @@ export async function train(
   const total = n * plan.epochs;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const xb = new Float32Array(batch * features);
+  // In the kernel memory with WASM kernels: the first layer's DAC and GEMM read it in place.
+  const xb = allocOwnedFor(kernels, batch * features);
   const yb = new Uint8Array(batch);
 
   const metrics: Record<string, number> = {};

@@ -1,5 +1,5 @@
-// The WebAssembly tile read (kernels.wat read_cols) against the JavaScript loop it replaces in
-// CrossbarLayer.readTile: the same outputs bit for bit (signed zeros included) and the same
+// The WebAssembly DAC and tile read (kernels.wat dac_rows, read_cols) against the JavaScript loops
+// they replace in CrossbarLayer.forward / readTile: the same outputs bit for bit (signed zeros included) and the same
 // converter counters, over ADC kinds, read noise, reference columns and bound management.
 import { describe, expect, it } from 'vitest';
 import { CrossbarLayer } from '../../engine/sim/crossbar';
@@ -23,13 +23,15 @@ function plan(k: number, n: number, tile: Partial<TilePlan>, readNoise: number):
   };
 }
 
-describe.runIf(wasmSimdAvailable())('WASM tile read (read_cols)', () => {
+describe.runIf(wasmSimdAvailable())('WASM DAC and tile read (dac_rows, read_cols)', () => {
   const kernels = createWasmKernels({ threads: 1 });
   const cases: [string, Partial<TilePlan>, number][] = [
     ['8-bit DAC and ADC, 2% read noise', { dacBits: 8, adcBits: 8 }, 0.02],
     ['ideal ADC, read noise', { dacBits: 8, adcBits: 0 }, 0.02],
     ['1-bit ADC (sign)', { dacBits: 8, adcBits: 1 }, 0.01],
     ['no read noise, 4-bit ADC', { dacBits: 4, adcBits: 4 }, 0],
+    ['ideal DAC, 8-bit ADC', { dacBits: 0, adcBits: 8 }, 0.02],
+    ['1-bit DAC', { dacBits: 1, adcBits: 8 }, 0.02],
     [
       'reference column (shared noise draw)',
       { dacBits: 8, adcBits: 6, signedWeights: 'reference_column' },
@@ -51,14 +53,15 @@ describe.runIf(wasmSimdAvailable())('WASM tile read (read_cols)', () => {
       const w = Float32Array.from({ length: k * n }, () => r.normal() * 0.2);
       const x = allocOwnedFor(kernels, m * k);
       for (let i = 0; i < m * k; i++) x[i] = r.uniform() < 0.5 ? 0 : r.uniform() * (i % 3 === 0 ? -1 : 1);
-      const read = (out: Float32Array) => {
+      const read = (input: Float32Array, out: Float32Array) => {
         const xb = new CrossbarLayer(p, m, kernels, new Rng(9, 1));
         xb.program(w, new Rng(9, 2));
-        xb.forward(x, m, out, new Rng(9, 3));
+        xb.forward(input, m, out, new Rng(9, 3));
         return { out: [...out], counters: { ...xb.counters } };
       };
-      const js = read(new Float32Array(m * n)); // not in the kernel memory: the JavaScript loop
-      const wasm = read(allocOwnedFor(kernels, m * n)); // in the kernel memory: read_cols
+      // Operands outside the kernel memory take the JavaScript loops; inside, dac_rows and read_cols.
+      const js = read(Float32Array.from(x), new Float32Array(m * n));
+      const wasm = read(x, allocOwnedFor(kernels, m * n));
       expect(wasm.counters).toEqual(js.counters);
       expect(wasm.counters.adcConversions).toBeGreaterThan(0);
       for (let i = 0; i < m * n; i++) expect(Object.is(wasm.out[i], js.out[i]), `output ${i}`).toBe(true);

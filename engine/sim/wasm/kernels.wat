@@ -608,7 +608,68 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $l))))
 
-;; ---- One tile read (engine/sim/crossbar.ts, CrossbarLayer.readTile) ----
+;; ---- The DAC of one row block (engine/sim/crossbar.ts, CrossbarLayer.forward) ----
+  ;; For each of m input vectors (row stride k floats) the slice [r0, r0 + rows): α = max|x| (into
+  ;; alpha[i], f32), then x̃ = x/α quantised ($mode 0 ideal: x̃; 1: round(clip(x̃, ±bound)·invStep)
+  ;; ·step; 2 (1 bit): ±bound by sign) into xq (same layout as x), and Σ x̃² in f64 into sumSq[i]
+  ;; (f32). All zero slice: α = 0, xq = 0, Σ = 0. The JavaScript loop's operations in its order
+  ;; (x̃ = x·(1/α); Math.round as in read_cols), so the results are bit-identical.
+  (func (export "dac_rows") (param $x i32) (param $xq i32) (param $m i32) (param $k i32) (param $r0 i32)
+    (param $rows i32) (param $mode i32) (param $step f64) (param $invStep f64) (param $bound f64)
+    (param $alpha i32) (param $sumSq i32)
+    (local $i i32) (local $p i32) (local $row i32) (local $a f32) (local $inv f64) (local $v f64)
+    (local $r f64) (local $s f64) (local $at i32)
+    (block $done
+      (loop $samples
+        (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+        ;; byte offset of x[i·k + r0] (the same in xq)
+        (local.set $row (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r0)) (i32.const 2)))
+        (local.set $a (f32.const 0))
+        (local.set $p (i32.const 0))
+        (block $d1
+          (loop $l1
+            (br_if $d1 (i32.ge_u (local.get $p) (local.get $rows)))
+            (local.set $a (f32.max (local.get $a)
+              (f32.abs (f32.load (i32.add (i32.add (local.get $x) (local.get $row)) (i32.shl (local.get $p) (i32.const 2)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $l1)))
+        (f32.store (i32.add (local.get $alpha) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))
+        (local.set $s (f64.const 0))
+        (local.set $inv (f64.div (f64.const 1) (f64.promote_f32 (local.get $a))))
+        (local.set $p (i32.const 0))
+        (block $d2
+          (loop $l2
+            (br_if $d2 (i32.ge_u (local.get $p) (local.get $rows)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+            (if (f32.eq (local.get $a) (f32.const 0))
+              (then (local.set $v (f64.const 0)))
+              (else
+                (local.set $v (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))) (local.get $inv)))
+                (if (i32.eq (local.get $mode) (i32.const 1))
+                  (then
+                    (local.set $v (f64.mul
+                      (select (local.get $bound)
+                        (select (f64.neg (local.get $bound)) (local.get $v) (f64.lt (local.get $v) (f64.neg (local.get $bound))))
+                        (f64.gt (local.get $v) (local.get $bound)))
+                      (local.get $invStep)))
+                    (local.set $r (f64.floor (local.get $v)))
+                    (if (f64.ge (f64.sub (local.get $v) (local.get $r)) (f64.const 0.5))
+                      (then (local.set $r (f64.add (local.get $r) (f64.const 1)))))
+                    (local.set $v (f64.mul (f64.copysign (local.get $r) (local.get $v)) (local.get $step)))))
+                (if (i32.eq (local.get $mode) (i32.const 2))
+                  (then
+                    (local.set $v (select (local.get $bound)
+                      (select (f64.neg (local.get $bound)) (f64.const 0) (f64.lt (local.get $v) (f64.const 0)))
+                      (f64.gt (local.get $v) (f64.const 0))))))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))))
+            (f32.store (i32.add (local.get $xq) (local.get $at)) (f32.demote_f64 (local.get $v)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $l2)))
+        (f32.store (i32.add (local.get $sumSq) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $s)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $samples))))
+
+  ;; ---- One tile read (engine/sim/crossbar.ts, CrossbarLayer.readTile) ----
   ;; For the tile's cols outputs of one input vector: y = partial·invW (+ shared + sd·noise_j when
   ;; $noise ≠ 0, f64 noise), counts |y| ≥ $sat, quantises with the ADC ($quant 0 ideal, 1 steps of
   ;; $step clipped to ±$bound, 2 sign·$bound) into yq (f32), then adds g·yq into out (f32) unless

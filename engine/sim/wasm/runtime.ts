@@ -51,6 +51,21 @@ export interface KernelExports {
   ): void;
   sgd_momentum(w: number, g: number, v: number, len: number, lr: number, mu: number): void;
   max_abs(x: number, len: number): number;
+  /** The DAC of one row block for m input vectors (see kernels.wat): α, x̃ quantised, Σ x̃². */
+  dac_rows(
+    x: number,
+    xq: number,
+    m: number,
+    k: number,
+    r0: number,
+    rows: number,
+    mode: number,
+    step: number,
+    invStep: number,
+    bound: number,
+    alpha: number,
+    sumSq: number,
+  ): void;
   /** One tile read: noise, saturation count, ADC, accumulation (see kernels.wat); returns saturations. */
   read_cols(
     src: number,
