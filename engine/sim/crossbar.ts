@@ -23,7 +23,7 @@
 
 import { DeviceArray } from './device';
 import { LayerIrDrop } from './ir-drop';
-import { allocOwnedFor, type Kernels } from './kernels';
+import { allocOwnedFor, fillNormalRng, type Kernels } from './kernels';
 import type { LayerPlan } from './plan';
 import type { Rng } from './rng';
 import { type Tiling, tileMatrix } from './tiling';
@@ -335,7 +335,8 @@ export class CrossbarLayer {
       // the same order as one rng.normal() per column (the call per draw was most of their cost).
       const bulk = sd > 0 && outNoise === 0;
       const noiseRow = this.noiseRow;
-      if (bulk) rng.fillNormal(noiseRow, 1, 0, cols);
+      // The Rng's draws; their ziggurat fast path in WASM when the row lives in the kernel memory.
+      if (bulk) fillNormalRng(rng, noiseRow, 1, 0, cols);
       const rt = this.readKernel;
       if (rt && outNoise === 0 && rt.owns(out) && rt.owns(src)) {
         // kernels.wat read_cols: the loop below and the accumulation at the end, bit for bit.

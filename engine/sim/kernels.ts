@@ -370,14 +370,20 @@ function seedLanes(words: Uint32Array, rng: Rng): void {
 let zigTables: { rt: object; at: number } | null = null;
 
 /**
- * rng.fillNormal(out, std) for an `out` that lives in the kernel memory, with the same draws (bit
- * for bit): the ziggurat's fast path runs in WebAssembly (kernels.wat zig_fast, about 98.8% of
- * the draws) and hands each wedge or tail draw back to the Rng, which needs exp and log.
+ * rng.fillNormal(out, std, mean, n) for an `out` that lives in the kernel memory, with the same
+ * draws (bit for bit): the ziggurat's fast path runs in WebAssembly (kernels.wat zig_fast, about
+ * 98.8% of the draws) and hands each wedge or tail draw back to the Rng, which needs exp and log.
  */
-export function fillNormalRng(rng: Rng, out: Float32Array, std: number): void {
+export function fillNormalRng(
+  rng: Rng,
+  out: Float32Array | Float64Array,
+  std: number,
+  mean = 0,
+  n = out.length,
+): void {
   const rt = wasmRuntime();
   if (!rt?.owns(out)) {
-    rng.fillNormal(out, std);
+    rng.fillNormal(out, std, mean, n);
     return;
   }
   if (zigTables?.rt !== rt) {
@@ -391,14 +397,14 @@ export function fillNormalRng(rng: Rng, out: Float32Array, std: number): void {
   rt.resetStaging();
   const state = rt.stageSpace(8);
   const words = new Int32Array(rt.f32.buffer, state, 5);
-  const n = out.length;
+  const wide = out instanceof Float64Array ? 1 : 0;
   rng.saveState(words);
   let i = 0;
   for (;;) {
-    i = rt.exports.zig_fast(out.byteOffset, i, n, state, zigTables.at, std, 0);
+    i = rt.exports.zig_fast(out.byteOffset, i, n, state, zigTables.at, std, mean, wide);
     if (i >= n) break;
     rng.loadState(words);
-    out[i] = 0 + std * rng.normalAfterDraw(words[4]!);
+    out[i] = mean + std * rng.normalAfterDraw(words[4]!);
     rng.saveState(words);
     i++;
   }

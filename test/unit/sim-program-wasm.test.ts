@@ -228,6 +228,29 @@ describe.skipIf(!hasWasm)('Rng ziggurat in WASM (zig_fast)', () => {
   });
 });
 
+describe.skipIf(!hasWasm)('Rng ziggurat in WASM into f64 (the read-noise row)', () => {
+  it('writes exactly the f64 draws of Rng.fillNormal(out, std, mean, n), and only n of them', () => {
+    const rt = wasmRuntime()!;
+    for (const [n, std, mean] of [
+      [3, 1, 0],
+      [257, 0.7, 0.25],
+      [20_011, 1, -1],
+    ] as const) {
+      const block = rt.alloc(2 * (n + 1));
+      const out = new Float64Array(block.buffer, block.byteOffset, n + 1);
+      out[n] = 42;
+      const a = new Rng(8, 2);
+      const b = new Rng(8, 2);
+      fillNormalRng(a, out, std, mean, n);
+      const ref = new Float64Array(n);
+      b.fillNormal(ref, std, mean, n);
+      for (let i = 0; i < n; i++) expect(Object.is(out[i], ref[i]), `n ${n} i ${i}`).toBe(true);
+      expect(out[n]).toBe(42);
+      expect(a.nextU32()).toBe(b.nextU32());
+    }
+  });
+});
+
 describe.skipIf(!hasWasm)('WASM normal generator (fill_normal)', () => {
   const n = 400_000;
   const owner = {};

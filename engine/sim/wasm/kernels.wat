@@ -1149,12 +1149,12 @@
   ;; ---- The Rng's ziggurat normals, fast path (engine/sim/rng.ts fillNormal) ----
   ;; The same xoshiro128** stream and the same 128-layer ziggurat as Rng.fillNormal, in the same
   ;; f64 arithmetic, so the draws are bit-identical: state s0..s3 (i32) at $st, tables K, W, F
-  ;; (128 f64 each) at $tab, $tab+1024, $tab+2048. Writes f32 mean + std·z for i = $i, … until
+  ;; (128 f64 each) at $tab, $tab+1024, $tab+2048. Writes mean + std·z (f32, or f64 when $wide) for i = $i, … until
   ;; $n or until a draw needs JavaScript (the tail beyond R, which needs log, and wedge tests too
   ;; close to call against Math.exp): then it stores the state, that raw draw at $st+16, and returns
   ;; its index for JavaScript to finish (Rng.normalFrom) before calling again. Returns $n when done.
   (func (export "zig_fast") (param $out i32) (param $i i32) (param $n i32) (param $st i32) (param $tab i32)
-    (param $std f64) (param $mean f64) (result i32)
+    (param $std f64) (param $mean f64) (param $wide i32) (result i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $r i32) (local $t i32)
     (local $hz f64) (local $iz i32) (local $x f64) (local $u i32) (local $f f64) (local $lhs f64) (local $e f64)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
@@ -1203,8 +1203,11 @@
                 (local.set $e (call $exp_neg (f64.mul (f64.const 0.5) (f64.mul (local.get $x) (local.get $x)))))
                 (if (f64.lt (local.get $lhs) (f64.mul (local.get $e) (f64.const 0.999999999999)))
                   (then
-                    (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
-                      (f32.demote_f64 (f64.add (local.get $mean) (f64.mul (local.get $std) (local.get $x)))))
+                    (local.set $x (f64.add (local.get $mean) (f64.mul (local.get $std) (local.get $x))))
+                    (if (local.get $wide)
+                      (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $x)))
+                      (else (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+                        (f32.demote_f64 (local.get $x)))))
                     (local.set $i (i32.add (local.get $i) (i32.const 1)))
                     (br $l)))
                 (br_if $l (f64.gt (local.get $lhs) (f64.mul (local.get $e) (f64.const 1.000000000001))))
@@ -1218,9 +1221,11 @@
             (i32.store offset=12 (local.get $st) (local.get $s3))
             (i32.store offset=16 (local.get $st) (local.get $r))
             (return (local.get $i))))
-        (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
-          (f32.demote_f64 (f64.add (local.get $mean) (f64.mul (local.get $std)
-            (f64.mul (local.get $hz) (f64.load offset=1024 (i32.add (local.get $tab) (local.get $iz))))))))
+        (local.set $x (f64.add (local.get $mean) (f64.mul (local.get $std)
+          (f64.mul (local.get $hz) (f64.load offset=1024 (i32.add (local.get $tab) (local.get $iz)))))))
+        (if (local.get $wide)
+          (then (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $x)))
+          (else (f32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $x)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l)))
     (i32.store (local.get $st) (local.get $s0))

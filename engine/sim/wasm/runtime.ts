@@ -129,6 +129,8 @@ export interface KernelExports {
     tables: number,
     std: number,
     mean: number,
+    /** 1: write f64 (8 bytes a draw), 0: f32. */
+    wide: number,
   ): number;
   /** The same against a reference column (one device per weight). */
   program_ref(
@@ -272,7 +274,7 @@ export class WasmRuntime {
   }
 
   /** True when `arr` is a view into this runtime's memory. */
-  owns(arr: Float32Array): boolean {
+  owns(arr: ArrayBufferView): boolean {
     return this.buffers.has(arr.buffer);
   }
 
