@@ -24,7 +24,15 @@ import { createOptimizer, type Optimizer } from '../sim/optim';
 import { Rng } from '../sim/rng';
 import type { LifConstants } from './neurons';
 import { DEFAULT_SURROGATE_SLOPE, type SurrogateKind, surrogateGrad } from './surrogate';
-import { type PatternTask, type PatternTaskOptions, patternGenerationTask, silentMse } from './tasks';
+import {
+  DEFAULT_DELAYED_RECALL,
+  type DelayedRecallOptions,
+  delayedRecallTrial,
+  type PatternTask,
+  type PatternTaskOptions,
+  patternGenerationTask,
+  silentMse,
+} from './tasks';
 
 export interface EpropOptions {
   inputs: number;
@@ -46,6 +54,15 @@ export interface EpropOptions {
   /** Firing-rate regulariser: target rate (Hz) and coefficient c (0 = off). */
   rateTarget: number;
   rateReg: number;
+  /**
+   * Fraction of the recurrent neurons that are adaptive (ALIF, Bellec et al. 2020: threshold
+   * A_j = v_th + β·a_j, a_j ← ρ·a_j + z_j, ρ = exp(−dt/τ_a)); 0 = all LIF. The adaptive ones are
+   * the last round(fraction·n) neurons.
+   */
+  adaptiveFraction: number;
+  /** Threshold adaptation time constant τ_a (s) and strength β (threshold units per spike). */
+  tauAdapt: number;
+  betaAdapt: number;
   /** Initial weights: N(0, 1)·scale/√fan_in. */
   inputScale: number;
   recurrentScale: number;
@@ -70,6 +87,9 @@ export const DEFAULT_EPROP: Readonly<EpropOptions> = {
   lr: 3e-3,
   rateTarget: 10,
   rateReg: 0.1,
+  adaptiveFraction: 0,
+  tauAdapt: 600e-3,
+  betaAdapt: 0.5,
   inputScale: 1,
   recurrentScale: 1,
   seed: 1,
@@ -118,6 +138,11 @@ export class EpropNetwork {
   private readonly gOut: Float32Array;
   private readonly gB: Float32Array;
   private readonly counts: Float32Array;
+  /** ALIF: adaptation a_j, β_j (0 for LIF neurons), and the eligibility vector ε^a (nPre × n). */
+  private readonly adapt: Float32Array;
+  private readonly betaJ: Float32Array;
+  private readonly epsA: Float32Array;
+  private readonly thrJ: Float32Array;
 
   constructor(options: Partial<EpropOptions> = {}) {
     const o: EpropOptions = { ...DEFAULT_EPROP, ...options };
@@ -157,13 +182,27 @@ export class EpropNetwork {
     this.gOut = new Float32Array(outputs * n);
     this.gB = new Float32Array(outputs);
     this.counts = new Float32Array(n);
+    this.adapt = new Float32Array(n);
+    this.thrJ = new Float32Array(n);
+    this.betaJ = new Float32Array(n);
+    const nAdaptive = Math.round(o.adaptiveFraction * n);
+    for (let j = n - nAdaptive; j < n; j++) this.betaJ[j] = o.betaAdapt;
+    this.epsA = new Float32Array(nAdaptive > 0 ? this.nPre * n : 0);
   }
 
   /**
    * Runs one trial on `input` (time-major [t][i] spikes) against `target` ([t][k]); with `learn`,
-   * accumulates the e-prop gradients online and applies one Adam step at the end.
+   * accumulates the e-prop gradients online and applies one Adam step at the end. `mask` (one
+   * weight per step, e.g. 1 in a recall window and 0 elsewhere) weights the error of each step;
+   * the MSE returned is over the masked steps.
    */
-  trial(input: Uint8Array, target: Float32Array, steps: number, learn = true): TrialResult {
+  trial(
+    input: Uint8Array,
+    target: Float32Array,
+    steps: number,
+    learn = true,
+    mask?: Float32Array,
+  ): TrialResult {
     const o = this.opts;
     const { inputs, recurrent: n, outputs } = o;
     const nPre = this.nPre;
@@ -192,7 +231,13 @@ export class EpropNetwork {
       gOut,
       gB,
       counts,
+      adapt,
+      thrJ,
+      betaJ,
+      epsA,
     } = this;
+    const adaptive = epsA.length > 0;
+    const rho = Math.exp(-o.dt / o.tauAdapt);
     const alpha = o.neuron.beta;
     const thr = o.neuron.threshold;
     const kappa = Math.exp(-o.dt / o.tauOut);
@@ -206,7 +251,9 @@ export class EpropNetwork {
     zRead.fill(0);
     y.fill(0);
     counts.fill(0);
+    adapt.fill(0);
     if (learn) {
+      epsA.fill(0);
       ebar.fill(0);
       esum.fill(0);
       gW.fill(0);
@@ -214,7 +261,15 @@ export class EpropNetwork {
       gB.fill(0);
     }
     let sq = 0;
+    let maskSum = 0;
     for (let t = 0; t < steps; t++) {
+      const m = mask ? mask[t]! : 1;
+      maskSum += m;
+      // Adaptive thresholds from last step's spikes (β_j = 0 keeps a LIF neuron at v_th).
+      for (let j = 0; j < n; j++) {
+        adapt[j] = rho * adapt[j]! + zPrev[j]!;
+        thrJ[j] = thr + betaJ[j]! * adapt[j]!;
+      }
       const xin = t * inputs;
       // Membrane: leak, reset by subtraction of last step's spike, then the synaptic input.
       for (let j = 0; j < n; j++) v[j] = alpha * v[j]! - thr * zPrev[j]!;
@@ -235,13 +290,15 @@ export class EpropNetwork {
           psi[j] = 0; // Bellec et al.: no pseudo-derivative during the refractory period
           continue;
         }
-        const s = v[j]! >= thr ? 1 : 0;
+        const th = thrJ[j]!;
+        const s = v[j]! >= th ? 1 : 0;
         z[j] = s;
         if (s) {
           refr[j] = refSteps;
           counts[j]!++;
         }
-        psi[j] = surrogateGrad(o.surrogate, v[j]! - thr, slope, thr) / thr;
+        // Bellec et al.: ψ = (γ/v_th)·max(0, 1 − |v − A|/v_th), the width set by v_th.
+        psi[j] = surrogateGrad(o.surrogate, v[j]! - th, slope, thr) / thr;
       }
       this.spikes.set(z, t * n);
       // Readout.
@@ -252,7 +309,7 @@ export class EpropNetwork {
         y[k] = a;
         const out = a + bOut[k]!;
         this.output[t * outputs + k] = out;
-        const e = out - target[t * outputs + k]!;
+        const e = m * (out - target[t * outputs + k]!);
         err[k] = e;
         sq += e * e;
       }
@@ -267,17 +324,36 @@ export class EpropNetwork {
           learnSig[j] = l;
         }
         // The hot loop: eligibility, its readout filter, and the accumulated gradient.
-        for (let p = 0; p < nPre; p++) {
-          const pb = pbar[p]!;
-          const row = p * n;
-          for (let j = 0; j < n; j++) {
-            const e = psi[j]! * pb;
-            const eb = kappa * ebar[row + j]! + e;
-            ebar[row + j] = eb;
-            gW[row + j]! += learnSig[j]! * eb;
-            esum[row + j]! += e;
+        if (adaptive) {
+          // ALIF (Bellec et al. 2020, Methods): e = ψ·(ε^v − β·ε^a) with ε^v = z̄, then
+          // ε^a ← ψ·ε^v + (ρ − ψ·β)·ε^a for the next step.
+          for (let p = 0; p < nPre; p++) {
+            const pb = pbar[p]!;
+            const row = p * n;
+            for (let j = 0; j < n; j++) {
+              const ps = psi[j]!;
+              const bj = betaJ[j]!;
+              const ea = epsA[row + j]!;
+              const e = ps * (pb - bj * ea);
+              epsA[row + j] = ps * pb + (rho - ps * bj) * ea;
+              const eb = kappa * ebar[row + j]! + e;
+              ebar[row + j] = eb;
+              gW[row + j]! += learnSig[j]! * eb;
+              esum[row + j]! += e;
+            }
           }
-        }
+        } else
+          for (let p = 0; p < nPre; p++) {
+            const pb = pbar[p]!;
+            const row = p * n;
+            for (let j = 0; j < n; j++) {
+              const e = psi[j]! * pb;
+              const eb = kappa * ebar[row + j]! + e;
+              ebar[row + j] = eb;
+              gW[row + j]! += learnSig[j]! * eb;
+              esum[row + j]! += e;
+            }
+          }
         for (let j = 0; j < n; j++) zRead[j] = kappa * zRead[j]! + z[j]!;
         for (let k = 0; k < outputs; k++) {
           const ek = err[k]!;
@@ -294,7 +370,7 @@ export class EpropNetwork {
     if (learn) {
       // E = ½ Σ err² / (steps·outputs): the gradients share that normalisation (the regulariser's
       // weight c is relative to the mean squared error).
-      const norm = 1 / (steps * outputs);
+      const norm = 1 / (Math.max(maskSum, 1e-12) * outputs);
       const fTarget = o.rateTarget * o.dt;
       for (let p = 0; p < nPre; p++) {
         const row = p * n;
@@ -311,7 +387,7 @@ export class EpropNetwork {
       this.optimizer.step(1, wOut, gOut);
       this.optimizer.step(2, bOut, gB);
     }
-    return { mse: sq / (steps * outputs), rate: total / (n * duration), spikes: total };
+    return { mse: sq / (Math.max(maskSum, 1e-12) * outputs), rate: total / (n * duration), spikes: total };
   }
 }
 
@@ -355,4 +431,47 @@ export function trainPatternGeneration(opts: PatternRunOptions): PatternRunResul
     opts.onIteration?.(it, r);
   }
   return { losses, rates, silentMse: silentMse(task), task, network: net };
+}
+
+export interface RecallRunOptions {
+  iterations: number;
+  seed: number;
+  task?: Partial<DelayedRecallOptions>;
+  network?: Partial<Omit<EpropOptions, 'inputs' | 'outputs' | 'dt' | 'seed'>>;
+  onIteration?: (it: number, r: TrialResult & { correct: boolean }) => void;
+}
+
+export interface RecallRunResult {
+  /** Masked MSE (recall window only) per iteration (one new random trial each). */
+  losses: number[];
+  /** 1 when the mean output over the recall window has the sign of the target. */
+  correct: Uint8Array;
+  network: EpropNetwork;
+}
+
+/** Trains e-prop on delayed recall: each iteration is a fresh random trial (a new bit and new spikes). */
+export function trainDelayedRecall(opts: RecallRunOptions): RecallRunResult {
+  const rng = new Rng(opts.seed, 103);
+  const to = { ...DEFAULT_DELAYED_RECALL, ...opts.task };
+  const inputs = 4 * to.channelsPerGroup;
+  const dt = to.dt;
+  const net = new EpropNetwork({ ...opts.network, inputs, outputs: 1, dt, seed: opts.seed });
+  const losses: number[] = [];
+  const correct = new Uint8Array(opts.iterations);
+  for (let it = 0; it < opts.iterations; it++) {
+    const trial = delayedRecallTrial(rng, opts.task);
+    const r = net.trial(trial.input, trial.target, trial.steps, true, trial.mask);
+    let mean = 0;
+    let count = 0;
+    for (let t = 0; t < trial.steps; t++) {
+      if (trial.mask[t] === 0) continue;
+      mean += net.output[t]!;
+      count++;
+    }
+    const ok = (mean / Math.max(1, count) > 0 ? 1 : 0) === trial.bit;
+    losses.push(r.mse);
+    correct[it] = ok ? 1 : 0;
+    opts.onIteration?.(it, { ...r, correct: ok });
+  }
+  return { losses, correct, network: net };
 }

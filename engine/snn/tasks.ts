@@ -99,3 +99,87 @@ export class TwoArmedBandit {
     return this.rng.uniform() < this.rewardProbability[a] ? 1 : 0;
   }
 }
+
+export interface DelayedRecallOptions {
+  /** Channels per input group: cue "0", cue "1", recall, and background noise (4 groups). */
+  channelsPerGroup: number;
+  /** Cue duration, delay, recall window (steps). */
+  cueSteps: number;
+  delaySteps: number;
+  recallSteps: number;
+  /** Step (s). */
+  dt: number;
+  /** Rate of an active cue or recall channel, and of the noise channels (Hz). */
+  activeRate: number;
+  noiseRate: number;
+}
+
+/**
+ * Defaults (our choices, after the store-recall tasks of Bellec et al. 2020, Fig. 3, made short):
+ * 10 channels per group, a 50 ms cue, a 600 ms delay, a 50 ms recall window; active channels at
+ * 100 Hz, noise channels at 10 Hz; 1 ms steps.
+ */
+export const DEFAULT_DELAYED_RECALL: Readonly<DelayedRecallOptions> = {
+  channelsPerGroup: 10,
+  cueSteps: 50,
+  delaySteps: 600,
+  recallSteps: 50,
+  dt: 1e-3,
+  activeRate: 100,
+  noiseRate: 10,
+};
+
+export interface DelayedRecallTrial {
+  /** The bit to remember (0 or 1). */
+  bit: number;
+  steps: number;
+  inputs: number;
+  /** Input spikes, time-major [t][i]: cue-0 group, cue-1 group, recall group, noise group. */
+  input: Uint8Array;
+  /** Target ([t], one output): +1 for bit 1 and −1 for bit 0 in the recall window, 0 elsewhere. */
+  target: Float32Array;
+  /** 1 in the recall window, 0 elsewhere: only the recall is scored. */
+  mask: Float32Array;
+}
+
+/**
+ * One delayed-recall trial: the cue group of `bit` fires during the cue, then only noise during
+ * the delay, then the recall group fires and the output must report the bit. Draws the bit first,
+ * then the spikes in time-major order.
+ */
+export function delayedRecallTrial(
+  rng: Rng,
+  options: Partial<DelayedRecallOptions> = {},
+): DelayedRecallTrial {
+  const o: DelayedRecallOptions = { ...DEFAULT_DELAYED_RECALL, ...options };
+  const g = o.channelsPerGroup;
+  const inputs = 4 * g;
+  const steps = o.cueSteps + o.delaySteps + o.recallSteps;
+  const bit = rng.uniform() < 0.5 ? 0 : 1;
+  const input = new Uint8Array(steps * inputs);
+  const target = new Float32Array(steps);
+  const mask = new Float32Array(steps);
+  const pActive = o.activeRate * o.dt;
+  const pNoise = o.noiseRate * o.dt;
+  const recallStart = o.cueSteps + o.delaySteps;
+  for (let t = 0; t < steps; t++) {
+    const row = t * inputs;
+    const cue = t < o.cueSteps;
+    const recall = t >= recallStart;
+    for (let c = 0; c < g; c++) {
+      const u0 = rng.uniform();
+      const u1 = rng.uniform();
+      const u2 = rng.uniform();
+      const u3 = rng.uniform();
+      input[row + c] = cue && bit === 0 && u0 < pActive ? 1 : 0;
+      input[row + g + c] = cue && bit === 1 && u1 < pActive ? 1 : 0;
+      input[row + 2 * g + c] = recall && u2 < pActive ? 1 : 0;
+      input[row + 3 * g + c] = u3 < pNoise ? 1 : 0;
+    }
+    if (recall) {
+      target[t] = bit === 1 ? 1 : -1;
+      mask[t] = 1;
+    }
+  }
+  return { bit, steps, inputs, input, target, mask };
+}

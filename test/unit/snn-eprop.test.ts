@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../engine/sim/rng';
-import { EpropNetwork, trainPatternGeneration } from '../../engine/snn/eprop';
+import { EpropNetwork, trainDelayedRecall, trainPatternGeneration } from '../../engine/snn/eprop';
 import { patternGenerationTask, silentMse } from '../../engine/snn/tasks';
+import { fractionIn } from '../../engine/snn/three-factor';
 
 describe('e-prop', () => {
   it('the LIF dynamics follow the hand-computed membrane (reset by subtraction)', () => {
@@ -56,5 +57,22 @@ describe('e-prop', () => {
     });
     const last = r.losses.slice(-5).reduce((s, x) => s + x, 0) / 5;
     expect(last).toBeLessThan(r.losses[0]! / 3);
+  });
+
+  it('delayed recall over 600 ms: adaptive neurons (ALIF) learn it, plain LIF does not', () => {
+    // Measured at seed 1 (docs/engine-snn-local-rules.md): half ALIF 0.38 -> 0.98 correct
+    // (trials 0-49 -> 100-149); all LIF stays at chance (0.44).
+    const alif = trainDelayedRecall({
+      iterations: 150,
+      seed: 1,
+      network: { recurrent: 50, adaptiveFraction: 0.5 },
+    });
+    expect(fractionIn(alif.correct, 100, 150)).toBeGreaterThan(0.85);
+    const lif = trainDelayedRecall({
+      iterations: 100,
+      seed: 1,
+      network: { recurrent: 50, adaptiveFraction: 0 },
+    });
+    expect(fractionIn(lif.correct, 50, 100)).toBeLessThan(0.7);
   });
 });
