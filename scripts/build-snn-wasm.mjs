@@ -11,10 +11,10 @@ const root = new URL('../', import.meta.url);
 export const SNN_WAT_PATH = fileURLToPath(new URL('engine/snn/wasm/recurrent.wat', root));
 export const SNN_GENERATED_PATH = fileURLToPath(new URL('engine/snn/wasm/recurrent-wasm.generated.ts', root));
 
-/** The WAT source compiled to a WebAssembly binary (SIMD enabled). */
+/** The WAT source compiled to a WebAssembly binary (SIMD and shared memory enabled). */
 export async function compileSnnKernel(watText = readFileSync(SNN_WAT_PATH, 'utf8')) {
   const wabt = await wabtInit();
-  const features = { simd: true };
+  const features = { simd: true, threads: true };
   const mod = wabt.parseWat('recurrent.wat', watText, features);
   try {
     mod.validate(features);

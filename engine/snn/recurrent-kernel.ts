@@ -5,8 +5,10 @@
 //  - WebAssembly SIMD (engine/snn/wasm/recurrent.wat): four neurons per iteration, four
 //    xoshiro128** streams in the i32x4 lanes, membranes in f64x2;
 //  - plain JavaScript (no SIMD, or NEUROFAB_KERNELS=js): the same four streams, unrolled.
-// Neuron i draws from lane i mod 4; every neuron (refractory or not) takes one draw per step. The
-// population is padded to a multiple of 4 with neurons that stay refractory forever.
+// The population is two blocks of h neurons (h a multiple of 4; padding neurons stay refractory
+// forever), each with four lanes of its own: neuron i of a block draws from that block's lane
+// i mod 4, every neuron (refractory or not) one draw per step. With two threads each runs a block.
+import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../sim/wasm/runtime';
 import { wasmDisabled } from '../sim/wasm/runtime';
 import { RECURRENT_WASM_BASE64 } from './wasm/recurrent-wasm.generated';
@@ -31,20 +33,23 @@ export interface UpdateConstants {
   cdf: Float64Array;
 }
 
-/** The state one kernel works on (views into WASM memory, or plain typed arrays). */
+/** Called after each step with a block's spiking ids (ascending; block 0 before block 1). */
+export type SpikeSink = (step: number, ids: Int32Array, count: number) => void;
+
+/**
+ * A network ready to run. The population is two blocks of neurons (ids [0, h) and [h, 2h), h a
+ * multiple of 4), each with its own four drive lanes, whatever the number of threads: with two
+ * threads each runs one block, so the numbers are the same for one thread and for two.
+ */
 export interface RecurrentKernel {
   readonly name: 'wasm-simd' | 'js';
-  /** Neurons padded to a multiple of 4. */
-  readonly n4: number;
-  readonly v: Float64Array;
-  readonly input: Float64Array;
-  readonly refractory: Int32Array;
-  /** Ids that fired in the last update, ascending, in [0, fired). */
-  readonly spiking: Int32Array;
-  /** One step of every neuron; returns how many fired. */
-  update(): number;
-  /** Pushes the rows of the `fired` neurons of `spiking` into `input`; returns the events. */
-  propagate(fired: number): number;
+  readonly threads: number;
+  /** Runs `steps` steps; returns the spikes and synaptic events. */
+  run(steps: number, sink?: SpikeSink): { spikes: number; events: number };
+  /** Membranes now (V), neurons 0..n-1. */
+  membranes(): Float64Array;
+  /** Frees the worker, if any. */
+  close(): void;
 }
 
 /** The drive k wIn for each bucket of 2^(32 - DRIVE_BITS) draws, or -1 if the CDF steps inside it. */
@@ -67,16 +72,29 @@ interface KernelInput {
   target: Int32Array;
   weight: Float32Array;
   consts: UpdateConstants;
-  /** xoshiro128** states of the four lanes: rngLanes[4 L + w] is word w of lane L (Rng.saveState). */
+  /**
+   * xoshiro128** states of the 2 blocks x 4 lanes: rngLanes[16 b + 4 L + w] is word w of lane L
+   * of block b (Rng.saveState layout).
+   */
   rngLanes: Int32Array;
   initialV?: ArrayLike<number>;
 }
 
-/** The WebAssembly SIMD kernel when this engine has SIMD and it is not disabled, else JavaScript. */
-export function createRecurrentKernel(input: KernelInput, prefer: 'wasm' | 'js' = 'wasm'): RecurrentKernel {
+/** Neurons per block: half the population rounded up to a multiple of 4. */
+export const blockSize = (n: number): number => Math.ceil(n / 8) * 4;
+
+/**
+ * The WebAssembly SIMD kernel (on `threads` threads, 1 or 2) when this engine has SIMD and it is
+ * not disabled, else the JavaScript kernel (one thread).
+ */
+export function createRecurrentKernel(
+  input: KernelInput,
+  prefer: 'wasm' | 'js' = 'wasm',
+  threads = 1,
+): RecurrentKernel {
   if (prefer === 'wasm' && !wasmDisabled()) {
     const mod = wasmModule();
-    if (mod) return wasmKernel(mod, input);
+    if (mod) return wasmKernel(mod, input, threads);
   }
   return jsKernel(input);
 }
@@ -85,12 +103,12 @@ export function createRecurrentKernel(input: KernelInput, prefer: 'wasm' | 'js' 
 
 function jsKernel(inp: KernelInput): RecurrentKernel {
   const { n, rowStart, target, weight, consts } = inp;
-  const n4 = Math.ceil(n / 4) * 4;
-  const v = new Float64Array(n4);
+  const h = blockSize(n);
+  const v = new Float64Array(2 * h);
   if (inp.initialV) v.set(Array.from(inp.initialV).slice(0, n));
-  const input = new Float64Array(n4);
-  const refractory = new Int32Array(n4).fill(PAD_REFRACTORY, n);
-  const spiking = new Int32Array(n4);
+  const input = new Float64Array(2 * h);
+  const refractory = new Int32Array(2 * h).fill(PAD_REFRACTORY, n);
+  const lists = [new Int32Array(h), new Int32Array(h)];
   const rng = Int32Array.from(inp.rngLanes);
   const table = driveTable(consts.cdf, consts.wIn);
   // Constants in a Float64Array, read where used: a loop-invariant double from an object field
@@ -100,23 +118,52 @@ function jsKernel(inp: KernelInput): RecurrentKernel {
   const refSteps = consts.refSteps | 0;
   return {
     name: 'js',
-    n4,
-    v,
-    input,
-    refractory,
-    spiking,
-    update: () => jsUpdate(n4, v, input, refractory, spiking, rng, table, cdf, k64, refSteps),
-    propagate: (fired) => jsPropagate(spiking, fired, rowStart, target, weight, input),
+    threads: 1,
+    run(steps, sink) {
+      let spikes = 0;
+      let events = 0;
+      const counts = new Int32Array(2);
+      for (let step = 0; step < steps; step++) {
+        for (let b = 0; b < 2; b++) {
+          const list = lists[b]!;
+          const fired = jsUpdate(
+            b * h,
+            (b + 1) * h,
+            v,
+            input,
+            refractory,
+            list,
+            rng,
+            16 * b,
+            table,
+            cdf,
+            k64,
+            refSteps,
+          );
+          counts[b] = fired;
+          spikes += fired;
+          if (fired > 0) sink?.(step, list, fired);
+        }
+        // Block 0's spikes, then block 1's: every target sums its inputs in ascending source order.
+        for (let b = 0; b < 2; b++)
+          events += jsPropagate(lists[b]!, counts[b]!, rowStart, target, weight, input);
+      }
+      return { spikes, events };
+    },
+    membranes: () => v.slice(0, n),
+    close: () => {},
   };
 }
 
 function jsUpdate(
-  n4: number,
+  lo: number,
+  hi: number,
   v: Float64Array,
   input: Float64Array,
   refractory: Int32Array,
   spiking: Int32Array,
   rng: Int32Array,
+  rngAt: number,
   table: Float64Array,
   cdf: Float64Array,
   k64: Float64Array,
@@ -126,9 +173,9 @@ function jsUpdate(
   const vTh = k64[1]!;
   const wIn = k64[3]!;
   let fired = 0;
-  for (let i = 0; i < n4; i++) {
-    // Lane i mod 4 of the xoshiro128** streams (state word w of lane L at rng[4 L + w]).
-    const at = (i & 3) << 2;
+  for (let i = lo; i < hi; i++) {
+    // Lane i mod 4 of the block's xoshiro128** streams (word w of lane L at rng[rngAt + 4 L + w]).
+    const at = rngAt + ((i & 3) << 2);
     const s0 = rng[at]!;
     const s1 = rng[at + 1]!;
     const s2 = rng[at + 2]! ^ s0;
@@ -194,7 +241,7 @@ function jsPropagate(
 
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Memory: new (d: { initial: number }) => WasmMemory;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (m: WasmModule, imports: object) => { exports: unknown };
   validate(bytes: Uint8Array): boolean;
 }
@@ -210,6 +257,7 @@ interface RecurrentExports {
     pTab: number,
     pCdf: number,
     pSpk: number,
+    base: number,
     beta: number,
     vTh: number,
     vReset: number,
@@ -231,57 +279,304 @@ function wasmModule(): WasmModule | null {
   return cachedModule;
 }
 
-function wasmKernel(mod: WasmModule, inp: KernelInput): RecurrentKernel {
+/** Control block of a two-thread run (Int32 slots of a SharedArrayBuffer). */
+const CTL = {
+  /** DONE + b: steps whose update block b has finished. */
+  DONE: 0,
+  /** SLEEP + b: thread b is (about to be) in Atomics.wait: notify it. */
+  SLEEP: 2,
+  /** COUNT + 2 parity + b: spikes of block b in the step of that parity. */
+  COUNT: 4,
+  READY: 8,
+  GO: 9,
+  STEPS: 10,
+  FINISHED: 11,
+  EVENTS: 12,
+  SPIKES: 13,
+  SIZE: 16,
+} as const;
+/** Spins on the partner's counter before sleeping (~2-5 µs; a step is ~1.5 µs on each thread). */
+const SPIN = 2_000;
+
+// One thread's loop over the steps: update its block, publish, wait for the partner's update of
+// the same step, then add both blocks' spikes into its own block's inputs (its own CSR, holding
+// only targets in its block). Runs in the worker (as source text, no imports) and in the caller.
+const THREAD_LOOP = `(k, ctl, a, me, steps, sink) => {
+  const other = 1 - me;
+  let events = 0;
+  let spikes = 0;
+  for (let step = 0; step < steps; step++) {
+    const par = step & 1;
+    const mine = k.update(a.h, a.pV + 8 * a.lo[me], a.pIn + 8 * a.lo[me], a.pRef + 4 * a.lo[me], a.pRng + 64 * me,
+      a.pTab, a.pCdf, a.pSpk[2 * me + par], a.lo[me], a.beta, a.vTh, a.vReset, a.refSteps, a.wIn);
+    ctl[${CTL.COUNT} + 2 * par + me] = mine;
+    Atomics.store(ctl, ${CTL.DONE} + me, step + 1);
+    if (Atomics.load(ctl, ${CTL.SLEEP} + other) !== 0) Atomics.notify(ctl, ${CTL.DONE} + me);
+    let seen = Atomics.load(ctl, ${CTL.DONE} + other);
+    for (let s = 0; seen <= step && s < ${SPIN}; s++) seen = Atomics.load(ctl, ${CTL.DONE} + other);
+    while (seen <= step) {
+      Atomics.store(ctl, ${CTL.SLEEP} + me, 1);
+      Atomics.wait(ctl, ${CTL.DONE} + other, seen, 50);
+      Atomics.store(ctl, ${CTL.SLEEP} + me, 0);
+      seen = Atomics.load(ctl, ${CTL.DONE} + other);
+    }
+    const theirs = ctl[${CTL.COUNT} + 2 * par + other];
+    const c0 = me === 0 ? mine : theirs;
+    const c1 = me === 0 ? theirs : mine;
+    if (sink && c0 > 0) sink(step, 0, c0);
+    if (sink && c1 > 0) sink(step, 1, c1);
+    spikes += mine;
+    events += k.propagate(c0, a.pSpk[par], a.csr[me].row, a.csr[me].tgt, a.csr[me].w, a.pIn);
+    events += k.propagate(c1, a.pSpk[2 + par], a.csr[me].row, a.csr[me].tgt, a.csr[me].w, a.pIn);
+  }
+  return { spikes, events };
+}`;
+
+type ThreadArgs = {
+  h: number;
+  lo: number[];
+  pV: number;
+  pIn: number;
+  pRef: number;
+  pRng: number;
+  pTab: number;
+  pCdf: number;
+  /** Spike lists by 2 block + parity. */
+  pSpk: number[];
+  csr: { row: number; tgt: number; w: number }[];
+  beta: number;
+  vTh: number;
+  vReset: number;
+  refSteps: number;
+  wIn: number;
+};
+type ThreadLoop = (
+  k: RecurrentExports,
+  ctl: Int32Array,
+  a: ThreadArgs,
+  me: number,
+  steps: number,
+  sink: ((step: number, block: number, count: number) => void) | null,
+) => { spikes: number; events: number };
+const threadLoop = new Function(`return ${THREAD_LOOP};`)() as ThreadLoop;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, args } = workerData;
+const ctl = new Int32Array(control);
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const loop = ${THREAD_LOOP};
+Atomics.store(ctl, ${CTL.READY}, 1);
+Atomics.notify(ctl, ${CTL.READY});
+for (;;) {
+  while (Atomics.load(ctl, ${CTL.GO}) === 0) Atomics.wait(ctl, ${CTL.GO}, 0, 1000);
+  if (Atomics.load(ctl, ${CTL.GO}) < 0) break;
+  const r = loop(k, ctl, args, 1, ctl[${CTL.STEPS}], null);
+  ctl[${CTL.EVENTS}] = r.events;
+  ctl[${CTL.SPIKES}] = r.spikes;
+  Atomics.store(ctl, ${CTL.GO}, 0);
+  Atomics.store(ctl, ${CTL.FINISHED}, 1);
+  Atomics.notify(ctl, ${CTL.FINISHED});
+}
+`;
+
+/** The synapses of `rowStart/target/weight` whose target lies in [lo, hi), as a CSR of all rows. */
+function csrForTargets(
+  rowStart: Int32Array,
+  target: Int32Array,
+  weight: Float32Array,
+  lo: number,
+  hi: number,
+): { rowStart: Int32Array; target: Int32Array; weight: Float32Array } {
+  const n = rowStart.length - 1;
+  const rs = new Int32Array(n + 1);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    rs[i] = count;
+    for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) if (target[k]! >= lo && target[k]! < hi) count++;
+  }
+  rs[n] = count;
+  const t = new Int32Array(count);
+  const w = new Float32Array(count);
+  let at = 0;
+  for (let k = 0; k < target.length; k++) {
+    if (target[k]! >= lo && target[k]! < hi) {
+      t[at] = target[k]!;
+      w[at++] = weight[k]!;
+    }
+  }
+  return { rowStart: rs, target: t, weight: w };
+}
+
+function wasmKernel(mod: WasmModule, inp: KernelInput, threads: number): RecurrentKernel {
   const api = wasmApi!;
-  const { n, rowStart, target, weight, consts } = inp;
-  const n4 = Math.ceil(n / 4) * 4;
+  const { n, consts } = inp;
+  const h = blockSize(n);
   const table = driveTable(consts.cdf, consts.wIn);
-  // Layout, 16-byte aligned: v, input (f64), refractory, spiking (i32), rng (4 x i32x4), table,
-  // cdf (f64), rowStart, target (i32), weight (f32).
+  const two = threads >= 2;
+  // With two threads each thread pushes into its own block's targets: one CSR per target block.
+  const csrs = two
+    ? [
+        csrForTargets(inp.rowStart, inp.target, inp.weight, 0, h),
+        csrForTargets(inp.rowStart, inp.target, inp.weight, h, 2 * h),
+      ]
+    : [{ rowStart: inp.rowStart, target: inp.target, weight: inp.weight }];
+  // Layout, 16-byte aligned: v, input (f64), refractory (i32), four spike lists (block x parity),
+  // rng (2 blocks x 4 words x i32x4), table, cdf (f64), the CSRs.
   let top = 0;
   const place = (bytes: number) => {
     const at = top;
     top += Math.ceil(bytes / 16) * 16;
     return at;
   };
-  const pV = place(8 * n4);
-  const pIn = place(8 * n4);
-  const pRef = place(4 * n4);
-  const pSpk = place(4 * n4);
-  const pRng = place(64);
+  const pV = place(16 * h);
+  const pIn = place(16 * h);
+  const pRef = place(8 * h);
+  const pSpk = [place(4 * h), place(4 * h), place(4 * h), place(4 * h)];
+  const pRng = place(128);
   const pTab = place(8 * table.length);
   const pCdf = place(8 * consts.cdf.length);
-  const pRow = place(4 * rowStart.length);
-  const pTgt = place(4 * target.length);
-  const pW = place(4 * weight.length);
-  const memory = new api.Memory({ initial: Math.max(1, Math.ceil(top / 65536)) });
-  const buf = memory.buffer as ArrayBuffer;
-  const v = new Float64Array(buf, pV, n4);
+  const csrAt = csrs.map((c) => ({
+    row: place(4 * c.rowStart.length),
+    tgt: place(4 * c.target.length),
+    w: place(4 * c.weight.length),
+  }));
+  const pages = Math.max(1, Math.ceil(top / 65536));
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  const buf = memory.buffer as SharedArrayBuffer;
+  const v = new Float64Array(buf, pV, 2 * h);
   if (inp.initialV) v.set(Array.from(inp.initialV).slice(0, n));
-  const input = new Float64Array(buf, pIn, n4);
-  const refractory = new Int32Array(buf, pRef, n4);
-  refractory.fill(PAD_REFRACTORY, n);
-  const spiking = new Int32Array(buf, pSpk, n4);
-  // rngLanes is lane-major (4 L + w); the kernel wants word-major vectors (16 w + 4 L bytes).
-  const rng = new Int32Array(buf, pRng, 16);
-  for (let lane = 0; lane < 4; lane++) {
-    for (let w = 0; w < 4; w++) rng[4 * w + lane] = inp.rngLanes[4 * lane + w]!;
+  new Int32Array(buf, pRef, 2 * h).fill(PAD_REFRACTORY, n);
+  // rngLanes is lane-major (16 b + 4 L + w); the kernel wants word-major vectors (64 b + 16 w + 4 L bytes).
+  const rng = new Int32Array(buf, pRng, 32);
+  for (let b = 0; b < 2; b++) {
+    for (let lane = 0; lane < 4; lane++) {
+      for (let w = 0; w < 4; w++) rng[16 * b + 4 * w + lane] = inp.rngLanes[16 * b + 4 * lane + w]!;
+    }
   }
   new Float64Array(buf, pTab, table.length).set(table);
   new Float64Array(buf, pCdf, consts.cdf.length).set(consts.cdf);
-  new Int32Array(buf, pRow, rowStart.length).set(rowStart);
-  new Int32Array(buf, pTgt, target.length).set(target);
-  new Float32Array(buf, pW, weight.length).set(weight);
+  csrs.forEach((c, i) => {
+    new Int32Array(buf, csrAt[i]!.row, c.rowStart.length).set(c.rowStart);
+    new Int32Array(buf, csrAt[i]!.tgt, c.target.length).set(c.target);
+    new Float32Array(buf, csrAt[i]!.w, c.weight.length).set(c.weight);
+  });
   const k = new api.Instance(mod, { env: { memory } }).exports as RecurrentExports;
   const { beta, vTh, vReset, refSteps, wIn } = consts;
+  const lists = pSpk.map((p) => new Int32Array(buf, p, h));
+  const args: ThreadArgs = {
+    h,
+    lo: [0, h],
+    pV,
+    pIn,
+    pRef,
+    pRng,
+    pTab,
+    pCdf,
+    pSpk,
+    csr: csrAt,
+    beta,
+    vTh,
+    vReset,
+    refSteps,
+    wIn,
+  };
+  const membranes = () => Float64Array.from(v.subarray(0, n));
+
+  if (!two) {
+    return {
+      name: 'wasm-simd',
+      threads: 1,
+      run(steps, sink) {
+        let spikes = 0;
+        let events = 0;
+        const c = csrAt[0]!;
+        for (let step = 0; step < steps; step++) {
+          const f0 = k.update(
+            h,
+            pV,
+            pIn,
+            pRef,
+            pRng,
+            pTab,
+            pCdf,
+            pSpk[0]!,
+            0,
+            beta,
+            vTh,
+            vReset,
+            refSteps,
+            wIn,
+          );
+          const f1 = k.update(
+            h,
+            pV + 8 * h,
+            pIn + 8 * h,
+            pRef + 4 * h,
+            pRng + 64,
+            pTab,
+            pCdf,
+            pSpk[2]!,
+            h,
+            beta,
+            vTh,
+            vReset,
+            refSteps,
+            wIn,
+          );
+          spikes += f0 + f1;
+          if (f0 > 0) {
+            sink?.(step, lists[0]!, f0);
+            events += k.propagate(f0, pSpk[0]!, c.row, c.tgt, c.w, pIn);
+          }
+          if (f1 > 0) {
+            sink?.(step, lists[2]!, f1);
+            events += k.propagate(f1, pSpk[2]!, c.row, c.tgt, c.w, pIn);
+          }
+        }
+        return { spikes, events };
+      },
+      membranes,
+      close: () => {},
+    };
+  }
+
+  const control = new SharedArrayBuffer(4 * CTL.SIZE);
+  const ctl = new Int32Array(control);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { module: mod, memory, control, args },
+  });
+  worker.unref();
+  // Wait for the worker here, so that its start-up is not part of a timed run.
+  while (Atomics.load(ctl, CTL.READY) === 0) Atomics.wait(ctl, CTL.READY, 0, 1000);
+  let closed = false;
   return {
     name: 'wasm-simd',
-    n4,
-    v,
-    input,
-    refractory,
-    spiking,
-    update: () => k.update(n4, pV, pIn, pRef, pRng, pTab, pCdf, pSpk, beta, vTh, vReset, refSteps, wIn),
-    propagate: (fired) => k.propagate(fired, pSpk, pRow, pTgt, pW, pIn),
+    threads: 2,
+    run(steps, sink) {
+      for (let b = 0; b < 2; b++) {
+        ctl[CTL.DONE + b] = 0;
+        ctl[CTL.SLEEP + b] = 0;
+      }
+      ctl[CTL.STEPS] = steps;
+      Atomics.store(ctl, CTL.FINISHED, 0);
+      Atomics.store(ctl, CTL.GO, 1);
+      Atomics.notify(ctl, CTL.GO);
+      const blockSink = sink
+        ? (step: number, b: number, count: number) => sink(step, lists[2 * b + (step & 1)]!, count)
+        : null;
+      const mine = threadLoop(k, ctl, args, 0, steps, blockSink);
+      while (Atomics.load(ctl, CTL.FINISHED) === 0) Atomics.wait(ctl, CTL.FINISHED, 0, 1000);
+      return { spikes: mine.spikes + ctl[CTL.SPIKES]!, events: mine.events + ctl[CTL.EVENTS]! };
+    },
+    membranes,
+    close() {
+      if (closed) return;
+      closed = true;
+      Atomics.store(ctl, CTL.GO, -1);
+      Atomics.notify(ctl, CTL.GO);
+      void worker.terminate();
+    },
   };
 }

@@ -195,6 +195,11 @@ export interface SimulateRecurrentOptions {
   initialV?: ArrayLike<number>;
   /** 'wasm' (default: WebAssembly SIMD when available) or 'js'; both give the same spikes. */
   kernel?: 'wasm' | 'js';
+  /**
+   * Threads (1 or 2; WASM only): the two blocks of neurons on two threads, the same numbers as on
+   * one. Default 1. Starting the worker is outside `seconds`.
+   */
+  threads?: number;
 }
 
 export interface RecurrentLifResult {
@@ -202,6 +207,8 @@ export interface RecurrentLifResult {
   dt: number;
   /** The kernel that ran: 'wasm-simd' or 'js'. */
   kernel: 'wasm-simd' | 'js';
+  /** Threads it ran on. */
+  threads: number;
   /** Spikes emitted by the population. */
   spikes: number;
   /** Synaptic events: the sum over spikes of the spiking neuron's out-degree. */
@@ -248,9 +255,9 @@ export function simulateRecurrentLif(
   const { n } = net;
   const { steps, dt } = opts;
   const c = lifConstants(net.neuron, dt);
-  // The drive's four xoshiro128** lanes (neuron i draws from lane i mod 4), one sub-stream each.
-  const rngLanes = new Int32Array(16);
-  for (let lane = 0; lane < 4; lane++)
+  // The drive: 2 blocks x 4 xoshiro128** lanes (see recurrent-kernel.ts), one sub-stream each.
+  const rngLanes = new Int32Array(32);
+  for (let lane = 0; lane < 8; lane++)
     new Rng(opts.seed, RECURRENT_STREAMS.drive + lane).saveState(rngLanes, 4 * lane);
   const kernel = createRecurrentKernel(
     {
@@ -272,37 +279,38 @@ export function simulateRecurrentLif(
       ...(opts.initialV ? { initialV: opts.initialV } : {}),
     },
     opts.kernel ?? 'wasm',
+    opts.threads ?? 1,
   );
-  const spiking = kernel.spiking;
   const spikeCount = new Int32Array(n);
   let recSteps = opts.record ? new Int32Array(4096) : new Int32Array(0);
   let recIds = opts.record ? new Int32Array(4096) : new Int32Array(0);
   let recorded = 0;
-  let spikes = 0;
-  let events = 0;
-  const t0 = performance.now();
-  for (let step = 0; step < steps; step++) {
-    const fired = kernel.update();
-    if (fired === 0) continue;
-    events += kernel.propagate(fired);
-    spikes += fired;
-    for (let f = 0; f < fired; f++) spikeCount[spiking[f]!]!++;
-    if (opts.record) {
-      if (recorded + fired > recSteps.length) {
-        const size = Math.max(recSteps.length * 2, recorded + fired);
-        const a = new Int32Array(size);
-        a.set(recSteps.subarray(0, recorded));
-        recSteps = a;
-        const b = new Int32Array(size);
-        b.set(recIds.subarray(0, recorded));
-        recIds = b;
-      }
-      recSteps.fill(step, recorded, recorded + fired);
-      recIds.set(spiking.subarray(0, fired), recorded);
-      recorded += fired;
+  const sink = (step: number, ids: Int32Array, fired: number) => {
+    for (let f = 0; f < fired; f++) spikeCount[ids[f]!]!++;
+    if (!opts.record) return;
+    if (recorded + fired > recSteps.length) {
+      const size = Math.max(recSteps.length * 2, recorded + fired);
+      const a = new Int32Array(size);
+      a.set(recSteps.subarray(0, recorded));
+      recSteps = a;
+      const b = new Int32Array(size);
+      b.set(recIds.subarray(0, recorded));
+      recIds = b;
     }
+    recSteps.fill(step, recorded, recorded + fired);
+    recIds.set(ids.subarray(0, fired), recorded);
+    recorded += fired;
+  };
+  let run: { spikes: number; events: number };
+  let seconds: number;
+  try {
+    const t0 = performance.now();
+    run = kernel.run(steps, sink);
+    seconds = (performance.now() - t0) / 1000;
+  } finally {
+    kernel.close();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const { spikes, events } = run;
   return {
     steps,
     dt,
@@ -311,8 +319,9 @@ export function simulateRecurrentLif(
     events,
     rateHz: spikes / n / (steps * dt),
     seconds,
+    threads: kernel.threads,
     spikeCount,
-    v: Float64Array.from(kernel.v.subarray(0, n)),
+    v: kernel.membranes(),
     ...(opts.record ? { spikeSteps: recSteps.slice(0, recorded), spikeIds: recIds.slice(0, recorded) } : {}),
   };
 }

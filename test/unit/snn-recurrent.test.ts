@@ -94,16 +94,17 @@ function reference(net: RecurrentLifNet, steps: number, seed: number): { steps: 
   const { v_th: vTh, v_reset: vReset, refractory } = net.neuron.params as Record<string, number>;
   const refSteps = Math.max(1, Math.round(refractory! / dt));
   const cdf = driveCdf(net.inputCount, net.inputRate, dt);
-  // The drive: neuron i draws from lane i mod 4, every neuron every step (padding included).
-  const lanes = [0, 1, 2, 3].map((lane) => new Rng(seed, RECURRENT_STREAMS.drive + lane));
-  const n4 = Math.ceil(n / 4) * 4;
+  // The drive: two blocks of h neurons (padded), neuron i of block b draws from lane i mod 4 of
+  // that block (sub-stream drive + 4 b + lane), every neuron every step.
+  const h = Math.ceil(n / 8) * 4;
+  const lanes = Array.from({ length: 8 }, (_, s) => new Rng(seed, RECURRENT_STREAMS.drive + s));
   const v = new Float64Array(n);
   const input = new Float64Array(n);
   const ref = new Int32Array(n);
   const out = { steps: [] as number[], ids: [] as number[] };
   for (let t = 0; t < steps; t++) {
     const fired: number[] = [];
-    const draws = Array.from({ length: n4 }, (_, i) => lanes[i % 4]!.nextU32());
+    const draws = Array.from({ length: 2 * h }, (_, i) => lanes[4 * Math.floor(i / h) + (i % 4)]!.nextU32());
     for (let i = 0; i < n; i++) {
       let x: number;
       if (ref[i]! > 0) {
@@ -187,17 +188,21 @@ describe('recurrent LIF network: the fast path', () => {
     }
   });
 
-  it('runs the WASM SIMD kernel here, identical to the JS kernel bit for bit (n not a multiple of 4)', () => {
+  it('WASM SIMD on 1 and 2 threads and the JS kernel agree bit for bit (n not a multiple of 8)', () => {
     const net = buildRecurrentLif({ n: 301, seed: 8 });
-    const w = simulateRecurrentLif(net, { steps: 4000, dt, seed: 3, record: true });
     const j = simulateRecurrentLif(net, { steps: 4000, dt, seed: 3, record: true, kernel: 'js' });
-    expect(w.kernel).toBe('wasm-simd');
     expect(j.kernel).toBe('js');
-    expect(w.spikes).toBeGreaterThan(1000);
-    expect(w.spikeIds).toEqual(j.spikeIds);
-    expect(w.spikeSteps).toEqual(j.spikeSteps);
-    expect(w.v).toEqual(j.v);
-    expect(w.events).toBe(j.events);
+    expect(j.spikes).toBeGreaterThan(1000);
+    for (const threads of [1, 2]) {
+      const w = simulateRecurrentLif(net, { steps: 4000, dt, seed: 3, record: true, threads });
+      expect(w.kernel).toBe('wasm-simd');
+      expect(w.threads).toBe(threads);
+      expect(w.spikeIds).toEqual(j.spikeIds);
+      expect(w.spikeSteps).toEqual(j.spikeSteps);
+      expect(w.v).toEqual(j.v);
+      expect(w.events).toBe(j.events);
+      expect(w.spikeCount).toEqual(j.spikeCount);
+    }
   });
 
   it('the committed WASM module is the compiled recurrent.wat (no drift)', async () => {

@@ -1,6 +1,6 @@
 ;; The recurrent LIF network's step (engine/snn/recurrent.ts), WebAssembly SIMD. Compiled by
 ;; scripts/build-snn-wasm.mjs into recurrent-wasm.generated.ts. Two exports:
-;;  - update: one step of every neuron, four at a time: four xoshiro128** streams in the i32x4
+;;  - update: one step of a block of neurons (n4 of them, ids from base on), four at a time: four xoshiro128** streams in the i32x4
 ;;    lanes (lane L draws for neurons L, L+4, ...), the drive from a table by the draw's top 10
 ;;    bits, exact integration of the membrane in f64x2, threshold, reset, refractory counters;
 ;;    appends the spiking neurons' ids (ascending) and returns how many fired.
@@ -8,7 +8,8 @@
 ;; The JavaScript fallback in recurrent.ts does the same operations in the same order, so both
 ;; give the same spikes bit for bit.
 (module
-  (import "env" "memory" (memory 1))
+  ;; Shared: with two threads, each runs its block of neurons on the same memory.
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; The drive for a draw u whose table bucket straddles a step of the CDF: smallest k with
   ;; u < cdf[k] (the table's last entry is 2^33, so the search stops), times wIn.
@@ -33,7 +34,7 @@
 
   (func (export "update")
     (param $n4 i32) (param $pV i32) (param $pIn i32) (param $pRef i32) (param $pRng i32)
-    (param $pTab i32) (param $pCdf i32) (param $pSpk i32)
+    (param $pTab i32) (param $pCdf i32) (param $pSpk i32) (param $base i32)
     (param $beta f64) (param $vTh f64) (param $vReset f64) (param $refSteps i32) (param $wIn f64)
     (result i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
@@ -129,7 +130,7 @@
           (then
             (loop $bits
               (i32.store (i32.add (local.get $pSpk) (i32.shl (local.get $fired) (i32.const 2)))
-                (i32.add (local.get $i) (i32.ctz (local.get $mask))))
+                (i32.add (i32.add (local.get $base) (local.get $i)) (i32.ctz (local.get $mask))))
               (local.set $fired (i32.add (local.get $fired) (i32.const 1)))
               (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
               (br_if $bits (local.get $mask)))))
