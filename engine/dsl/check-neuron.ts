@@ -36,11 +36,14 @@ export function checkNeuron(ctx: CheckContext, decl: Decl): NeuronModel | null {
     { owner: `neuron '${name}' (${kind})`, ownerSpan: decl.name ?? decl.keyword },
   );
   const params: Record<string, number> = {};
+  const options: Record<string, string> = {};
   const provenance: Record<string, string> = {};
   for (const r of table.rows) {
-    const v = fields.number(r.spec.name);
-    params[r.spec.name] = v ?? r.value;
-    provenance[r.spec.name] = v !== undefined ? 'dsl' : `default for ${kind}: ${r.source}`;
+    const name = r.spec.name;
+    const v = typeof r.value === 'string' ? fields.string(name) : fields.number(name);
+    if (typeof r.value === 'string') options[name] = (v as string | undefined) ?? r.value;
+    else params[name] = (v as number | undefined) ?? r.value;
+    provenance[name] = v !== undefined ? 'dsl' : `default for ${kind}: ${r.source}`;
   }
   if (params.v_reset !== undefined && params.v_th !== undefined && params.v_reset >= params.v_th) {
     diags.error(
@@ -56,6 +59,7 @@ export function checkNeuron(ctx: CheckContext, decl: Decl): NeuronModel | null {
     kind,
     spiking: SPIKING_NEURON_KINDS.includes(kind),
     params: rest,
+    ...(Object.keys(options).length > 0 ? { options } : {}),
     energyPerUpdate: energy,
     energyPerSpike: spike_energy,
     provenance,

@@ -281,7 +281,8 @@ function neuronSection(): string[] {
           const r = byName.get(f.name)!;
           let n = cites.indexOf(r.source);
           if (n < 0) n = cites.push(r.source) - 1;
-          return `\`${fmtBound(r.value, f.type)}\` [${n + 1}]`;
+          const value = typeof r.value === 'string' ? r.value : fmtBound(r.value, f.type);
+          return `\`${value}\` [${n + 1}]`;
         },
       ),
     );

@@ -1,7 +1,7 @@
 // Neuron kinds: their fields (schema rows) and per-kind defaults with where each comes from.
 // Table-driven like the device tables: a kind is a row here, the checker (check-neuron.ts) is
 // generic over it.
-import type { NeuronKind } from '../ir/model';
+import type { NeuronKind, NeuronModel } from '../ir/model';
 import type { Dimension } from '../ir/units';
 import type { FieldSpec, ValueType } from './schema';
 
@@ -20,12 +20,12 @@ const NOMINAL = 'nominal; an assumption, not a fit';
 
 interface Row {
   spec: FieldSpec;
-  /** Default in SI (or the integer), with its source. */
-  value: number;
+  /** Default in SI (or the integer; the word of an enum field), with its source. */
+  value: number | string;
   source: string;
 }
 
-const row = (name: string, doc: string, type: ValueType, value: number, source: string): Row => ({
+const row = (name: string, doc: string, type: ValueType, value: number | string, source: string): Row => ({
   spec: { name, doc, type },
   value,
   source,
@@ -59,6 +59,13 @@ const refractory = row(
   0,
   'none by default',
 );
+const reset = row(
+  'reset',
+  'After a spike: subtract the threshold at the next step (v[t+1] = beta v[t] + I[t] - theta s[t]) or set v to v_reset in the same step.',
+  { kind: 'enum', values: ['subtract', 'value'] },
+  'subtract',
+  'snnTorch Leaky/Synaptic reset_mechanism="subtract" (the discrete LIF of seed 004); NIR, Norse and Lava reset to v_reset ("value")',
+);
 const graded = [energy(100e-15, SEED_003)];
 
 export const NEURON_TABLE: Readonly<Record<NeuronKind, { summary: string; rows: readonly Row[] }>> = {
@@ -72,6 +79,7 @@ export const NEURON_TABLE: Readonly<Record<NeuronKind, { summary: string; rows: 
       tauMem,
       vTh,
       vReset,
+      reset,
       refractory,
       energy(81e-12, `${LOIHI}: 81 pJ per active neuron update`),
       spikeEnergy(1.7e-12, `${LOIHI}: 1.7 pJ per spike within a tile`),
@@ -84,6 +92,7 @@ export const NEURON_TABLE: Readonly<Record<NeuronKind, { summary: string; rows: 
       tauSyn,
       vTh,
       vReset,
+      reset,
       refractory,
       energy(81e-12, `${LOIHI}: 81 pJ per active neuron update`),
       spikeEnergy(1.7e-12, `${LOIHI}: 1.7 pJ per spike within a tile`),
@@ -167,3 +176,23 @@ export const NEURON_TABLE: Readonly<Record<NeuronKind, { summary: string; rows: 
 export const NEURON_FIELDS: Readonly<Record<NeuronKind, readonly FieldSpec[]>> = Object.fromEntries(
   Object.entries(NEURON_TABLE).map(([k, t]) => [k, t.rows.map((r) => r.spec)]),
 ) as unknown as Record<NeuronKind, readonly FieldSpec[]>;
+
+/** A numeric parameter of `neuron` by DSL name, else its kind's default (models built by hand). */
+export function neuronParam(neuron: NeuronModel, name: string): number {
+  const own = neuron.params[name];
+  if (own !== undefined) return own;
+  const row = NEURON_TABLE[neuron.kind].rows.find((r) => r.spec.name === name);
+  if (!row || typeof row.value !== 'number')
+    throw new Error(`neuron '${neuron.name}' (${neuron.kind}) has no parameter '${name}'`);
+  return row.value;
+}
+
+/** A choice of `neuron` by DSL name (reset = subtract | value), else its kind's default. */
+export function neuronOption(neuron: NeuronModel, name: string): string {
+  const own = neuron.options?.[name];
+  if (own !== undefined) return own;
+  const row = NEURON_TABLE[neuron.kind].rows.find((r) => r.spec.name === name);
+  if (!row || typeof row.value !== 'string')
+    throw new Error(`neuron '${neuron.name}' (${neuron.kind}) has no option '${name}'`);
+  return row.value;
+}

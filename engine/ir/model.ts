@@ -147,6 +147,8 @@ export interface NeuronModel {
   spiking: boolean;
   /** Kind-specific parameters by their DSL name (tau_mem, v_th, du, ...), in SI or integers. */
   params: Record<string, number>;
+  /** Kind-specific choices by DSL name (lif, cuba_lif: reset = subtract | value). */
+  options?: Record<string, string>;
   /** Energy per neuron update (J) and per output spike (J). */
   energyPerUpdate: number;
   energyPerSpike: number;

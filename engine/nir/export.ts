@@ -4,7 +4,7 @@
 // studio's weights (r = 1 / stepGain(tau_mem), w_in = 1 / stepGain(tau_syn), v_leak = 0), the
 // same convention snnTorch's exporter uses with forward Euler (r = tau/dt, w_in = tau_syn/dt).
 // Relations: ./discretise.ts and docs/nir.md.
-import { NEURON_TABLE } from '../dsl/neuron-defaults';
+import { neuronOption, neuronParam } from '../dsl/neuron-defaults';
 import type { DenseLayer, ElaboratedModel, Layer, NeuronModel, RecurrentLayer } from '../ir/model';
 import { Rng } from '../sim/rng';
 import { type Discretisation, nirTau, stepGain } from './discretise';
@@ -31,15 +31,6 @@ export interface ExportResult {
   /** Seed of the initial weights (when no weights were given). */
   seed: number;
   warnings: string[];
-}
-
-/** A neuron parameter by DSL name, or the kind's default (neuron-defaults.ts). */
-function param(n: NeuronModel, name: string): number {
-  const own = n.params[name];
-  if (own !== undefined) return own;
-  const row = NEURON_TABLE[n.kind].rows.find((r) => r.spec.name === name);
-  if (!row) throw new Error(`neuron '${n.name}' (${n.kind}) has no parameter '${name}'`);
-  return row.value;
 }
 
 /**
@@ -136,20 +127,24 @@ export function exportNir(model: ElaboratedModel, options: ExportOptions = {}): 
         `layer '${l.name}': neuron '${l.neuron}' is ${n?.kind ?? 'undeclared'}; export maps lif and cuba_lif (NIR LIF, CubaLIF)`,
       );
     }
-    if (param(n, 'refractory') > 0)
+    if (neuronParam(n, 'refractory') > 0)
       warnings.push(`neuron ${n.name}: NIR has no refractory period; it is dropped`);
-    const tauMem = nirTau(param(n, 'tau_mem'), dt, how);
+    if (neuronOption(n, 'reset') !== 'value')
+      warnings.push(
+        `neuron ${n.name}: reset = ${neuronOption(n, 'reset')}, but NIR's LIF resets v to v_reset (reset = value); a reader will simulate the value reset`,
+      );
+    const tauMem = nirTau(neuronParam(n, 'tau_mem'), dt, how);
     const u = l.units;
     const common = {
       r: fill(u, 1 / stepGain(tauMem, dt, how)),
       v_leak: fill(u, 0),
-      v_threshold: fill(u, param(n, 'v_th')),
-      v_reset: fill(u, param(n, 'v_reset')),
+      v_threshold: fill(u, neuronParam(n, 'v_th')),
+      v_reset: fill(u, neuronParam(n, 'v_reset')),
     };
     if (n.kind === 'lif') {
       nodes.push({ name: l.name, type: 'LIF', params: { tau: fill(u, tauMem), ...common } });
     } else {
-      const tauSyn = nirTau(param(n, 'tau_syn'), dt, how);
+      const tauSyn = nirTau(neuronParam(n, 'tau_syn'), dt, how);
       nodes.push({
         name: l.name,
         type: 'CubaLIF',

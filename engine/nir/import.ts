@@ -417,7 +417,9 @@ function nfabText(
     lines.push(`neuron ${name} : ${n.kind} {`);
     lines.push(`  tau_mem = ${quantityText(n.tauMem, 's')}`);
     if (n.tauSyn !== undefined) lines.push(`  tau_syn = ${quantityText(n.tauSyn, 's')}`);
-    lines.push(`  v_th = ${quantityText(n.vTh, 'V')}`, `  v_reset = ${quantityText(n.vReset, 'V')}`, '}', '');
+    lines.push(`  v_th = ${quantityText(n.vTh, 'V')}`, `  v_reset = ${quantityText(n.vReset, 'V')}`);
+    // NIR's LIF and CubaLIF set v to v_reset when they fire.
+    lines.push('  reset = value', '}', '');
   }
   const maxUnits = Math.max(...layers.map((l) => l.weights.units));
   const maxFanIn = Math.max(

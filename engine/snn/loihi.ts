@@ -6,7 +6,7 @@
 // Refractoriness is not in Lava's bit-accurate model (its docstring lists it as missing); we
 // apply the rule of Lava's LIFRefractory process (PyLifRefractoryModelFloat) to the integer state.
 // Equations and references: docs/engine-snn-neurons.md.
-import { NEURON_TABLE } from '../dsl/neuron-defaults';
+import { neuronParam } from '../dsl/neuron-defaults';
 import type { NeuronModel } from '../ir/model';
 
 /** Decays are 12-bit fractions of 4096 (Lava decay_shift = 12, decay_unity = 2^12). */
@@ -37,26 +37,18 @@ export interface LoihiCubaParams {
   refractory: number;
 }
 
-function param(neuron: NeuronModel, name: string): number {
-  const own = neuron.params[name];
-  if (own !== undefined) return own;
-  const row = NEURON_TABLE.loihi_cuba.rows.find((r) => r.spec.name === name);
-  if (!row) throw new Error(`loihi_cuba has no parameter '${name}'`);
-  return row.value;
-}
-
 /** The integer parameters of a loihi_cuba neuron from the IR (defaults from neuron-defaults.ts). */
 export function loihiParams(neuron: NeuronModel): LoihiCubaParams {
   if (neuron.kind !== 'loihi_cuba') {
     throw new Error(`loihiParams: neuron '${neuron.name}' is ${neuron.kind}, not loihi_cuba`);
   }
   const p: LoihiCubaParams = {
-    du: param(neuron, 'du'),
-    dv: param(neuron, 'dv'),
-    vth: param(neuron, 'vth'),
-    biasMant: param(neuron, 'bias_mant'),
-    biasExp: param(neuron, 'bias_exp'),
-    refractory: param(neuron, 'refractory'),
+    du: neuronParam(neuron, 'du'),
+    dv: neuronParam(neuron, 'dv'),
+    vth: neuronParam(neuron, 'vth'),
+    biasMant: neuronParam(neuron, 'bias_mant'),
+    biasExp: neuronParam(neuron, 'bias_exp'),
+    refractory: neuronParam(neuron, 'refractory'),
   };
   checkLoihiParams(p);
   return p;

@@ -1,7 +1,7 @@
 // Float spiking neurons: the per-step constants of a neuron model (lifConstants) and, below, the
 // discrete LIF / CUBA-LIF updates over a whole population. Loihi's fixed-point CUBA neuron is in
 // ./loihi.ts. Equations, sources and the choices made are in docs/engine-snn-neurons.md.
-import { NEURON_TABLE } from '../dsl/neuron-defaults';
+import { neuronParam } from '../dsl/neuron-defaults';
 import type { NeuronModel } from '../ir/model';
 
 /** Per-time-step constants of a LIF-type neuron, for a given step dt. */
@@ -16,15 +16,6 @@ export interface LifConstants {
   reset: number;
   /** Steps during which a neuron that just spiked neither integrates nor spikes. */
   refractorySteps: number;
-}
-
-/** A parameter of `neuron` by its DSL name, or the kind's default from neuron-defaults.ts. */
-function param(neuron: NeuronModel, name: string): number {
-  const own = neuron.params[name];
-  if (own !== undefined) return own;
-  const row = NEURON_TABLE[neuron.kind].rows.find((r) => r.spec.name === name);
-  if (!row) throw new Error(`neuron '${neuron.name}' (${neuron.kind}) has no parameter '${name}'`);
-  return row.value;
 }
 
 /**
@@ -44,11 +35,11 @@ export function lifConstants(neuron: NeuronModel, dt: number): LifConstants {
   switch (neuron.kind) {
     case 'lif':
     case 'cuba_lif': {
-      const tauMem = param(neuron, 'tau_mem');
+      const tauMem = neuronParam(neuron, 'tau_mem');
       if (!(tauMem > 0)) throw new RangeError(`neuron '${neuron.name}': tau_mem must be > 0, got ${tauMem}`);
       let alpha = 0;
       if (neuron.kind === 'cuba_lif') {
-        const tauSyn = param(neuron, 'tau_syn');
+        const tauSyn = neuronParam(neuron, 'tau_syn');
         if (!(tauSyn > 0))
           throw new RangeError(`neuron '${neuron.name}': tau_syn must be > 0, got ${tauSyn}`);
         alpha = Math.exp(-dt / tauSyn);
@@ -56,19 +47,19 @@ export function lifConstants(neuron: NeuronModel, dt: number): LifConstants {
       return {
         beta: Math.exp(-dt / tauMem),
         alpha,
-        threshold: param(neuron, 'v_th'),
-        reset: param(neuron, 'v_reset'),
-        refractorySteps: Math.round(param(neuron, 'refractory') / dt),
+        threshold: neuronParam(neuron, 'v_th'),
+        reset: neuronParam(neuron, 'v_reset'),
+        refractorySteps: Math.round(neuronParam(neuron, 'refractory') / dt),
       };
     }
     case 'loihi_cuba':
       return {
-        beta: (4096 - param(neuron, 'dv')) / 4096,
+        beta: (4096 - neuronParam(neuron, 'dv')) / 4096,
         // Lava adds Loihi 1's ds_offset = 1 to du (AbstractPyLifModelFixed.subthr_dynamics).
-        alpha: (4096 - (param(neuron, 'du') + 1)) / 4096,
-        threshold: param(neuron, 'vth'),
+        alpha: (4096 - (neuronParam(neuron, 'du') + 1)) / 4096,
+        threshold: neuronParam(neuron, 'vth'),
         reset: 0,
-        refractorySteps: Math.round(param(neuron, 'refractory')),
+        refractorySteps: Math.round(neuronParam(neuron, 'refractory')),
       };
     case 'adex':
       throw new Error(

@@ -45,12 +45,26 @@ describe('every neuron kind elaborates with its defaults', () => {
       for (const row of NEURON_TABLE[kind].rows) {
         const name = row.spec.name;
         const v =
-          name === 'energy' ? n.energyPerUpdate : name === 'spike_energy' ? n.energyPerSpike : n.params[name];
+          name === 'energy'
+            ? n.energyPerUpdate
+            : name === 'spike_energy'
+              ? n.energyPerSpike
+              : typeof row.value === 'string'
+                ? n.options?.[name]
+                : n.params[name];
         expect(v).toBe(row.value);
         expect(n.provenance[name]).toBe(`default for ${kind}: ${row.source}`);
       }
     });
   }
+
+  it('lif: reset = value is kept as an option, a misspelt reset lists the choices', () => {
+    const r = checkDocument('t.nfab', 'neuron n : lif { reset = value }');
+    expect(r.hasErrors).toBe(false);
+    expect(r.model.neurons![0]!.options).toEqual({ reset: 'value' });
+    expect(r.model.neurons![0]!.provenance.reset).toBe('dsl');
+    expect(errors('neuron n : lif { reset = zero }')[0]).toMatch(/subtract.*value/);
+  });
 
   it('loihi_cuba: du, dv and vth are refused outside their range, with the range in the message', () => {
     expect(errors('neuron n : loihi_cuba { du = 4096 }')).toEqual([
