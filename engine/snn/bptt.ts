@@ -466,8 +466,17 @@ export class SnnBpttTrainer {
   ): SnnBatchResult {
     if (count > this.options.batch) throw new RangeError(`batch of ${count} exceeds ${this.options.batch}`);
     this.gather(data, idx, first, count);
-    this.encode(this.encodeRng, this.batchImages, count);
-    const r = this.lossAndGradients(this.batchLabels, count, true);
+    return this.trainImages(this.batchImages, this.batchLabels, count, lr);
+  }
+
+  /**
+   * One Adam step on `count` gathered images (count x inputs, row-major, values in [0, 1]):
+   * rate-codes them from the run's encoding stream, back-propagates, updates the weights.
+   */
+  trainImages(images: Float32Array, labels: Uint8Array, count: number, lr: number): SnnBatchResult {
+    if (count > this.options.batch) throw new RangeError(`batch of ${count} exceeds ${this.options.batch}`);
+    this.encode(this.encodeRng, images, count);
+    const r = this.lossAndGradients(labels, count, true);
     const opt = this.optimizer;
     opt.beginStep(lr);
     opt.step(0, this.w1, this.gw1);
@@ -475,6 +484,18 @@ export class SnnBpttTrainer {
     opt.step(2, this.w2, this.gw2);
     opt.step(3, this.b2, this.gb2);
     return r;
+  }
+
+  /** The stream evaluate() encodes test inputs from (fixed by the seed): a fresh one per pass. */
+  evalEncodingRng(): Rng {
+    return new Rng(this.options.seed, STREAM_EVAL_ENCODE);
+  }
+
+  /** Loss and correct count of `count` gathered images, rate-coded from `rng` (no update). */
+  inferImages(rng: Rng, images: Float32Array, labels: Uint8Array, count: number): SnnBatchResult {
+    if (count > this.options.batch) throw new RangeError(`batch of ${count} exceeds ${this.options.batch}`);
+    this.encode(rng, images, count);
+    return this.lossAndGradients(labels, count, false);
   }
 
   /**
@@ -516,7 +537,7 @@ export class SnnBpttTrainer {
    * spikes at every call, so evaluations are comparable across epochs).
    */
   evaluate(data: SnnDataset, limit = data.count): SnnBatchResult {
-    const rng = new Rng(this.options.seed, STREAM_EVAL_ENCODE);
+    const rng = this.evalEncodingRng();
     const n = Math.min(limit, data.count);
     const B = this.options.batch;
     const nIn = this.options.inputs;
@@ -525,8 +546,8 @@ export class SnnBpttTrainer {
     let rate = 0;
     for (let first = 0; first < n; first += B) {
       const count = Math.min(B, n - first);
-      this.encode(rng, data.images.subarray(first * nIn, (first + count) * nIn), count);
-      const r = this.lossAndGradients(data.labels.subarray(first, first + count), count, false);
+      const images = data.images.subarray(first * nIn, (first + count) * nIn);
+      const r = this.inferImages(rng, images, data.labels.subarray(first, first + count), count);
       loss += r.loss;
       correct += r.correct;
       rate += r.hiddenRate * count;
