@@ -13,6 +13,7 @@
 // of a training step follow within microseconds) and then sleep in Atomics.wait. The workers are
 // unref'd, wait with a timeout and check a quit flag, so they never keep a process alive.
 import { Worker } from 'node:worker_threads';
+import type { NoisyProgramJob } from './kernels';
 import { MAX_THREADS, type WasmRuntime } from './wasm/runtime';
 
 /** Control block layout (Int32 slots). */
@@ -26,22 +27,10 @@ const KIND_GEMM = 0;
 const KIND_PROGRAM = 1;
 
 /**
- * One program_diff_noisy over n weights (see kernels.wat): byte offsets of w, the stuck map, out
- * and the per-chunk generator states (64 bytes each), and its scalar arguments.
+ * One program_diff_noisy over n weights (see kernels.wat), with the byte offset of the per-chunk
+ * generator states (64 bytes each) instead of one state.
  */
-export interface ProgramJob {
-  w: number;
-  stuck: number;
-  out: number;
-  n: number;
-  flags: number;
-  inv: number;
-  wMax: number;
-  steps: number;
-  invSteps: number;
-  states: number;
-  std: number;
-}
+export type ProgramJob = Omit<NoisyProgramJob, 'state'> & { states: number };
 
 /** One gemm_core call (see kernels.wat), byte offsets and strides. */
 export interface CoreJob {
