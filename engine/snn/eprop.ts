@@ -31,6 +31,8 @@ import {
   type PatternTask,
   type PatternTaskOptions,
   patternGenerationTask,
+  type SpikePatternOptions,
+  SpikePatternTask,
   silentMse,
 } from './tasks';
 
@@ -95,6 +97,12 @@ export const DEFAULT_EPROP: Readonly<EpropOptions> = {
   seed: 1,
 };
 
+/** A classification trial: the mean cross-entropy over the scored steps and the predicted class. */
+export interface ClassifyResult extends TrialResult {
+  crossEntropy: number;
+  predicted: number;
+}
+
 export interface TrialResult {
   /** Mean squared error over the trial's steps and outputs. */
   mse: number;
@@ -143,6 +151,7 @@ export class EpropNetwork {
   private readonly betaJ: Float32Array;
   private readonly epsA: Float32Array;
   private readonly thrJ: Float32Array;
+  private readonly votes: Float64Array;
 
   constructor(options: Partial<EpropOptions> = {}) {
     const o: EpropOptions = { ...DEFAULT_EPROP, ...options };
@@ -183,6 +192,7 @@ export class EpropNetwork {
     this.gB = new Float32Array(outputs);
     this.counts = new Float32Array(n);
     this.adapt = new Float32Array(n);
+    this.votes = new Float64Array(outputs);
     this.thrJ = new Float32Array(n);
     this.betaJ = new Float32Array(n);
     const nAdaptive = Math.round(o.adaptiveFraction * n);
@@ -203,12 +213,49 @@ export class EpropNetwork {
     learn = true,
     mask?: Float32Array,
   ): TrialResult {
+    if (target.length < steps * this.opts.outputs) {
+      throw new RangeError('EpropNetwork.trial: target shorter than steps');
+    }
+    return this.run(input, target, -1, steps, learn, mask);
+  }
+
+  /**
+   * Classification (Bellec et al. 2020, Methods): softmax π_k of the readout at every step where
+   * `mask` is non-zero (all steps without a mask), cross-entropy against `label`, error
+   * π_k − 1[k = label] as the learning signal's input. The prediction is the argmax of the
+   * readout summed over those steps.
+   */
+  trialClassify(
+    input: Uint8Array,
+    label: number,
+    steps: number,
+    learn = true,
+    mask?: Float32Array,
+  ): ClassifyResult {
+    if (!(label >= 0 && label < this.opts.outputs)) {
+      throw new RangeError(`EpropNetwork.trialClassify: label ${label} outside 0..${this.opts.outputs - 1}`);
+    }
+    return this.run(input, null, label, steps, learn, mask);
+  }
+
+  private run(
+    input: Uint8Array,
+    target: Float32Array | null,
+    label: number,
+    steps: number,
+    learn: boolean,
+    mask: Float32Array | undefined,
+  ): ClassifyResult {
     const o = this.opts;
     const { inputs, recurrent: n, outputs } = o;
     const nPre = this.nPre;
-    if (input.length < steps * inputs || target.length < steps * outputs) {
-      throw new RangeError('EpropNetwork.trial: input or target shorter than steps');
+    if (input.length < steps * inputs) {
+      throw new RangeError('EpropNetwork: input shorter than steps');
     }
+    if (mask && mask.length < steps) throw new RangeError('EpropNetwork: mask shorter than steps');
+    const votes = this.votes;
+    votes.fill(0);
+    let ce = 0;
     if (this.output.length !== steps * outputs) this.output = new Float32Array(steps * outputs);
     if (this.spikes.length !== steps * n) this.spikes = new Uint8Array(steps * n);
     const {
@@ -309,9 +356,25 @@ export class EpropNetwork {
         y[k] = a;
         const out = a + bOut[k]!;
         this.output[t * outputs + k] = out;
-        const e = m * (out - target[t * outputs + k]!);
-        err[k] = e;
-        sq += e * e;
+        if (target) {
+          const e = m * (out - target[t * outputs + k]!);
+          err[k] = e;
+          sq += e * e;
+        }
+      }
+      if (!target) {
+        // Softmax cross-entropy over the outputs of this step (max-shifted for stability).
+        const row = t * outputs;
+        let mx = -Infinity;
+        for (let k = 0; k < outputs; k++) mx = Math.max(mx, this.output[row + k]!);
+        let sum = 0;
+        for (let k = 0; k < outputs; k++) sum += Math.exp(this.output[row + k]! - mx);
+        for (let k = 0; k < outputs; k++) {
+          const pk = Math.exp(this.output[row + k]! - mx) / sum;
+          err[k] = m * (pk - (k === label ? 1 : 0));
+          votes[k]! += m * this.output[row + k]!;
+        }
+        if (m !== 0) ce -= m * (this.output[row + label]! - mx - Math.log(sum));
       }
       if (learn) {
         // Presynaptic traces: inputs of this step, recurrent spikes of the last step.
@@ -368,9 +431,9 @@ export class EpropNetwork {
     for (let j = 0; j < n; j++) total += counts[j]!;
     const duration = steps * o.dt;
     if (learn) {
-      // E = ½ Σ err² / (steps·outputs): the gradients share that normalisation (the regulariser's
-      // weight c is relative to the mean squared error).
-      const norm = 1 / (Math.max(maskSum, 1e-12) * outputs);
+      // E = ½ Σ err² / (steps·outputs), or the cross-entropy per scored step: the gradients share
+      // that normalisation (the regulariser's weight c is relative to it).
+      const norm = 1 / (Math.max(maskSum, 1e-12) * (target ? outputs : 1));
       const fTarget = o.rateTarget * o.dt;
       for (let p = 0; p < nPre; p++) {
         const row = p * n;
@@ -387,7 +450,16 @@ export class EpropNetwork {
       this.optimizer.step(1, wOut, gOut);
       this.optimizer.step(2, bOut, gB);
     }
-    return { mse: sq / (Math.max(maskSum, 1e-12) * outputs), rate: total / (n * duration), spikes: total };
+    let predicted = 0;
+    for (let k = 1; k < outputs; k++) if (votes[k]! > votes[predicted]!) predicted = k;
+    const ms = Math.max(maskSum, 1e-12);
+    return {
+      mse: sq / (ms * outputs),
+      crossEntropy: ce / ms,
+      predicted,
+      rate: total / (n * duration),
+      spikes: total,
+    };
   }
 }
 
@@ -474,4 +546,61 @@ export function trainDelayedRecall(opts: RecallRunOptions): RecallRunResult {
     opts.onIteration?.(it, { ...r, correct: ok });
   }
   return { losses, correct, network: net };
+}
+
+export interface ClassifyRunOptions {
+  /** Training samples (one trial and one Adam step each; labels drawn uniformly). */
+  iterations: number;
+  /** Fresh test samples scored without learning at the end (and every `evalEvery` iterations). */
+  testSamples: number;
+  evalEvery: number;
+  seed: number;
+  task?: Partial<SpikePatternOptions>;
+  network?: Partial<Omit<EpropOptions, 'inputs' | 'outputs' | 'dt' | 'seed'>>;
+}
+
+export interface ClassifyRunResult {
+  /** Cross-entropy per training iteration. */
+  losses: number[];
+  /** [iterations done, test accuracy] at every evaluation (the first at 0, before learning). */
+  accuracy: Array<[number, number]>;
+  network: EpropNetwork;
+}
+
+/**
+ * e-prop classification of Poisson spike patterns (the sizes of
+ * examples/eprop-recurrent-snn.nfab): the readout is scored at every step of the sample.
+ */
+export function trainSpikeClassification(opts: ClassifyRunOptions): ClassifyRunResult {
+  const task = new SpikePatternTask(new Rng(opts.seed, 105), opts.task);
+  const to = task.options;
+  const net = new EpropNetwork({
+    ...opts.network,
+    inputs: to.channels,
+    outputs: to.classes,
+    dt: to.dt,
+    seed: opts.seed,
+  });
+  const trainRng = new Rng(opts.seed, 106);
+  const buf = new Uint8Array(to.steps * to.channels);
+  const evaluate = (): number => {
+    // The same test samples at every evaluation: a fixed stream.
+    const testRng = new Rng(opts.seed, 107);
+    let ok = 0;
+    for (let q = 0; q < opts.testSamples; q++) {
+      const label = Math.floor(testRng.uniform() * to.classes);
+      task.sample(testRng, label, buf);
+      if (net.trialClassify(buf, label, to.steps, false).predicted === label) ok++;
+    }
+    return ok / opts.testSamples;
+  };
+  const losses: number[] = [];
+  const accuracy: Array<[number, number]> = [[0, evaluate()]];
+  for (let it = 0; it < opts.iterations; it++) {
+    const label = Math.floor(trainRng.uniform() * to.classes);
+    task.sample(trainRng, label, buf);
+    losses.push(net.trialClassify(buf, label, to.steps, true).crossEntropy);
+    if ((it + 1) % opts.evalEvery === 0 || it === opts.iterations - 1) accuracy.push([it + 1, evaluate()]);
+  }
+  return { losses, accuracy, network: net };
 }

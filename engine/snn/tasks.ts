@@ -183,3 +183,70 @@ export function delayedRecallTrial(
   }
   return { bit, steps, inputs, input, target, mask };
 }
+
+export interface SpikePatternOptions {
+  channels: number;
+  classes: number;
+  /** Steps per sample and step (s). */
+  steps: number;
+  dt: number;
+  /** Fraction of the channels that fire at the high rate in a class's template. */
+  activeFraction: number;
+  /** Rates of the active and the other channels (Hz). */
+  highRate: number;
+  lowRate: number;
+}
+
+/**
+ * Defaults (our choices; the sizes of examples/eprop-recurrent-snn.nfab: 100 channels, 10
+ * classes, 100 steps of 1 ms): each class is a fixed random set of 20% of the channels firing at
+ * 40 Hz while the others fire at 5 Hz. Classes overlap (random subsets), and a 100 ms sample holds
+ * about 4 spikes per active channel, so single samples are noisy.
+ */
+export const DEFAULT_SPIKE_PATTERNS: Readonly<SpikePatternOptions> = {
+  channels: 100,
+  classes: 10,
+  steps: 100,
+  dt: 1e-3,
+  activeFraction: 0.2,
+  highRate: 40,
+  lowRate: 5,
+};
+
+/** Poisson spike-pattern classification: one rate template per class, samples drawn from it. */
+export class SpikePatternTask {
+  readonly options: SpikePatternOptions;
+  /** Spike probability per step of every channel for each class, [class][channel]. */
+  readonly templates: Float32Array;
+
+  constructor(rng: Rng, options: Partial<SpikePatternOptions> = {}) {
+    const o: SpikePatternOptions = { ...DEFAULT_SPIKE_PATTERNS, ...options };
+    this.options = o;
+    this.templates = new Float32Array(o.classes * o.channels);
+    const order = new Uint32Array(o.channels);
+    const active = Math.round(o.activeFraction * o.channels);
+    for (let c = 0; c < o.classes; c++) {
+      for (let i = 0; i < o.channels; i++) order[i] = i;
+      // Partial Fisher-Yates: the first `active` entries are a uniform random subset.
+      for (let i = 0; i < active; i++) {
+        const r = i + Math.floor(rng.uniform() * (o.channels - i));
+        const tmp = order[i]!;
+        order[i] = order[r]!;
+        order[r] = tmp;
+      }
+      const row = c * o.channels;
+      for (let i = 0; i < o.channels; i++) this.templates[row + i] = o.lowRate * o.dt;
+      for (let i = 0; i < active; i++) this.templates[row + order[i]!] = o.highRate * o.dt;
+    }
+  }
+
+  /** Draws a sample of class `label` into `out` (time-major [t][channel], steps × channels bytes). */
+  sample(rng: Rng, label: number, out: Uint8Array): void {
+    const { channels, steps } = this.options;
+    const row = label * channels;
+    for (let t = 0; t < steps; t++) {
+      const o = t * channels;
+      for (let i = 0; i < channels; i++) out[o + i] = rng.uniform() < this.templates[row + i]! ? 1 : 0;
+    }
+  }
+}
