@@ -15,6 +15,16 @@ import { buildRecurrentLif, RECURRENT_LIF_DEFAULTS, simulateRecurrentLif } from 
  */
 export const BRIAN2 = { cythonEventsPerS: 3.5e7, numpyEventsPerS: 0.7e7 };
 
+/**
+ * Brian2 2.5.1 measured here on the benchmark network (scripts/exp-snn-brian2.py all --repeats 5,
+ * 2026-11-23, load average 6-9): events per CPU-second of the best 1 s run, by target.
+ */
+export const BRIAN2_MEASURED = {
+  cythonEventsPerCpuS: 8.4e6,
+  numpyEventsPerCpuS: 2.2e6,
+  cppStandaloneEventsPerCpuS: 8.6e6,
+};
+
 export interface SnnRecurrentBench {
   neurons: number;
   connectivity: number;
@@ -42,6 +52,10 @@ export interface SnnRecurrentBench {
   brian2Numpy: number;
   /** eventsPerSecond / brian2Cython: the goal is >= 1. */
   vsBrian2Cython: number;
+  /** Brian2's Cython target measured here on this network, events per CPU-second (BRIAN2_MEASURED). */
+  brian2CythonMeasuredPerCpuS: number;
+  /** eventsPerCpuSecond / brian2CythonMeasuredPerCpuS: same network, same machine, equal CPU. */
+  vsBrian2CythonMeasuredPerCpu: number;
   /** 1-minute load average before the runs. */
   loadAverage: number;
 }
@@ -124,6 +138,8 @@ export function benchSnnRecurrent(runs = 7): SnnRecurrentBench {
     brian2Cython: BRIAN2.cythonEventsPerS,
     brian2Numpy: BRIAN2.numpyEventsPerS,
     vsBrian2Cython: top.eventsPerSecond / BRIAN2.cythonEventsPerS,
+    brian2CythonMeasuredPerCpuS: BRIAN2_MEASURED.cythonEventsPerCpuS,
+    vsBrian2CythonMeasuredPerCpu: top.eventsPerCpuSecond / BRIAN2_MEASURED.cythonEventsPerCpuS,
     loadAverage,
   };
 }
@@ -157,7 +173,8 @@ export function formatSnnBench(s: SnnBench): string {
       `${sci(r.eventsPerSecond)} synaptic events/s (${sci(r.eventsPerCpuSecond)} per CPU-s; ` +
       `${r.synapticEvents.toLocaleString('en-US')} events in ${r.seconds.toFixed(3)} s, best of ${r.runs}, ${r.kernel}, ` +
       `${r.byThreads.map((t) => `${t.threads} thread${t.threads > 1 ? 's' : ''} ${sci(t.eventsPerSecond)}`).join(', ')}); ` +
-      `Brian2 Cython ${sci(r.brian2Cython)}: ${r.vsBrian2Cython.toFixed(2)}×`,
+      `Brian2 Cython ${sci(r.brian2Cython)}: ${r.vsBrian2Cython.toFixed(2)}×; ` +
+      `Brian2 Cython measured here ${sci(r.brian2CythonMeasuredPerCpuS)} per CPU-s: ${r.vsBrian2CythonMeasuredPerCpu.toFixed(1)}× per CPU-s`,
     t.samplesPerSecond === null
       ? `SNN training 784-256-10, ${t.timeSteps} steps: n/a (${t.skipped ?? ''})`
       : `SNN training 784-256-10, ${t.timeSteps} steps, batch ${t.batch}: ${Math.round(t.samplesPerSecond).toLocaleString('en-US')} samples/s`,

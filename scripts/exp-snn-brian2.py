@@ -47,6 +47,9 @@ PARAMS = dict(
 )
 
 
+PROFILE = [False]
+
+
 def run(target: str, repeats: int) -> dict:
     import brian2 as b2
     from brian2 import ms, mV, Hz, second
@@ -101,9 +104,11 @@ def run(target: str, repeats: int) -> dict:
         before = np.asarray(spikes.count[:]).astype(np.int64)
         t = time.perf_counter()
         c = time.process_time()
-        net.run(p['seconds'] * second)
+        net.run(p['seconds'] * second, profile=PROFILE[0])
         wall = time.perf_counter() - t
         cpu = time.process_time() - c
+        if PROFILE[0]:
+            print(b2.profiling_summary(net, show=8), file=sys.stderr)
         counts = np.asarray(spikes.count[:]).astype(np.int64) - before
         n_spikes = int(counts.sum())
         events = int((counts * out_degree).sum())
@@ -170,7 +175,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('target', nargs='?', default='all', choices=['cython', 'numpy', 'cpp_standalone', 'all'])
     ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--input-rate', type=float, default=PARAMS['input_rate_Hz'], help='Hz per external input')
+    ap.add_argument('--profile', action='store_true', help="print Brian2's per-object time (runtime targets)")
     args = ap.parse_args()
+    PARAMS['input_rate_Hz'] = args.input_rate
+    PROFILE[0] = args.profile
     targets = ['cython', 'numpy', 'cpp_standalone'] if args.target == 'all' else [args.target]
     import brian2
 
