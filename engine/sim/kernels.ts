@@ -254,8 +254,8 @@ export function programBuffers(
   // wasmDisabled() is read here, not only when the runtime is created: a test can compare both paths.
   const rt = wasmDisabled() ? null : wasmRuntime();
   if (!rt) return null;
-  // Rounded up to 16: the WASM normal generator writes whole pairs of blocks of 8 draws.
-  const noise = withNoise ? rt.alloc(Math.ceil(devices / 16) * 16, owner).subarray(0, devices) : null;
+  // Rounded up to 24: the WASM normal generator writes whole iterations of three blocks of 8 draws.
+  const noise = withNoise ? rt.alloc(Math.ceil(devices / 24) * 24, owner).subarray(0, devices) : null;
   let stuckCopy: Uint8Array | null = null;
   if (stuck !== null) {
     const block = rt.alloc(Math.ceil(devices / 4), owner);
@@ -304,7 +304,7 @@ export function programWasm(
 
 /**
  * Differential programming with the programming noise drawn in place (kernels.wat
- * program_diff_noisy: program_diff in f32x4, with fill_normal's Box–Muller drawing 512 normals at a
+ * program_diff_noisy: program_diff in f32x4, with fill_normal's Box–Muller drawing 384 normals at a
  * time into an L1-sized scratch), so the 2·n draws never go through main memory. The generator's four lanes are seeded from 16 draws of `rng`, as in
  * fillNormalWasm. `steps` = levels − 1 (0 = continuous).
  */

@@ -241,7 +241,7 @@ export function buildTrainingPlan(
       );
     }
     const { tile, device } = resolveTile(model, chip, layer.name, layer.mapping?.tile, k, n);
-    const neuronName = layer.kind === 'dense' ? layer.neuron : undefined;
+    const neuronName = layer.neuron;
     const neuron = neuronName ? model.neurons?.find((x) => x.name === neuronName) : undefined;
     let activation: LayerPlan['activation'] = layer.activation;
     if (neuron?.kind === 'sign') activation = 'sign';

@@ -168,7 +168,7 @@ describe.skipIf(!hasWasm)('WASM device programming', () => {
 });
 
 describe.skipIf(!hasWasm)('programming split over threads (KernelPool, xoshiro lane jumps)', () => {
-  it('draws the same noise, bit for bit, on one and on two threads, over several 16,384-weight chunks', () => {
+  it('draws the same noise, bit for bit, on one and on two threads, over several 16,320-weight chunks', () => {
     // 70,001 weights: four whole chunks and a ragged fifth; stuck devices and levels exercise every
     // flag. The two-thread run starts chunk i from the lanes jumped ahead by the earlier chunks' draws.
     const n = 70_001;

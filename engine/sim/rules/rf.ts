@@ -20,7 +20,23 @@
 // noise (DeviceModel.programNoise, a fraction of the band) perturbs every f_res at deploy(); with
 // rule 'hw_aware' also in every training forward pass (fresh draw, straight-through gradient).
 // A layer with `bias` gets one more resonator per chain fed by a constant full-power carrier.
+//
+// conv2d layers on chains (docs/engine-rf.md, "Convolutions on chains"): the layer's resonator
+// matrix (c_in·K·K rows × c_out chains) is read at every output position, so a forward pass is the
+// dense chain read above on the m·H_out·W_out im2col patch rows (engine/sim/conv.ts), and the
+// backward pass is the dense one on the same rows, with col2im carrying the input gradient back.
+// Pool stages (max/avg/sum of the oscillators' powers, in the digital periphery) are network.ts's
+// PoolStage; flatten is the identity on [channel, row, column]-ordered activations.
 import type { DeviceModel, ResonatorModel } from '../../ir/model';
+import {
+  type ConvGeometry,
+  channelsToRows,
+  checkConvGeometry,
+  col2im,
+  im2col,
+  rowsToChannels,
+} from '../conv';
+import { PoolStage } from '../network';
 import { createOptimizer, type Optimizer } from '../optim';
 import { isWeightLayer, type LayerPlan } from '../plan';
 import {
@@ -88,12 +104,30 @@ interface RfLayer {
   w: Float32Array;
   gw: Float32Array;
   gnu: Float32Array;
-  /** Pre-activation, activation, gradient at the chain voltage (maxBatch×n); input gradient (maxBatch×k). */
+  /** Chain reads per sample: 1 for dense, H_out·W_out for conv2d (one read per output position). */
+  positions: number;
+  /** conv2d geometry, null for dense. */
+  conv: ConvGeometry | null;
+  /** Values per sample in and out of the layer (conv2d: c·h·w of its input and output images). */
+  inSize: number;
+  outSize: number;
+  /** conv2d: the im2col patch rows of the last forward pass and their gradient ((maxBatch·P)×k). */
+  cols: Float32Array;
+  dcols: Float32Array;
+  /**
+   * Pre-activation, activation, gradient at the chain voltage, one row per chain read
+   * ((maxBatch·P)×n, patch-major for conv2d); the layer's output (maxBatch×outSize: `a` itself for
+   * dense, the [channel, row, column] copy for conv2d); input gradient (maxBatch×inSize).
+   */
   z: Float32Array;
   a: Float32Array;
   du: Float32Array;
+  out: Float32Array;
   dx: Float32Array;
 }
+
+/** A stage of the RF network: a layer of chains, or a pool between them (flattens are dropped). */
+type RfStage = RfLayer | PoolStage;
 
 function resonatorOf(device: DeviceModel): ResonatorModel {
   return device.resonator ?? SPIN_RES_DEFAULT;
@@ -101,7 +135,12 @@ function resonatorOf(device: DeviceModel): ResonatorModel {
 
 /** The network of RF chains: state, forward, loss and backward. Exported for tests. */
 export class RfNetwork {
+  /** The layers of chains, in order (what the optimiser touches). */
   readonly layers: RfLayer[];
+  /** Every stage but flattens, in order. */
+  readonly stages: RfStage[];
+  /** Each stage's input in the last forward pass (x, or a view of the previous stage's output). */
+  private readonly inputs: Float32Array[];
   private readonly grad: Float32Array;
   private readonly hw: boolean;
 
@@ -111,61 +150,101 @@ export class RfNetwork {
     initRng: Rng = rngFor(ctx.plan, 'init'),
   ) {
     const { plan, maxBatch } = ctx;
-    const plans = plan.layers.filter(isWeightLayer);
-    if (plans.length !== plan.layers.length)
-      throw new Error(
-        'RF spintronic chains: only dense layers are simulated (no conv2d, pool or flatten yet).',
-      );
     this.hw = options.hardwareAware ?? plan.rule === 'hw_aware';
     const s = options.symmetric ?? DEFAULT_SYMMETRIC_FRACTION;
     const gf = options.gainFactor ?? DEFAULT_GAIN_FACTOR;
-    this.layers = plans.map((lp, l) => {
-      if (lp.kind !== 'dense')
-        throw new Error(`RF chains: layer "${lp.name}" is ${lp.kind}; only dense runs.`);
-      const rows = lp.inputs + (lp.bias ? 1 : 0);
-      const n = lp.units;
-      const model = resonatorOf(lp.device);
-      const geo = chainGeometry(rows, n, model, {
-        ...(options.channels !== undefined ? { channels: options.channels } : {}),
-        symmetric: s,
-        crosstalk: options.crosstalk ?? false,
-      });
-      const gain = gf * Math.sqrt(2 / lp.inputs);
-      // Start every resonance at the zero crossing of the line shape next to its own carrier,
-      // where the weight is 0 and most sensitive to f_res, spread so that gain·W_eff has the He
-      // standard deviation √(2/k): near the crossing W ≈ w'(u0)·δu, so σ_u = 1/(gainFactor·w'(u0)).
-      const u0 = s >= 1 ? 1 : -s / (2 * (1 - s));
-      const slope = Math.abs((-2 * s * u0 + 2 * (1 - s) * (1 - u0 * u0)) / (1 + u0 * u0) ** 2);
-      const spread = 1 / (gf * Math.max(slope, 1e-3));
-      const nu = new Float32Array(rows * n);
-      for (let i = 0; i < rows; i++) {
-        const c = geo.carrierNu[i % geo.channels]!;
-        for (let j = 0; j < n; j++) nu[i * n + j] = c - u0 + spread * initRng.normal();
+    this.stages = [];
+    let width = plan.inputSize;
+    for (const p of plan.layers) {
+      const first = this.stages.length === 0;
+      let stage: RfStage;
+      if (p.kind === 'flatten') {
+        if (p.size !== width)
+          throw new Error(`flatten "${p.name}" has size ${p.size} but receives ${width} values.`);
+        continue;
       }
-      clipToBand(nu, geo.bandNu);
-      const exponent = lp.neuron?.params.nonlinearity ?? 1;
-      const zetaDc = options.neuronBias ?? 1;
-      return {
-        plan: lp,
-        geo,
-        rows,
-        gain,
-        offset: zetaDc - 1,
-        exponent,
-        programSigma: lp.device.programNoise * geo.bandNu,
-        readNoise: lp.device.readNoise,
-        nu,
-        nuProg: new Float32Array(rows * n),
-        w: new Float32Array(rows * n),
-        gw: new Float32Array(rows * n),
-        gnu: new Float32Array(rows * n),
-        z: new Float32Array(maxBatch * n),
-        a: new Float32Array(maxBatch * n),
-        du: new Float32Array(maxBatch * n),
-        dx: new Float32Array(l === 0 ? 0 : maxBatch * lp.inputs),
-      };
+      if (p.kind === 'pool') stage = new PoolStage(p, maxBatch, !first);
+      else stage = this.makeLayer(p, first, s, gf, initRng);
+      if (stage.inSize !== width)
+        throw new Error(`stage "${p.name}" takes ${stage.inSize} values per sample but receives ${width}.`);
+      width = stage.outSize;
+      this.stages.push(stage);
+    }
+    this.layers = this.stages.filter((st): st is RfLayer => !(st instanceof PoolStage));
+    if (this.layers.length === 0) throw new Error('RF chains: the network has no layer of chains.');
+    const last = this.stages[this.stages.length - 1]!;
+    if (last instanceof PoolStage) throw new Error('RF chains: the network must end with a layer of chains.');
+    this.inputs = this.stages.map(() => new Float32Array(0));
+    this.grad = new Float32Array(maxBatch * width);
+  }
+
+  private makeLayer(lp: LayerPlan, first: boolean, s: number, gf: number, initRng: Rng): RfLayer {
+    const { maxBatch } = this.ctx;
+    let conv: ConvGeometry | null = null;
+    if (lp.kind === 'conv2d') {
+      if (!lp.conv) throw new Error(`conv2d layer "${lp.name}" has no geometry in the plan.`);
+      conv = lp.conv;
+      checkConvGeometry(conv, lp.name);
+      const [c, kh] = [conv.inShape[0], conv.kernel];
+      if (c * kh * kh !== lp.inputs || conv.outShape[0] !== lp.units)
+        throw new Error(`conv2d layer "${lp.name}": its matrix is not c_in·K·K × c_out.`);
+    } else if (lp.kind !== 'dense') {
+      throw new Error(`RF chains: layer "${(lp as LayerPlan).name}" is not simulated.`);
+    }
+    const positions = conv ? conv.outShape[1] * conv.outShape[2] : 1;
+    const inSize = conv ? conv.inShape[0] * conv.inShape[1] * conv.inShape[2] : lp.inputs;
+    const outSize = lp.units * positions;
+    const reads = maxBatch * positions;
+    const rows = lp.inputs + (lp.bias ? 1 : 0);
+    const n = lp.units;
+    const model = resonatorOf(lp.device);
+    const geo = chainGeometry(rows, n, model, {
+      ...(this.options.channels !== undefined ? { channels: this.options.channels } : {}),
+      symmetric: s,
+      crosstalk: this.options.crosstalk ?? false,
     });
-    this.grad = new Float32Array(maxBatch * plans[plans.length - 1]!.units);
+    const gain = gf * Math.sqrt(2 / lp.inputs);
+    // Start every resonance at the zero crossing of the line shape next to its own carrier,
+    // where the weight is 0 and most sensitive to f_res, spread so that gain·W_eff has the He
+    // standard deviation √(2/k): near the crossing W ≈ w'(u0)·δu, so σ_u = 1/(gainFactor·w'(u0)).
+    const u0 = s >= 1 ? 1 : -s / (2 * (1 - s));
+    const slope = Math.abs((-2 * s * u0 + 2 * (1 - s) * (1 - u0 * u0)) / (1 + u0 * u0) ** 2);
+    const spread = 1 / (gf * Math.max(slope, 1e-3));
+    const nu = new Float32Array(rows * n);
+    for (let i = 0; i < rows; i++) {
+      const c = geo.carrierNu[i % geo.channels]!;
+      for (let j = 0; j < n; j++) nu[i * n + j] = c - u0 + spread * initRng.normal();
+    }
+    clipToBand(nu, geo.bandNu);
+    const exponent = lp.neuron?.params.nonlinearity ?? 1;
+    const zetaDc = this.options.neuronBias ?? 1;
+    const a = new Float32Array(reads * n);
+    return {
+      plan: lp,
+      geo,
+      rows,
+      gain,
+      offset: zetaDc - 1,
+      exponent,
+      programSigma: lp.device.programNoise * geo.bandNu,
+      readNoise: lp.device.readNoise,
+      nu,
+      nuProg: new Float32Array(rows * n),
+      w: new Float32Array(rows * n),
+      gw: new Float32Array(rows * n),
+      gnu: new Float32Array(rows * n),
+      positions,
+      conv,
+      inSize,
+      outSize,
+      cols: new Float32Array(conv ? reads * lp.inputs : 0),
+      dcols: new Float32Array(conv && !first ? reads * lp.inputs : 0),
+      z: new Float32Array(reads * n),
+      a,
+      du: new Float32Array(reads * n),
+      out: conv ? new Float32Array(maxBatch * outSize) : a,
+      dx: new Float32Array(first ? 0 : maxBatch * inSize),
+    };
   }
 
   /**
@@ -189,70 +268,129 @@ export class RfNetwork {
 
   /** Forward pass of m samples through the programmed chains; returns the logits (m×classes). */
   forward(x: Float32Array, m: number, readRng: Rng | null): Float32Array {
-    const { kernels } = this.ctx;
     let input = x;
-    for (const L of this.layers) {
-      const k = L.plan.inputs;
-      const n = L.plan.units;
-      kernels.gemm(m, n, k, input, k, L.w, n, L.z, n, false);
-      if (L.plan.bias) {
-        const b = k * n;
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) L.z[i * n + j]! += L.w[b + j]!;
+    for (let s = 0; s < this.stages.length; s++) {
+      const st = this.stages[s]!;
+      this.inputs[s] = input;
+      if (st instanceof PoolStage) {
+        st.forward(input, m);
+        input = st.out;
+        continue;
       }
-      if (readRng && L.readNoise > 0) addReadNoise(L, input, m, readRng);
-      const act = L.plan.activation;
-      const len = m * n;
-      for (let t = 0; t < len; t++) {
-        const v = L.gain * L.z[t]!;
-        if (act === 'oscillator') {
-          const zz = L.offset + v;
-          L.z[t] = zz;
-          L.a[t] = oscillatorPower(zz, L.exponent);
-        } else {
-          L.z[t] = v;
-          L.a[t] = activate(act, v);
-        }
-      }
-      input = L.a;
+      if (st.conv) {
+        im2col(st.conv, input, m, st.cols);
+        chainRead(st, this.ctx, st.cols, m * st.positions, readRng);
+        rowsToChannels(st.a, m, st.positions, st.plan.units, st.out);
+      } else chainRead(st, this.ctx, input, m, readRng);
+      input = st.out;
     }
     return input;
   }
 
   loss(labels: Uint8Array, m: number, wantGrad: boolean) {
     const last = this.layers[this.layers.length - 1]!;
-    return softmaxCrossEntropy(last.a, labels, m, last.plan.units, wantGrad ? this.grad : null);
+    return softmaxCrossEntropy(last.out, labels, m, last.outSize, wantGrad ? this.grad : null);
   }
 
   /** Backprop of the gradient left by loss(): fills every layer's dL/dν (gnu). */
   backward(x: Float32Array, m: number): void {
-    const { kernels } = this.ctx;
-    for (let l = this.layers.length - 1; l >= 0; l--) {
-      const L = this.layers[l]!;
+    let d = this.grad;
+    for (let s = this.stages.length - 1; s >= 0; s--) {
+      const st = this.stages[s]!;
+      if (st instanceof PoolStage) {
+        if (s > 0) {
+          st.backward(d, m);
+          d = st.dx;
+        }
+        continue;
+      }
+      const L = st;
       const k = L.plan.inputs;
       const n = L.plan.units;
-      const up = l === this.layers.length - 1 ? this.grad : this.layers[l + 1]!.dx;
-      const act = L.plan.activation;
-      const len = m * n;
-      for (let t = 0; t < len; t++) {
-        const d =
-          act === 'oscillator' ? oscillatorSlope(L.z[t]!, L.exponent) : activateSlope(act, L.z[t]!, L.a[t]!);
-        L.du[t] = up[t]! * d * L.gain;
+      const reads = m * L.positions;
+      // The gradient at the outputs, one row per chain read (patch-major for conv2d).
+      if (L.conv) channelsToRows(d, m, L.positions, n, L.du);
+      else L.du.set(d.subarray(0, reads * n));
+      const rowsIn = L.conv ? L.cols : s === 0 ? x : this.inputs[s]!;
+      const back = s === 0 ? null : L.conv ? L.dcols : L.dx;
+      chainBackward(L, this.ctx, rowsIn, reads, back);
+      if (s > 0) {
+        if (L.conv) col2im(L.conv, L.dcols, m, L.dx);
+        d = L.dx;
       }
-      const input = l === 0 ? x : this.layers[l - 1]!.a;
-      kernels.gemmTN(m, n, k, input, k, L.du, n, L.gw, n, false);
-      if (L.plan.bias) {
-        const b = k * n;
-        L.gw.fill(0, b, b + n);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) L.gw[b + j]! += L.du[i * n + j]!;
-      }
-      if (l > 0) kernels.gemmNT(m, n, k, L.du, n, L.w, n, L.dx, k, false);
-      resonanceGradient(L.gw, L.nuProg, L.geo, L.gnu);
     }
   }
 
   get hardwareAware(): boolean {
     return this.hw;
   }
+}
+
+/**
+ * One read of every chain of layer L for `reads` input rows (m samples of a dense layer, or the
+ * m·P im2col patch rows of a conv2d layer): U = X·W_eff (+ the bias tone), read noise, then
+ * gain and the neuron, into L.z and L.a (reads×n).
+ */
+function chainRead(
+  L: RfLayer,
+  ctx: LearnerContext,
+  input: Float32Array,
+  reads: number,
+  readRng: Rng | null,
+): void {
+  const k = L.plan.inputs;
+  const n = L.plan.units;
+  ctx.kernels.gemm(reads, n, k, input, k, L.w, n, L.z, n, false);
+  if (L.plan.bias) {
+    const b = k * n;
+    for (let i = 0; i < reads; i++) for (let j = 0; j < n; j++) L.z[i * n + j]! += L.w[b + j]!;
+  }
+  if (readRng && L.readNoise > 0) addReadNoise(L, input, reads, readRng);
+  const act = L.plan.activation;
+  const len = reads * n;
+  for (let t = 0; t < len; t++) {
+    const v = L.gain * L.z[t]!;
+    if (act === 'oscillator') {
+      const zz = L.offset + v;
+      L.z[t] = zz;
+      L.a[t] = oscillatorPower(zz, L.exponent);
+    } else {
+      L.z[t] = v;
+      L.a[t] = activate(act, v);
+    }
+  }
+}
+
+/**
+ * The backward pass of chainRead on the same rows. On entry L.du holds dL/d(output) per read
+ * (reads×n); it leaves dL/dU there, dL/dν in L.gnu, and with `back` the input-row gradient
+ * dU·W_effᵀ (reads×k).
+ */
+function chainBackward(
+  L: RfLayer,
+  ctx: LearnerContext,
+  input: Float32Array,
+  reads: number,
+  back: Float32Array | null,
+): void {
+  const { kernels } = ctx;
+  const k = L.plan.inputs;
+  const n = L.plan.units;
+  const act = L.plan.activation;
+  const len = reads * n;
+  for (let t = 0; t < len; t++) {
+    const d =
+      act === 'oscillator' ? oscillatorSlope(L.z[t]!, L.exponent) : activateSlope(act, L.z[t]!, L.a[t]!);
+    L.du[t] = L.du[t]! * d * L.gain;
+  }
+  kernels.gemmTN(reads, n, k, input, k, L.du, n, L.gw, n, false);
+  if (L.plan.bias) {
+    const b = k * n;
+    L.gw.fill(0, b, b + n);
+    for (let i = 0; i < reads; i++) for (let j = 0; j < n; j++) L.gw[b + j]! += L.du[i * n + j]!;
+  }
+  if (back) kernels.gemmNT(reads, n, k, L.du, n, L.w, n, back, k, false);
+  resonanceGradient(L.gw, L.nuProg, L.geo, L.gnu);
 }
 
 /**

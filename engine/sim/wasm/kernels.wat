@@ -853,11 +853,12 @@
   ;; quadrant (2 bits) plus φ uniform in (−π/4, π/4) (22 bits): cos and sin of a uniform angle,
   ;; which is all Box–Muller needs. ln, sin and cos are Cephes' single-precision polynomials (Moshier,
   ;; "Methods and Programs for Mathematical Functions", logf.c / sinf.c: about 1 ulp on these ranges).
-  ;; Writes mean + std·z, n normals rounded UP to a multiple of 16 (callers leave room): two independent blocks of
-  ;; 8 per iteration, so the ~90-cycle dependency chain of one block (log polynomial, sqrt) overlaps
-  ;; with the other's (1.65x faster than one block per iteration, measured). Block order, lanes and
-  ;; arithmetic are those of one block at a time, so the draws are the same bit for bit. Block b
-  ;; holds r·cos of its four lanes at 8b..8b+3 and r·sin at 8b+4..8b+7.
+  ;; Writes mean + std·z, n normals rounded UP to a multiple of 24 (callers leave room): three
+  ;; independent blocks of 8 per iteration, so the ~90-cycle dependency chain of one block (log
+  ;; polynomial, sqrt) overlaps with the others' (3.1 → 2.2 ns per normal with two blocks, 1.9 with
+  ;; three, measured). Block order, lanes and arithmetic are those of one block at a time, so the
+  ;; draws are the same bit for bit. Block b holds r·cos of its four lanes at 8b..8b+3 and r·sin at
+  ;; 8b+4..8b+7.
   (func $fill_normal (export "fill_normal") (param $out i32) (param $n i32) (param $st i32) (param $std f32) (param $mean f32)
     (local $end i32) (local $a v128) (local $b v128) (local $r v128) (local $q v128) (local $p v128)
     (local $z v128) (local $sn v128) (local $cs v128) (local $c v128) (local $s v128) (local $swap v128)
@@ -866,6 +867,7 @@
     (local $e v128) (local $m v128) (local $lt v128) (local $x v128) (local $lz v128) (local $y v128)
     (local $ef v128)
     (local $a_2 v128) (local $b_2 v128) (local $r_2 v128) (local $q_2 v128) (local $p_2 v128) (local $z_2 v128) (local $sn_2 v128) (local $cs_2 v128) (local $c_2 v128) (local $s_2 v128) (local $swap_2 v128) (local $e_2 v128) (local $m_2 v128) (local $lt_2 v128) (local $x_2 v128) (local $lz_2 v128) (local $y_2 v128) (local $ef_2 v128)
+    (local $a_3 v128) (local $b_3 v128) (local $r_3 v128) (local $q_3 v128) (local $p_3 v128) (local $z_3 v128) (local $sn_3 v128) (local $cs_3 v128) (local $c_3 v128) (local $s_3 v128) (local $swap_3 v128) (local $e_3 v128) (local $m_3 v128) (local $lt_3 v128) (local $x_3 v128) (local $lz_3 v128) (local $y_3 v128) (local $ef_3 v128)
     ;; xoshiro and the log inlined by hand (V8 does not inline WebAssembly calls; the calls and the
     ;; state's round trip through memory cost about half the time), the state kept in locals.
     (local.set $s0 (v128.load (local.get $st)))
@@ -1043,7 +1045,90 @@
           (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_2) (local.get $c_2)))))
         (v128.store offset=48 (local.get $out) (f32x4.add (local.get $meanv)
           (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_2) (local.get $s_2)))))
-        (local.set $out (i32.add (local.get $out) (i32.const 64)))
+        ;; the third
+        (local.set $a_3 (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
+        (local.set $a_3 (v128.or (i32x4.shl (local.get $a_3) (i32.const 7)) (i32x4.shr_u (local.get $a_3) (i32.const 25))))
+        (local.set $a_3 (i32x4.mul (local.get $a_3) (v128.const i32x4 9 9 9 9)))
+        (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+        (local.set $b_3 (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
+        (local.set $b_3 (v128.or (i32x4.shl (local.get $b_3) (i32.const 7)) (i32x4.shr_u (local.get $b_3) (i32.const 25))))
+        (local.set $b_3 (i32x4.mul (local.get $b_3) (v128.const i32x4 9 9 9 9)))
+        (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+        ;; radius √(−2 ln u1), u1 in (0, 1]
+        (local.set $r_3 (f32x4.mul
+          (f32x4.convert_i32x4_s (i32x4.add (i32x4.shr_u (local.get $a_3) (i32.const 8)) (v128.const i32x4 1 1 1 1)))
+          (v128.const f32x4 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8 5.9604644775390625e-8)))
+        (local.set $e_3 (i32x4.sub (i32x4.shr_u (local.get $r_3) (i32.const 23)) (v128.const i32x4 126 126 126 126)))
+        (local.set $m_3 (v128.or (v128.and (local.get $r_3) (v128.const i32x4 0x7fffff 0x7fffff 0x7fffff 0x7fffff))
+          (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+        (local.set $lt_3 (f32x4.lt (local.get $m_3) (v128.const f32x4 0.707106781186547524 0.707106781186547524 0.707106781186547524 0.707106781186547524)))
+        (local.set $e_3 (i32x4.add (local.get $e_3) (local.get $lt_3)))
+        (local.set $x_3 (v128.bitselect
+          (f32x4.sub (f32x4.add (local.get $m_3) (local.get $m_3)) (v128.const f32x4 1 1 1 1))
+          (f32x4.sub (local.get $m_3) (v128.const f32x4 1 1 1 1))
+          (local.get $lt_3)))
+        (local.set $lz_3 (f32x4.mul (local.get $x_3) (local.get $x_3)))
+        (local.set $y_3 (v128.const f32x4 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2 7.0376836292E-2))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1 -1.1514610310E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1 1.1676998740E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1 -1.2420140846E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1 1.4249322787E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1 -1.6668057665E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1 2.0000714765E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1 -2.4999993993E-1)))
+        (local.set $y_3 (f32x4.add (f32x4.mul (local.get $y_3) (local.get $x_3)) (v128.const f32x4 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1 3.3333331174E-1)))
+        (local.set $y_3 (f32x4.mul (f32x4.mul (local.get $y_3) (local.get $x_3)) (local.get $lz_3)))
+        (local.set $ef_3 (f32x4.convert_i32x4_s (local.get $e_3)))
+        (local.set $y_3 (f32x4.add (local.get $y_3) (f32x4.mul (local.get $ef_3) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+        (local.set $y_3 (f32x4.sub (local.get $y_3) (f32x4.mul (local.get $lz_3) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+        (local.set $r_3 (f32x4.add (f32x4.add (local.get $x_3) (local.get $y_3))
+            (f32x4.mul (local.get $ef_3) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+        (local.set $r_3 (f32x4.sqrt (f32x4.mul (local.get $r_3) (v128.const f32x4 -2 -2 -2 -2))))
+        ;; φ = ((22 bits) + ½)·2^−22·π/2 − π/4
+        (local.set $p_3 (f32x4.sub
+          (f32x4.mul
+            (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $b_3) (i32.const 8)) (v128.const i32x4 0x3fffff 0x3fffff 0x3fffff 0x3fffff)))
+            (v128.const f32x4 3.74507028e-7 3.74507028e-7 3.74507028e-7 3.74507028e-7))
+          (v128.const f32x4 0.785398 0.785398 0.785398 0.785398)))
+        (local.set $z_3 (f32x4.mul (local.get $p_3) (local.get $p_3)))
+        ;; Cephes sinf / cosf on [−π/4, π/4]
+        (local.set $sn_3 (f32x4.add (local.get $p_3) (f32x4.mul (f32x4.mul (local.get $z_3) (local.get $p_3))
+          (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z_3)
+            (v128.const f32x4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4 -1.9515295891E-4))
+            (v128.const f32x4 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3 8.3321608736E-3)) (local.get $z_3))
+            (v128.const f32x4 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1 -1.6666654611E-1)))))
+        (local.set $cs_3 (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.sub
+          (f32x4.mul (f32x4.mul (local.get $z_3) (local.get $z_3))
+            (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (local.get $z_3)
+              (v128.const f32x4 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5 2.443315711809948E-5))
+              (v128.const f32x4 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3 -1.388731625493765E-3)) (local.get $z_3))
+              (v128.const f32x4 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2 4.166664568298827E-2)))
+          (f32x4.mul (local.get $z_3) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
+        ;; rotate by quadrant q·π/2: q=0 (c, s), 1 (−s, c), 2 (−c, −s), 3 (s, −c)
+        (local.set $q_3 (i32x4.shr_u (local.get $b_3) (i32.const 30)))
+        (local.set $swap_3 (i32x4.eq (v128.and (local.get $q_3) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 1 1 1 1)))
+        (local.set $c_3 (v128.bitselect (local.get $sn_3) (local.get $cs_3) (local.get $swap_3)))
+        (local.set $s_3 (v128.bitselect (local.get $cs_3) (local.get $sn_3) (local.get $swap_3)))
+        (local.set $c_3 (v128.xor (local.get $c_3)
+          (i32x4.shl (v128.xor (local.get $q_3) (i32x4.shr_u (local.get $q_3) (i32.const 1))) (i32.const 31))))
+        (local.set $s_3 (v128.xor (local.get $s_3) (i32x4.shl (i32x4.shr_u (local.get $q_3) (i32.const 1)) (i32.const 31))))
+        (v128.store offset=64 (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_3) (local.get $c_3)))))
+        (v128.store offset=80 (local.get $out) (f32x4.add (local.get $meanv)
+          (f32x4.mul (local.get $stdv) (f32x4.mul (local.get $r_3) (local.get $s_3)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 96)))
         (br $l)))
     (v128.store (local.get $st) (local.get $s0))
     (v128.store offset=16 (local.get $st) (local.get $s1))
@@ -1051,14 +1136,14 @@
     (v128.store offset=48 (local.get $st) (local.get $s3)))
 
   ;; ---- Programming with the noise drawn in place (differential pairs, the default) ----
-  ;; program_diff in f32x4 with its normals made by fill_normal into $scratch, 256 weights (512
-  ;; normals, 2 KB: stays in L1) at a time, so they never go through main memory. Four weights
+  ;; program_diff in f32x4 with its normals made by fill_normal into $scratch, 192 weights (384
+  ;; normals, 1.5 KB: stays in L1) at a time, so they never go through main memory. Four weights
   ;; (eight devices) a step: g+ of weight 4g+l gets r·cos of lane l of block g, g− its r·sin (the
   ;; two Box–Muller outputs are independent N(0, 1)). Same physics as program_diff (levels, noise,
   ;; clip to [0, 1], stuck-at, flags 1 and 4 as there; noise always on), in f32 instead of f64:
   ;; results differ from program_diff in the last bits. The stuck map's bytes (g+, g−, g+, …) are
   ;; split by a shuffle. A last group of fewer than four weights is loaded and stored lane by lane.
-  ;; $scratch needs 528 floats. A range of the weights can be programmed on its own (another thread)
+  ;; $scratch needs 400 floats. A range of the weights can be programmed on its own (another thread)
   ;; from the generator state the whole run would have at its start (KernelPool jumps it there).
   (func (export "program_diff_noisy") (param $w i32) (param $stuck i32) (param $out i32) (param $n i32)
     (param $inv f32) (param $wMax f32) (param $steps f32) (param $invSteps f32) (param $flags i32)
@@ -1068,10 +1153,11 @@
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        ;; the next chunk's normals: 8 per group of four weights
-        (if (i32.eqz (i32.and (local.get $i) (i32.const 255)))
+        ;; the next chunk's normals: 8 per group of four weights, 384 (a whole number of fill_normal
+        ;; iterations) for 192 weights
+        (if (i32.ge_u (local.get $i) (local.get $chunkEnd))
           (then
-            (local.set $chunkEnd (i32.add (local.get $i) (i32.const 256)))
+            (local.set $chunkEnd (i32.add (local.get $i) (i32.const 192)))
             (if (i32.gt_u (local.get $chunkEnd) (local.get $n)) (then (local.set $chunkEnd (local.get $n))))
             (call $fill_normal (local.get $scratch)
               (i32.shl (i32.shr_u (i32.add (i32.sub (local.get $chunkEnd) (local.get $i)) (i32.const 3)) (i32.const 2)) (i32.const 3))

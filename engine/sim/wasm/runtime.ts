@@ -101,7 +101,7 @@ export interface KernelExports {
     flags: number,
   ): void;
   /**
-   * program_diff with fill_normal's draws (std) made 256 weights at a time into `scratch` (528
+   * program_diff with fill_normal's draws (std) made 192 weights at a time into `scratch` (400
    * floats), f32x4 (the default when noisy).
    */
   program_diff_noisy(
@@ -118,7 +118,7 @@ export interface KernelExports {
     std: number,
     scratch: number,
   ): void;
-  /** ceil(n/16)·16 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
+  /** ceil(n/24)·24 draws mean + std·N(0, 1) at `out` from 4-lane xoshiro128** state at `state` (64 bytes). */
   fill_normal(out: number, n: number, state: number, std: number, mean: number): void;
   /** Rng.fillNormal's ziggurat fast path from index i; returns where a slow-path draw stopped it (or n). */
   zig_fast(

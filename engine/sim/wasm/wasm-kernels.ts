@@ -42,10 +42,11 @@ export function defaultThreadCount(): number {
 }
 
 /**
- * Weights per chunk of a programming split over threads: a multiple of the kernel's 256-weight
- * noise chunk, large enough that the lane jump (2 µs) and a claim are noise against its ~80 µs.
+ * Weights per chunk of a programming split over threads: a multiple of the kernel's 192-weight
+ * noise chunk (85 of them), large enough that the lane jump (2 µs) and a claim are noise against
+ * its ~80 µs.
  */
-const PROGRAM_CHUNK = 16384;
+const PROGRAM_CHUNK = 192 * 85;
 
 /** M below which a product is done row by row (no packing): batch sizes 1–3. */
 const ROWS_BELOW = 4;
