@@ -25,6 +25,7 @@ import {
   type EpropOptions,
   trainDelayedRecall,
   trainPatternGeneration,
+  trainSpikeClassification,
 } from '../engine/snn/eprop';
 import { DEFAULT_DELAYED_RECALL, DEFAULT_SPIKE_PATTERNS } from '../engine/snn/tasks';
 import { fractionIn } from '../engine/snn/three-factor';
@@ -205,7 +206,7 @@ function runClassify(): void {
     accuracy: r.accuracy,
     crossEntropyPer50: Array.from({ length: Math.ceil(iterations / 50) }, (_, q) => {
       const part = r.losses.slice(q * 50, q * 50 + 50);
-      return Number((part.reduce((a, b) => a + b, 0) / part.length).toFixed(4));
+      return Number((part.reduce((a: number, b: number) => a + b, 0) / part.length).toFixed(4));
     }),
     seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
     loadAvg1: Number(load0.toFixed(2)),
