@@ -82,6 +82,36 @@ export const RunOverridesSchema = z.object({
 });
 export type RunOverrides = z.infer<typeof RunOverridesSchema>;
 
+/** One population's activity over one sample (a spiking run's recorded test sample). */
+export const SpikeLayerSchema = z.object({
+  name: z.string(),
+  neurons: z.number().int().nonnegative(),
+  /** Neurons per core of the layer's spiking_core tile (per-core activity), null off-core. */
+  neuronsPerCore: z.number().int().positive().nullable(),
+  /** Spike i at time step times[i] from neuron ids[i], in time order. */
+  times: z.array(z.number().int().nonnegative()),
+  ids: z.array(z.number().int().nonnegative()),
+  /** Membrane potential of a few chosen neurons: traces[j][t] for neuron traceNeurons[j]. */
+  traceNeurons: z.array(z.number().int().nonnegative()),
+  traces: z.array(z.array(z.number())),
+});
+export type SpikeLayer = z.infer<typeof SpikeLayerSchema>;
+
+/** A spiking run's recording of one test sample: the input spikes and every spiking layer. */
+export const SpikeRecordSchema = z.object({
+  runId: z.string(),
+  /** Index of the sample in the test set, its label and the deployed network's prediction. */
+  sample: z.number().int().nonnegative(),
+  label: z.number().int(),
+  predicted: z.number().int(),
+  steps: z.number().int().positive(),
+  /** Time step (s). */
+  dt: z.number().positive(),
+  input: SpikeLayerSchema,
+  layers: z.array(SpikeLayerSchema),
+});
+export type SpikeRecord = z.infer<typeof SpikeRecordSchema>;
+
 const Empty = z.object({}).strict();
 
 /** Request/response methods. */
@@ -126,6 +156,8 @@ export const methods = {
   'run.cancel': { params: z.object({ runId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
   'runs.get': { params: z.object({ runId: z.string() }), result: RunDetailSchema },
+  /** The spike recording of a spiking run; null when the run has none (analog runs, or not yet). */
+  'runs.spikes': { params: z.object({ runId: z.string() }), result: SpikeRecordSchema.nullable() },
 } as const;
 
 /** Server-to-client events. */
