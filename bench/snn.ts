@@ -90,7 +90,7 @@ export interface SnnThreadRow {
  * The recurrent network's speed on 1 and 2 threads (same spikes): one warm-up second, then the
  * best of `runs` simulated seconds each; the top-level figures are the faster configuration's.
  */
-export function benchSnnRecurrent(runs = 7): SnnRecurrentBench {
+export function benchSnnRecurrent(runs = 15): SnnRecurrentBench {
   const loadAverage = os.loadavg()[0] ?? 0;
   const dt = 1e-4;
   const simulatedSeconds = 1;
@@ -146,7 +146,7 @@ export function benchSnnRecurrent(runs = 7): SnnRecurrentBench {
 
 /** Both SNN rows; `quick` shortens the training run. */
 export async function benchSnn({ quick }: { quick: boolean }): Promise<SnnBench> {
-  const recurrent = benchSnnRecurrent(quick ? 3 : 7);
+  const recurrent = benchSnnRecurrent(quick ? 5 : 15);
   let training: SnnTrainingBench;
   try {
     training = await benchSnnTraining(quick ? 512 : 2048);
