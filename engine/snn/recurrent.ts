@@ -52,6 +52,12 @@ export interface RecurrentLifOptions {
   inputWeight: number;
   /** Seed of the connectivity (the Poisson drive is seeded by the simulation's seed). */
   seed: number;
+  /**
+   * A `lif` neuron of the IR (e.g. a spiking layer's `neuron`): when given, its tau_mem, v_th,
+   * v_reset and refractory (or their DSL defaults, through lifConstants) replace tauMem, vTh,
+   * vReset and refractory above. Only plain lif: this kernel has no synaptic-current state.
+   */
+  neuron?: NeuronModel;
 }
 
 /** The benchmark network's parameters (docs/engine-snn-speed.md); overridable field by field. */
@@ -120,6 +126,11 @@ export function buildRecurrentLif(options: Partial<RecurrentLifOptions> = {}): R
   const { n, connectivity: p } = o;
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`n must be a positive integer, got ${n}`);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`connectivity must be in [0, 1], got ${p}`);
+  if (o.neuron && o.neuron.kind !== 'lif') {
+    throw new Error(
+      `buildRecurrentLif: neuron '${o.neuron.name}' is ${o.neuron.kind}; the recurrent LIF kernel simulates plain lif only`,
+    );
+  }
   const rng = new Rng(o.seed, RECURRENT_STREAMS.connect);
   const nExc = Math.round(n * (1 - o.inhibitoryFraction));
   const rowStart = new Int32Array(n + 1);
@@ -149,7 +160,7 @@ export function buildRecurrentLif(options: Partial<RecurrentLifOptions> = {}): R
     rowStart,
     target: target.slice(0, count),
     weight,
-    neuron: lifNeuron('recurrent_lif', o),
+    neuron: o.neuron ?? lifNeuron('recurrent_lif', o),
     inputCount: o.inputCount,
     inputRate: o.inputRate,
     inputWeight: o.inputWeight,

@@ -159,6 +159,17 @@ describe('recurrent LIF network: the fast path', () => {
     expect(buildRecurrentLif({ seed: 6 }).target).not.toEqual(net.target);
   });
 
+  it('takes its neuron from an IR lif model, and refuses other kinds', () => {
+    const fromIr = lifNeuron('n', { tauMem: 5e-3, vTh: 1, vReset: 0, refractory: 0 });
+    const net = recurrentLifFromSynapses(1, [], fromIr);
+    const viaBuild = buildRecurrentLif({ n: 1, neuron: fromIr, inputRate: 0 });
+    expect(viaBuild.neuron).toBe(fromIr);
+    const r = simulateRecurrentLif(viaBuild, { steps: 3, dt, seed: 1, initialV: [0.5] });
+    expect(r.v[0]).toBe(simulateRecurrentLif(net, { steps: 3, dt, seed: 1, initialV: [0.5] }).v[0]);
+    expect(r.v[0]).toBeCloseTo(0.5 * Math.exp(-3e-4 / 5e-3), 14);
+    expect(() => buildRecurrentLif({ n: 2, neuron: { ...fromIr, kind: 'cuba_lif' } })).toThrow(/plain lif/);
+  });
+
   it('drive table: every bucket agrees with the exact CDF search', () => {
     const cdf = driveCdf(80, 70, dt);
     const table = driveTable(cdf, 1);
