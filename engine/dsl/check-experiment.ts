@@ -4,6 +4,7 @@
 // sizes must fit the data set.
 import type {
   Chip,
+  Conv2dLayer,
   DatasetFiles,
   DenseLayer,
   Experiment,
@@ -102,18 +103,11 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     .filter((l) => l.kind === 'recurrent' || l.kind === 'spiking')
     .map((l) => `${l.name} (${l.kind})`);
   if (unsimulated.length > 0) why.push(`layers ${unsimulated.join(', ')} are not simulated yet`);
-  // The RF learner trains dense chains only; a convolution over RF chains is not modelled yet.
-  const rfConv = mappings
-    .filter((m) => m.mapping.tileKind === 'rf_chain')
-    .map((m) => network.layers.find((l) => l.name === m.layer))
-    .filter((l) => l?.kind === 'conv2d')
-    .map((l) => l!.name);
-  if (rfConv.length > 0)
-    why.push(`conv2d layers on rf_chain tiles (${rfConv.join(', ')}) are not simulated yet`);
-  // A dense layer driven by a neuron declaration runs only when that neuron is a graded
+  // A dense or conv2d layer driven by a neuron declaration runs only when that neuron is a graded
   // activation the engine has; anything else (sign, oscillator, ...) would silently run as identity.
   const neuronLayers = network.layers.filter(
-    (l): l is DenseLayer => l.kind === 'dense' && l.neuron !== undefined && l.activation !== l.neuron,
+    (l): l is DenseLayer | Conv2dLayer =>
+      (l.kind === 'dense' || l.kind === 'conv2d') && l.neuron !== undefined && l.activation !== l.neuron,
   );
   const unsimulatedNeurons = neuronLayers.filter((l) => {
     const kind = ctx.model.neurons?.find((n) => n.name === l.neuron)?.kind;

@@ -315,6 +315,7 @@ function checkLayer(
         stride,
         padding,
         activation,
+        ...(neuron ? { neuron } : {}),
         bias,
         mapping,
         range,

@@ -290,6 +290,8 @@ export interface Conv2dLayer {
   stride: number;
   padding: number;
   activation: Activation;
+  /** A neuron declaration used as the activation (`act = sto`), as on a dense layer. */
+  neuron?: string;
   bias: boolean;
   mapping: LayerMapping | null;
   range: SourceRange;

@@ -35,12 +35,11 @@ const notRunnable = fs
   );
 
 describe('example experiments', () => {
-  it('only spiking, photonic and RF-convolution experiments are left unrunnable', () => {
+  it('only spiking and photonic experiments are left unrunnable', () => {
     expect(notRunnable.sort()).toEqual([
       'eprop-recurrent-snn.nfab:spikes_eprop',
       'loihi-three-factor.nfab:spikes_3f',
       'photonic-core.nfab:mnist_photonic',
-      'rf-spintronic-cnn.nfab:mnist_rf_cnn',
     ]);
   });
 

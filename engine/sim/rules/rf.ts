@@ -305,7 +305,6 @@ export class RfNetwork {
         continue;
       }
       const L = st;
-      const k = L.plan.inputs;
       const n = L.plan.units;
       const reads = m * L.positions;
       // The gradient at the outputs, one row per chain read (patch-major for conv2d).
