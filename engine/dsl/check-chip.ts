@@ -1,10 +1,11 @@
 // `chip NAME { node 20nm  tile NAME : crossbar(rows = .., cols = ..) { ... } }` -> Chip.
 import type { Chip, CoreKind, CoreTile, CrossbarTile } from '../ir/model';
+import { parseLearningRule, RULE_TARGETS } from '../snn/learning-rule';
 import type { Decl } from './ast';
 import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
 import { CHIP_FIELDS, CROSSBAR_ARGS, CROSSBAR_FIELDS, TILE_KINDS, TILE_SPECS } from './schema';
 import { didYouMean } from './suggest';
-import { readFields } from './values';
+import { type FieldValues, readFields } from './values';
 
 export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
   const { diags } = ctx;
@@ -83,6 +84,38 @@ export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
   };
 }
 
+/**
+ * A spiking_core's on-chip rule strings (dw, dd, dt) parsed as Lava's learning engine would
+ * accept them; an error points at the offending characters inside the quotes and lists what is
+ * allowed there. A rule without `learning = programmable` is refused: the fixed engines ignore it.
+ */
+function checkLearningRules(ctx: CheckContext, fields: FieldValues): void {
+  for (const target of RULE_TARGETS) {
+    const text = fields.string(target);
+    const span = fields.span(target);
+    if (text === undefined || !span) continue;
+    if (fields.string('learning') !== 'programmable') {
+      ctx.diags.error(
+        span,
+        `${target} is a rule for the programmable learning engine; set learning = programmable on this core`,
+        'range',
+      );
+      continue;
+    }
+    const parsed = parseLearningRule(text, target);
+    if (parsed.ok) continue;
+    for (const e of parsed.errors) {
+      // The string's span includes its opening quote.
+      const start = span.start + 1 + e.offset;
+      ctx.diags.error(
+        { start, end: start + Math.max(1, e.length) },
+        `${target}: ${e.message}${e.allowed.length > 0 ? ` (allowed here: ${e.allowed.join(', ')})` : ''}`,
+        'syntax',
+      );
+    }
+  }
+}
+
 function checkCore(
   ctx: CheckContext,
   decl: Decl,
@@ -118,6 +151,7 @@ function checkCore(
   }
   const nref = fields.ref('neuron');
   if (nref) neuron = resolve(ctx, 'neuron', nref)?.name;
+  if (kind === 'spiking_core') checkLearningRules(ctx, fields);
   if (!name || diags.errors > errorsBefore) return null;
   if ((fields.ref('device') || fields.ref('synapse')) && !device) return null;
   if (nref && !neuron) return null;

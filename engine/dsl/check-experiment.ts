@@ -186,7 +186,18 @@ function readTrain(block: FieldValues | undefined): TrainConfig | null {
     ...(block?.number('clip_sigma') !== undefined ? { clipSigma: block.number('clip_sigma')! } : {}),
     ...eqpropSettings(block),
     ...mcmcSettings(block),
+    ...spikingSettings(block),
   };
+}
+
+function spikingSettings(block: FieldValues | undefined): Pick<TrainConfig, 'spiking'> {
+  const s = defined({
+    timeSteps: block?.number('time_steps'),
+    dt: block?.number('dt'),
+    surrogate: block?.string('surrogate'),
+    tauE: block?.number('tau_e'),
+  });
+  return Object.keys(s).length > 0 ? { spiking: s } : {};
 }
 
 /** Only the settings the text writes: the learner's defaults fill the rest. */

@@ -409,6 +409,16 @@ export const TILE_SPECS: Readonly<
         default: 'none',
       },
       { name: 'neuron', doc: 'Neuron model of the core.', type: { kind: 'ref', target: 'neuron' } },
+      ...(['dw', 'dd', 'dt'] as const).map(
+        (target): FieldSpec => ({
+          name: target,
+          doc:
+            `learning = programmable: the ${{ dw: 'weight', dd: 'delay', dt: 'tag' }[target]} update as a Lava-style ` +
+            'sum of products over x0, y0, u0..u9 (spike conditions), the traces x1, x2, y1, y2, y3 and w, d, t, ' +
+            'with constants written mantissa*2^exponent, e.g. "x0*(-1)*2^-1*y1 + y0*2^1*x1" (docs/engine-snn-local-rules.md).',
+          type: { kind: 'text' },
+        }),
+      ),
       {
         name: 'synop_energy',
         doc: 'Energy per synaptic operation (Loihi: 23.6 pJ).',
@@ -651,6 +661,14 @@ export const TRAIN_FIELDS: readonly FieldSpec[] = [
     name: 'time_steps',
     doc: 'Simulation steps per sample (spiking rules).',
     type: { kind: 'number', min: 1, max: 100000, integer: true },
+  },
+  {
+    name: 'dt',
+    doc:
+      'Simulation time step of spiking rules (1 ms: the step of Bellec et al. 2020 and of the snnTorch ' +
+      "tutorials); time constants become per-step decays exp(-dt/tau). Loihi's integer neurons are per step.",
+    type: { kind: 'quantity', dimension: 'time', min: 0, max: 1, minExclusive: true },
+    default: '1ms',
   },
   {
     name: 'surrogate',
