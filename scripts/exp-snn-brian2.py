@@ -48,6 +48,8 @@ PARAMS = dict(
 
 
 PROFILE = [False]
+# cpp_standalone builds here (a temporary folder, never the repository's ./output).
+BUILD_DIR = ['']
 
 
 def run(target: str, repeats: int) -> dict:
@@ -59,7 +61,8 @@ def run(target: str, repeats: int) -> dict:
     if standalone:
         import tempfile
 
-        b2.set_device('cpp_standalone', directory=tempfile.mkdtemp(prefix='brian2-snn-'), build_on_run=False)
+        b2.set_device('cpp_standalone', build_on_run=False)
+        BUILD_DIR[0] = tempfile.mkdtemp(prefix='brian2-snn-')
     else:
         b2.set_device('runtime')
         b2.prefs.codegen.target = target
@@ -147,7 +150,7 @@ def run_standalone(b2, net, group, syn, spikes, n, p) -> dict:
     second_spikes.active = True
     net.run(p['seconds'] * second)
     t = time.perf_counter()
-    b2.device.build(run=True, compile=True)
+    b2.device.build(directory=BUILD_DIR[0], run=True, compile=True)
     build_and_run = time.perf_counter() - t
     counts = np.asarray(second_spikes.count[:]).astype(np.int64)
     out_degree = np.bincount(np.asarray(syn.i[:]), minlength=n).astype(np.int64)
