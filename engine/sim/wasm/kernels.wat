@@ -681,6 +681,51 @@
     (param $sd f64) (param $shared f64) (param $step f64) (param $bound f64) (param $sat f64)
     (param $quant i32) (param $yq i32) (param $out i32) (param $g f64) (param $bmOpen i32) (result i32)
     (local $j i32) (local $y f64) (local $r f64) (local $cnt i32)
+    (local $yv v128) (local $rv v128) (local $invWv v128) (local $sdv v128) (local $sharedv v128)
+    (local $stepv v128) (local $boundv v128) (local $nboundv v128) (local $satv v128) (local $nsatv v128)
+    (local $gv v128) (local $at i32)
+    ;; Two outputs at a time in f64x2 (each lane the scalar loop's operations), the odd one after.
+    (local.set $invWv (f64x2.splat (local.get $invW)))
+    (local.set $sdv (f64x2.splat (local.get $sd)))
+    (local.set $sharedv (f64x2.splat (local.get $shared)))
+    (local.set $stepv (f64x2.splat (local.get $step)))
+    (local.set $boundv (f64x2.splat (local.get $bound)))
+    (local.set $nboundv (f64x2.splat (f64.neg (local.get $bound))))
+    (local.set $satv (f64x2.splat (local.get $sat)))
+    (local.set $nsatv (f64x2.splat (f64.neg (local.get $sat))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $cols)))
+        (local.set $at (i32.shl (local.get $j) (i32.const 2)))
+        (local.set $yv (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $src) (local.get $at))))
+          (local.get $invWv)))
+        (if (local.get $noise)
+          (then (local.set $yv (f64x2.add (local.get $yv) (f64x2.add (local.get $sharedv) (f64x2.mul (local.get $sdv)
+            (v128.load (i32.add (local.get $noise) (i32.shl (local.get $j) (i32.const 3))))))))))
+        (if (local.get $quant)
+          (then
+            (local.set $cnt (i32.add (local.get $cnt) (i32.popcnt (i64x2.bitmask
+              (v128.or (f64x2.ge (local.get $yv) (local.get $satv)) (f64x2.le (local.get $yv) (local.get $nsatv)))))))
+            (if (i32.eq (local.get $quant) (i32.const 2))
+              (then
+                (local.set $yv (v128.bitselect (local.get $boundv)
+                  (v128.and (local.get $nboundv) (f64x2.lt (local.get $yv) (v128.const f64x2 0 0)))
+                  (f64x2.gt (local.get $yv) (v128.const f64x2 0 0)))))
+              (else
+                (local.set $yv (f64x2.div
+                  (v128.bitselect (local.get $boundv) (f64x2.max (local.get $yv) (local.get $nboundv))
+                    (f64x2.gt (local.get $yv) (local.get $boundv)))
+                  (local.get $stepv)))
+                (local.set $rv (f64x2.floor (local.get $yv)))
+                (local.set $rv (f64x2.add (local.get $rv) (v128.and (v128.const f64x2 1 1)
+                  (f64x2.ge (f64x2.sub (local.get $yv) (local.get $rv)) (v128.const f64x2 0.5 0.5)))))
+                ;; copysign(r, y)
+                (local.set $rv (v128.or (v128.and (local.get $rv) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))
+                  (v128.and (local.get $yv) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+                (local.set $yv (f64x2.mul (local.get $rv) (local.get $stepv)))))))
+        (v128.store64_lane 0 (i32.add (local.get $yq) (local.get $at)) (f32x4.demote_f64x2_zero (local.get $yv)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
@@ -712,17 +757,26 @@
         (br $l)))
     (if (i32.or (i32.eqz (local.get $bmOpen)) (i32.eqz (local.get $cnt)))
       (then
+        (local.set $gv (f64x2.splat (local.get $g)))
         (local.set $j (i32.const 0))
         (block $done
           (loop $l
-            (br_if $done (i32.ge_u (local.get $j) (local.get $cols)))
+            (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $cols)))
+            (local.set $at (i32.shl (local.get $j) (i32.const 2)))
+            (v128.store64_lane 0 (i32.add (local.get $out) (local.get $at))
+              (f32x4.demote_f64x2_zero (f64x2.add
+                (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $out) (local.get $at))))
+                (f64x2.mul (local.get $gv)
+                  (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $yq) (local.get $at))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $l)))
+        (if (i32.lt_u (local.get $j) (local.get $cols))
+          (then
             (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
               (f32.demote_f64 (f64.add
                 (f64.promote_f32 (f32.load (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))))
                 (f64.mul (local.get $g)
-                  (f64.promote_f32 (f32.load (i32.add (local.get $yq) (i32.shl (local.get $j) (i32.const 2)))))))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $l)))))
+                  (f64.promote_f32 (f32.load (i32.add (local.get $yq) (i32.shl (local.get $j) (i32.const 2)))))))))))))
     (local.get $cnt))
 
   ;; ---- Device programming (engine/sim/device.ts, DeviceArray.program, generic devices) ----
