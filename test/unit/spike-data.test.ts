@@ -6,6 +6,7 @@ import {
   durationMs,
   firingRates,
   maxOf,
+  niceBinWidth,
   rasterPoints,
   rateHistogram,
   shiftWindow,
@@ -26,26 +27,48 @@ function layer(
 }
 
 describe('stackLayers', () => {
-  it('puts the input first and each layer where the previous one ended', () => {
+  it('puts the input first and each band where the previous one ended', () => {
+    // 100 + 60 + 40 = 200 neurons; a minimum share of 0.1 is 20 rows: no band is widened.
     const record = {
-      input: layer('input', 4, [], []),
-      layers: [layer('h', 3, [], []), layer('out', 2, [], [])],
+      input: layer('input', 100, [], []),
+      layers: [layer('h', 60, [], []), layer('out', 40, [], [])],
     };
-    const { stacked, totalNeurons } = stackLayers(record);
-    expect(stacked.map((s) => [s.layer.name, s.offset, s.index])).toEqual([
-      ['input', 0, 0],
-      ['h', 4, 1],
-      ['out', 7, 2],
+    const { stacked, totalRows } = stackLayers(record, 0.1);
+    expect(stacked.map((s) => [s.layer.name, s.offset, s.rows, s.scale, s.index])).toEqual([
+      ['input', 0, 100, 1, 0],
+      ['h', 100, 60, 1, 1],
+      ['out', 160, 40, 1, 2],
     ]);
-    expect(totalNeurons).toBe(9);
+    expect(totalRows).toBe(200);
+  });
+  it('widens a small population to the minimum share', () => {
+    // 190 + 10 = 200 neurons, minimum 0.1 -> 20 rows for the 10-neuron readout (2 rows each).
+    const { stacked, totalRows } = stackLayers(
+      { input: layer('in', 190, [], []), layers: [layer('out', 10, [], [])] },
+      0.1,
+    );
+    expect(stacked.map((s) => [s.offset, s.rows, s.scale])).toEqual([
+      [0, 190, 1],
+      [190, 20, 2],
+    ]);
+    expect(totalRows).toBe(210);
   });
 });
 
 describe('rasterPoints', () => {
-  it('packs (time ms, stacked row) pairs and drops ids outside the layer', () => {
-    // dt = 0.5 ms per step; offset 10. Spikes (step, id): (0,1) (2,0) (3,5: out of range) (4,2).
-    const points = rasterPoints(layer('h', 3, [0, 2, 3, 4], [1, 0, 5, 2]), 10, 0.5);
-    expect(Array.from(points)).toEqual([0, 11, 1, 10, 2, 12]);
+  it('packs (time ms, row middle) pairs and drops ids outside the layer', () => {
+    // dt = 0.5 ms per step; offset 10, 1 row per neuron. Spikes (step, id): (0,1) (2,0) (3,5: out of
+    // range) (4,2) -> y = 10 + id + 0.5.
+    const points = rasterPoints(
+      { layer: layer('h', 3, [0, 2, 3, 4], [1, 0, 5, 2]), offset: 10, scale: 1 },
+      0.5,
+    );
+    expect(Array.from(points)).toEqual([0, 11.5, 1, 10.5, 2, 12.5]);
+  });
+  it('spreads the neurons of a widened band', () => {
+    // scale 4: neuron 1 -> 20 + 1.5 * 4 = 26.
+    const points = rasterPoints({ layer: layer('o', 2, [3], [1]), offset: 20, scale: 4 }, 1);
+    expect(Array.from(points)).toEqual([3, 26]);
   });
 });
 
@@ -61,14 +84,22 @@ describe('firing rates', () => {
     expect(rates[1]).toBe(0);
     expect(rates[2]).toBeCloseTo(50, 10);
   });
-  it('bins rates over [0, max], the maximum in the last bin', () => {
-    // 5 bins of 10 Hz over [0, 50]: 20 -> bin 2, 0 -> bin 0, 50 -> bin 4 (top edge), 9.99 -> bin 0.
-    const hist = rateHistogram([20, 0, 50, 9.99], 5, 50);
-    expect(hist.edges).toEqual([0, 10, 20, 30, 40, 50]);
-    expect(hist.counts).toEqual([2, 0, 1, 0, 1]);
+  it('bins rates in bins of the given width, the maximum included', () => {
+    // Width 10 Hz, max 50 -> 6 bins [0,10) ... [50,60): 20 -> 2, 0 -> 0, 50 -> 5, 9.99 -> 0.
+    const hist = rateHistogram([20, 0, 50, 9.99], 10, 50);
+    expect(hist.edges).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(hist.counts).toEqual([2, 0, 1, 0, 0, 1]);
   });
-  it('puts a silent population in one 0 Hz bin', () => {
-    expect(rateHistogram([0, 0, 0], 10, 0)).toEqual({ edges: [0, 0], counts: [3] });
+  it('puts a silent population in one bin', () => {
+    expect(rateHistogram([0, 0, 0], 1, 0)).toEqual({ edges: [0, 1], counts: [3] });
+  });
+  it('picks round bin widths', () => {
+    // 1000 Hz / 20 bins = 50 -> 50; 730 / 20 = 36.5 -> 50; 130 / 20 = 6.5 -> 10; 19 / 20 = 0.95 -> 1.
+    expect(niceBinWidth(1000, 20)).toBe(50);
+    expect(niceBinWidth(730, 20)).toBe(50);
+    expect(niceBinWidth(130, 20)).toBe(10);
+    expect(niceBinWidth(19, 20)).toBe(1);
+    expect(niceBinWidth(0, 20)).toBe(1);
   });
   it('finds the largest rate across layers', () => {
     expect(maxOf([[1, 7], new Float64Array([3, 9.5]), []])).toBe(9.5);

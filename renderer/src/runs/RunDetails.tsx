@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { RunDetail } from '../../../engine/protocol/schema';
 import { formatTime } from './format';
+import { SpikeView } from './spikes/SpikeView';
 
 export function RunDetails({ detail }: { detail: RunDetail }) {
   const [filter, setFilter] = useState('');
@@ -14,6 +15,7 @@ export function RunDetails({ detail }: { detail: RunDetail }) {
 
   return (
     <section className="run-details" data-testid="run-details">
+      <SpikeView runId={detail.id} status={detail.status} />
       <div className="section-title">
         Details
         <span className="section-sub">

@@ -6,24 +6,42 @@ import type { SpikeLayer, SpikeRecord } from '../../../../engine/protocol/schema
 /** One population in raster order (the input first, then the spiking layers as recorded). */
 export interface StackedLayer {
   layer: SpikeLayer;
-  /** Row of the population's neuron 0 in the stacked raster. */
+  /** Raster row where the population's band starts. */
   offset: number;
+  /** Height of its band (rows): its neuron count, or more for a small population. */
+  rows: number;
+  /** Rows per neuron (1, or more when the band was widened). */
+  scale: number;
   /** Position in raster order (0 = input), used for its colour. */
   index: number;
 }
 
-/** The input population first, then every recorded layer, each starting where the last ended. */
-export function stackLayers(record: Pick<SpikeRecord, 'input' | 'layers'>): {
-  stacked: StackedLayer[];
-  totalNeurons: number;
-} {
+/**
+ * Smallest band of a population, as a share of all neurons: a 10-neuron readout under 784 inputs
+ * would be one pixel high at a true scale, so small populations are stretched to this share.
+ */
+export const MIN_BAND_SHARE = 0.08;
+
+/**
+ * The input population first, then every recorded layer, each band starting where the last
+ * ended. A population smaller than MIN_BAND_SHARE of all neurons gets that many rows, its
+ * neurons spread evenly over them.
+ */
+export function stackLayers(
+  record: Pick<SpikeRecord, 'input' | 'layers'>,
+  minShare = MIN_BAND_SHARE,
+): { stacked: StackedLayer[]; totalRows: number } {
+  const populations = [record.input, ...record.layers];
+  const neurons = populations.reduce((n, l) => n + l.neurons, 0);
+  const minRows = Math.ceil(neurons * minShare);
   const stacked: StackedLayer[] = [];
   let offset = 0;
-  for (const [index, layer] of [record.input, ...record.layers].entries()) {
-    stacked.push({ layer, offset, index });
-    offset += layer.neurons;
+  for (const [index, layer] of populations.entries()) {
+    const rows = layer.neurons > 0 ? Math.max(layer.neurons, minRows) : 0;
+    stacked.push({ layer, offset, rows, scale: layer.neurons > 0 ? rows / layer.neurons : 1, index });
+    offset += rows;
   }
-  return { stacked, totalNeurons: offset };
+  return { stacked, totalRows: offset };
 }
 
 /** Milliseconds per time step (the record's dt is in seconds). */
@@ -37,12 +55,13 @@ export function durationMs(record: Pick<SpikeRecord, 'dt' | 'steps'>): number {
 }
 
 /**
- * The layer's spikes as the raster's flat [x0, y0, x1, y1, ...] buffer: x = time (ms, step * dt),
- * y = stacked row (offset + neuron id). A typed array lets ECharts take 100k points without an
- * object per point. Spikes whose id lies outside the layer are dropped rather than drawn in the
- * next layer's rows.
+ * The population's spikes as the raster's flat [x0, y0, x1, y1, ...] buffer: x = time (ms, step *
+ * dt), y = the middle of the neuron's row in the stacked raster (offset + (id + 0.5) * scale). A
+ * typed array lets ECharts take 100k points without an object per point. Spikes whose id lies
+ * outside the population are dropped rather than drawn in the next band.
  */
-export function rasterPoints(layer: SpikeLayer, offset: number, msPerStep: number): Float32Array {
+export function rasterPoints(band: Omit<StackedLayer, 'index' | 'rows'>, msPerStep: number): Float32Array {
+  const { layer, offset, scale } = band;
   const count = Math.min(layer.times.length, layer.ids.length);
   let valid = 0;
   for (let i = 0; i < count; i++) if ((layer.ids[i] as number) < layer.neurons) valid++;
@@ -52,7 +71,7 @@ export function rasterPoints(layer: SpikeLayer, offset: number, msPerStep: numbe
     const id = layer.ids[i] as number;
     if (id >= layer.neurons) continue;
     out[k++] = (layer.times[i] as number) * msPerStep;
-    out[k++] = offset + id;
+    out[k++] = offset + (id + 0.5) * scale;
   }
   return out;
 }
@@ -75,19 +94,27 @@ export function firingRates(layer: SpikeLayer, steps: number, dt: number): Float
 }
 
 export interface Histogram {
-  /** bins + 1 edges (Hz); bin b holds rates in [edges[b], edges[b + 1]), the last bin also its top edge. */
+  /** Bin edges (Hz), one more than the bins; bin b holds rates in [edges[b], edges[b + 1]). */
   edges: number[];
   counts: number[];
 }
 
+/** A round bin width (1, 2 or 5 times a power of ten) giving about `target` bins up to `max`. */
+export function niceBinWidth(max: number, target: number): number {
+  if (max <= 0 || target < 1) return 1;
+  const raw = max / target;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
 /**
- * Counts of rates in `bins` equal bins over [0, maxRate]. A rate equal to maxRate goes in the
- * last bin (so the fastest neuron is counted); rates above it are clamped into the last bin.
- * maxRate <= 0 (a silent population) gives one bin holding every neuron at 0 Hz.
+ * Counts of rates in bins of `width` from 0: as many bins as reach past the largest rate (the
+ * maximum itself goes in the last bin). A silent population gives one bin [0, width) holding
+ * every neuron.
  */
-export function rateHistogram(rates: ArrayLike<number>, bins: number, maxRate: number): Histogram {
-  if (maxRate <= 0 || bins < 1) return { edges: [0, 0], counts: [rates.length] };
-  const width = maxRate / bins;
+export function rateHistogram(rates: ArrayLike<number>, width: number, maxRate: number): Histogram {
+  const bins = Math.max(1, Math.floor(maxRate / width) + 1);
   const edges = Array.from({ length: bins + 1 }, (_, b) => b * width);
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < rates.length; i++) {
