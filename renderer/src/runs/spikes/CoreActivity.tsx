@@ -32,7 +32,7 @@ export function CoreActivity({ stacked }: { stacked: StackedLayer[] }) {
         animation: false,
         backgroundColor: 'transparent',
         textStyle: { fontFamily: 'inherit' },
-        grid: { left: 48, right: 14, top: 16, bottom: 34 },
+        grid: { left: 52, right: 14, top: 12, bottom: 34 },
         tooltip: { ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' } },
         xAxis: {
           type: 'category',
@@ -42,8 +42,6 @@ export function CoreActivity({ stacked }: { stacked: StackedLayer[] }) {
         },
         yAxis: {
           type: 'value',
-          name: 'spikes',
-          nameTextStyle: { color: AXIS.color, fontSize: 10, align: 'left' },
           axisLabel: { color: AXIS.color, fontSize: 10 },
           splitLine: { lineStyle: { color: AXIS.split } },
         },

@@ -73,7 +73,9 @@ export function Raster({ record, stacked, totalRows, window, onWindowChange }: P
           {
             type: 'inside',
             xAxisIndex: 0,
-            filterMode: 'filter',
+            // 'none': moving the window only changes the axis and redraws (clipped), no pass over
+            // the 100k points to filter them; measured smoother than 'filter' (docs/ui-spikes.md).
+            filterMode: 'none',
             // The panel scrolls with the wheel; zooming takes Ctrl+wheel, panning a drag.
             zoomOnMouseWheel: 'ctrl',
             moveOnMouseWheel: false,
@@ -82,7 +84,7 @@ export function Raster({ record, stacked, totalRows, window, onWindowChange }: P
           {
             type: 'slider',
             xAxisIndex: 0,
-            filterMode: 'filter',
+            filterMode: 'none',
             height: 16,
             bottom: 8,
             borderColor: AXIS.line,

@@ -164,6 +164,8 @@ function SpikeCharts({ record }: { record: SpikeRecord }) {
     traced.find((s) => s.layer.name === traceLayer) ?? traced.find((s) => s.index > 0) ?? traced[0] ?? null;
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    // The trace population picker keeps its own keys.
+    if (e.target instanceof HTMLSelectElement) return;
     const width = window.end - window.start;
     const centre = (window.start + window.end) / 2;
     if (e.key === '[') setWindow(shiftWindow(window, -0.1, 0, duration));
