@@ -11,9 +11,14 @@
 // Features are mapped to [0, 1] by a FIXED affine map per task (not fitted to the data), so train
 // and test are scaled identically; rare noisy points outside the box are clamped.
 import { Rng } from '../sim/rng';
+import { SpikePatternTask } from '../snn/tasks';
 import type { LoadedDataset } from './index';
 
-export type SyntheticName = 'synthetic_nonlinear' | 'synthetic_moons' | 'synthetic_gestures';
+export type SyntheticName =
+  | 'synthetic_nonlinear'
+  | 'synthetic_moons'
+  | 'synthetic_gestures'
+  | 'synthetic_spikes';
 export type SyntheticSplit = 'train' | 'test';
 
 export const SYNTHETIC_NAMES: readonly SyntheticName[] = [
@@ -21,6 +26,11 @@ export const SYNTHETIC_NAMES: readonly SyntheticName[] = [
   'synthetic_moons',
   'synthetic_gestures',
 ];
+/**
+ * The spike-pattern set of the spiking examples (below). Kept out of SYNTHETIC_NAMES, whose tests
+ * assume the small analog tasks' shapes; isSyntheticName and generateSynthetic take it.
+ */
+export const SYNTHETIC_SPIKES = 'synthetic_spikes';
 
 /** Default sizes of the splits (a `limit` slices them). */
 export const SYNTHETIC_DEFAULT_COUNT: Record<SyntheticSplit, number> = { train: 4000, test: 1000 };
@@ -39,6 +49,7 @@ const STREAM_BASE: Record<SyntheticName, number> = {
   synthetic_nonlinear: 9100,
   synthetic_moons: 9200,
   synthetic_gestures: 9300,
+  synthetic_spikes: 9400,
 };
 const SPLIT_OFFSET: Record<SyntheticSplit, number> = { train: 1, test: 2 };
 
@@ -192,14 +203,45 @@ const gestures: TaskSpec = {
   },
 };
 
-const TASKS: Record<SyntheticName, TaskSpec> = {
+// ---------------------------------------------------------------------------------------------
+// synthetic_spikes: Poisson spike patterns for the spiking examples (eprop-recurrent-snn.nfab,
+// loihi-three-factor.nfab): 100 channels, 10 classes. Each class is a rate template of
+// engine/snn/tasks.ts (SpikePatternTask: a random 20% of the channels at 40 Hz, the rest at
+// 5 Hz), fixed by the seed (stream STREAM_BASE + 0, shared by both splits). A sample is its class
+// template with every channel's rate scaled by its own factor uniform in [1 - J, 1 + J], so the
+// samples of a class differ before the spikes are even drawn. Features are rates divided by
+// SPIKE_RATE_SCALE (so in [0, 1]); the spiking engine turns them into Poisson spikes with
+// probability feature * SPIKE_RATE_SCALE * dt per step (engine/snn/plan.ts).
+/** Feature 1 = 100 Hz (our choice: above the 40 Hz of the templates times the jitter). */
+export const SPIKE_RATE_SCALE = 100;
+const SPIKE_RATE_JITTER = 0.25; // our choice: +-25% per channel and sample
+
+function spikesTask(seed: number): TaskSpec {
+  const patterns = new SpikePatternTask(new Rng(seed, STREAM_BASE.synthetic_spikes));
+  const { channels, classes, dt, highRate, lowRate } = patterns.options;
+  return {
+    features: channels,
+    classes,
+    description: `synthetic_spikes: Poisson rate patterns (${channels} channels, ${classes} classes, ${highRate} Hz on 20% of the channels, ${lowRate} Hz elsewhere, +-${SPIKE_RATE_JITTER * 100}% per sample), features = rate / ${SPIKE_RATE_SCALE} Hz`,
+    sample(rng, label, out) {
+      const row = label * channels;
+      for (let i = 0; i < channels; i++) {
+        const rate = patterns.templates[row + i]! / dt;
+        const jitter = 1 + SPIKE_RATE_JITTER * (2 * rng.uniform() - 1);
+        out[i] = clamp01((rate * jitter) / SPIKE_RATE_SCALE);
+      }
+    },
+  };
+}
+
+const TASKS: Record<Exclude<SyntheticName, 'synthetic_spikes'>, TaskSpec> = {
   synthetic_nonlinear: nonlinear,
   synthetic_moons: moons,
   synthetic_gestures: gestures,
 };
 
 export function isSyntheticName(name: string): name is SyntheticName {
-  return (SYNTHETIC_NAMES as readonly string[]).includes(name);
+  return name === SYNTHETIC_SPIKES || (SYNTHETIC_NAMES as readonly string[]).includes(name);
 }
 
 /**
@@ -212,7 +254,7 @@ export function generateSynthetic(
   count: number = SYNTHETIC_DEFAULT_COUNT[split],
   seed = 0,
 ): LoadedDataset {
-  const task = TASKS[name];
+  const task = name === 'synthetic_spikes' ? spikesTask(seed) : TASKS[name];
   if (!task) throw new Error(`unknown synthetic data set "${name}" (known: ${SYNTHETIC_NAMES.join(', ')})`);
   const n = Math.max(0, Math.floor(count));
   const rng = new Rng(seed, STREAM_BASE[name] + SPLIT_OFFSET[split]);

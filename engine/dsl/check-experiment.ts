@@ -16,6 +16,7 @@ import type {
   TrainConfig,
 } from '../ir/model';
 import { RUNNABLE_DATASETS, SPIKING_NEURON_KINDS, type SweepSpec } from '../ir/model';
+import { isSpikingNetwork, snnCoreMap, snnLayers, snnNotRunnable } from '../snn/plan';
 import type { Decl, Span } from './ast';
 import { type CheckContext, rejectClauses, requireName, resolve, sourceRange } from './context';
 import { type AnyTile, mapDense, mapMatrix } from './mapping';
@@ -93,14 +94,35 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
     return null;
   // What the engine cannot run yet is a warning here (the file is valid) and an error at `run`.
   const why: string[] = [];
-  if (!(RUNNABLE_RULES as readonly string[]).includes(train.rule))
+  // Spiking networks run through engine/snn/plan.ts, which says what it cannot run; their cores'
+  // limits (neurons, synapses, fan-in/out, core count) are checked by its mapper.
+  const spikingNet = isSpikingNetwork(network);
+  if (spikingNet) {
+    why.push(
+      ...snnNotRunnable(
+        ctx.model,
+        chip,
+        {
+          mappings,
+          dataset: dataset === 'files' ? 'mnist' : dataset,
+          ...(datasetFiles ? { datasetFiles } : {}),
+          rule: train.rule,
+        },
+        network,
+      ),
+    );
+    const cores = snnCoreMap(snnLayers(ctx.model, chip, { mappings }, network).layers);
+    for (const v of cores.violations)
+      diags.warning(fields.span('chip') ?? decl.name ?? decl.keyword, `core limits: ${v}`, 'mapping');
+  }
+  if (!spikingNet && !(RUNNABLE_RULES as readonly string[]).includes(train.rule))
     why.push(
       `rule '${train.rule}' is not yet runnable by the engine (runnable: ${RUNNABLE_RULES.join(', ')})`,
     );
-  if (dataset !== 'files' && !RUNNABLE_DATASETS.includes(dataset))
+  if (!spikingNet && dataset !== 'files' && !RUNNABLE_DATASETS.includes(dataset))
     why.push(`data set '${dataset}' is not yet available to the engine`);
   const unsimulated = network.layers
-    .filter((l) => l.kind === 'recurrent' || l.kind === 'spiking')
+    .filter((l) => l.kind === 'recurrent' || (l.kind === 'spiking' && !spikingNet))
     .map((l) => `${l.name} (${l.kind})`);
   if (unsimulated.length > 0) why.push(`layers ${unsimulated.join(', ')} are not simulated yet`);
   // A dense or conv2d layer driven by a neuron declaration runs only when that neuron is a graded
@@ -121,7 +143,7 @@ export function checkExperiment(ctx: CheckContext, decl: Decl): Experiment | nul
   const onCores = mappings.filter(
     (m) => m.mapping.tileKind && !['crossbar', 'rf_chain', 'bayesian_array'].includes(m.mapping.tileKind),
   );
-  if (onCores.length > 0)
+  if (onCores.length > 0 && !spikingNet)
     why.push(
       `layers on ${[...new Set(onCores.map((m) => m.mapping.tileKind))].join(', ')} tiles are not simulated yet`,
     );

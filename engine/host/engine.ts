@@ -2,7 +2,15 @@
 // manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
 import path from 'node:path';
 import { checkDocument } from '../dsl';
-import { ErrorCode, type Handlers, PROTOCOL_VERSION, RpcError, RpcServer } from '../protocol';
+import {
+  ErrorCode,
+  type Handlers,
+  PROTOCOL_VERSION,
+  RpcError,
+  RpcServer,
+  SpikeRecordSchema,
+} from '../protocol';
+import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { ENGINE_VERSION } from '../version';
 import { openProjectRoot, projectInfo, readProjectText, storePath, writeProjectText } from './project';
@@ -103,6 +111,14 @@ export class EngineHost {
         const run = this.requireProject().store.getRun(runId);
         if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
         return run;
+      },
+      'runs.spikes': ({ runId }) => {
+        const { store } = this.requireProject();
+        if (!store.getRun(runId)) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        const a = store.getArtifact(runId, SPIKES_ARTIFACT);
+        if (!a) return null;
+        const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');
+        return SpikeRecordSchema.parse(JSON.parse(text));
       },
     };
   }

@@ -11,9 +11,13 @@ import {
   RpcError,
   type RunOverrides,
   type RunStatus,
+  SpikeRecordSchema,
 } from '../protocol';
 import { buildTrainingPlan, type DatasetSource, type TrainingPlan } from '../sim/plan';
+import type { LearnerArtifact } from '../sim/rules/types';
 import { startTrainingJob } from '../sim/run-in-worker';
+import { buildSnnPlan, isSpikingNetwork } from '../snn/plan';
+import { SPIKES_ARTIFACT } from '../snn/record';
 import type { Store } from '../store';
 import { ENGINE_VERSION } from '../version';
 import { readProjectText, resolveInProject } from './project';
@@ -188,7 +192,13 @@ export class RunManager {
     const plan = (m: typeof model) => {
       let built: TrainingPlan;
       try {
-        built = buildTrainingPlan(m, experiment, request.overrides ?? {});
+        // A network with spiking layers trains through the spiking plan (engine/snn/plan.ts).
+        const exp = m.experiments.find((e) => e.name === experiment);
+        const net = exp && m.networks.find((n) => n.name === exp.network);
+        built =
+          net && isSpikingNetwork(net)
+            ? buildSnnPlan(m, experiment, request.overrides ?? {})
+            : buildTrainingPlan(m, experiment, request.overrides ?? {});
       } catch (err) {
         throw new RpcError(ErrorCode.DslErrors, err instanceof Error ? err.message : String(err));
       }
@@ -284,6 +294,7 @@ export class RunManager {
         cancelRunning = () => job.cancel();
         job.done.then((result) => {
           this.running--;
+          for (const a of result.artifacts ?? []) this.storeArtifact(runId, a);
           resolve(this.finish(runId, experiment, result.status, result.metrics, result.error ?? null));
           this.next();
         });
@@ -292,6 +303,24 @@ export class RunManager {
       else this.queue.push(launch);
     });
     return { runId, sweepPoint: point, done };
+  }
+
+  /** Stores a learner's artifact; a spike record gets its run id here (the worker does not know it). */
+  private storeArtifact(runId: string, a: LearnerArtifact): void {
+    try {
+      let content = a.content;
+      if (a.name === SPIKES_ARTIFACT) {
+        const record = SpikeRecordSchema.parse({ ...JSON.parse(a.content), runId });
+        content = JSON.stringify(record);
+      }
+      this.store.putArtifact(runId, a.name, content, a.mediaType);
+    } catch (err) {
+      this.sink.emit('run.log', {
+        runId,
+        level: 'warn',
+        message: `artifact ${a.name} not stored: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
   }
 
   cancel(runId: string): boolean {

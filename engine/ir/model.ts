@@ -426,6 +426,8 @@ export interface TrainConfig {
   eqprop?: { freeSteps?: number; nudgeSteps?: number; nudging?: 'random_sign' | 'symmetric' | 'positive' };
   /** mcmc chain: Metropolis–Hastings steps per batch, weights per proposal, burn-in, ensemble size. */
   mcmc?: { stepsPerBatch?: number; proposalSize?: number; burnIn?: number; ensembleSize?: number };
+  /** Spiking rules: steps per sample, step dt (s), surrogate, eligibility time constant tau_e (s). */
+  spiking?: { timeSteps?: number; dt?: number; surrogate?: string; tauE?: number };
 }
 
 export interface Experiment {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { TrainingPlan } from './plan';
+import type { LearnerArtifact } from './rules/types';
 import type { LogLevel, MetricPoint, Progress } from './train';
 import type { HostMessage, WorkerMessage } from './worker-protocol';
 
@@ -19,6 +20,8 @@ export interface TrainingJobResult {
   /** Last value of each metric reported (also on cancel or failure: what was reached). */
   metrics: Record<string, number>;
   error?: string;
+  /** Files the learner made after training (a spiking run's spike recording). */
+  artifacts?: LearnerArtifact[];
 }
 
 export interface TrainingJob {
@@ -121,7 +124,7 @@ export function startTrainingJob(
         break;
       case 'done':
         Object.assign(metrics, msg.metrics);
-        settle({ status: msg.status, metrics });
+        settle({ status: msg.status, metrics, ...(msg.artifacts ? { artifacts: msg.artifacts } : {}) });
         break;
       case 'error':
         settle({ status: 'failed', metrics, error: msg.message });

@@ -56,7 +56,7 @@ async function run(plan: TrainingPlan): Promise<void> {
     clearInterval(timer);
     flush();
   });
-  post({ type: 'done', status: result.status, metrics: result.metrics });
+  post({ type: 'done', status: result.status, metrics: result.metrics, artifacts: result.artifacts });
 }
 
 run((workerData as { plan: TrainingPlan }).plan)

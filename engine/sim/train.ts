@@ -12,7 +12,7 @@ import { scheduledLr } from './optim';
 import type { TrainingPlan } from './plan';
 import { Rng, STREAMS } from './rng';
 import { learnerFor } from './rules';
-import type { Learner } from './rules/types';
+import type { Learner, LearnerArtifact } from './rules/types';
 
 export interface MetricPoint {
   key: string;
@@ -60,6 +60,8 @@ export interface TrainResult {
   metrics: Record<string, number>;
   samplesSeen: number;
   trainSeconds: number;
+  /** Files the learner made from the trained state (LearnerArtifact), for the run's store. */
+  artifacts: LearnerArtifact[];
 }
 
 export interface TrainData {
@@ -205,7 +207,8 @@ export async function train(
     }
   }
   if (rate() !== null) metrics.samples_per_s = rate()!;
-  return { status, metrics, samplesSeen: seen, trainSeconds: trainMs / 1000 };
+  const artifacts = status === 'finished' && learner.artifacts ? learner.artifacts(data.test) : [];
+  return { status, metrics, samplesSeen: seen, trainSeconds: trainMs / 1000, artifacts };
 }
 
 /**

@@ -1,5 +1,7 @@
 // Which learner runs a plan. The rule decides, except that layers on RF resonator chains are
 // trained by the RF learner (their parameters are resonance frequencies, not conductances).
+import { snnLearnerFor } from '../../snn/learners';
+import { isSnnPlan } from '../../snn/plan';
 import type { TrainingPlan } from '../plan';
 import { isWeightLayer } from '../plan';
 import { createBackpropLearner } from './backprop';
@@ -11,6 +13,8 @@ import { createRfLearner } from './rf';
 import type { LearnerFactory } from './types';
 
 export function learnerFor(plan: TrainingPlan): LearnerFactory {
+  // Spiking networks: the rule is one of the spiking rules (engine/snn/plan.ts).
+  if (isSnnPlan(plan)) return snnLearnerFor(plan);
   const kinds = new Set(plan.layers.filter(isWeightLayer).map((l) => l.tile.kind));
   if (kinds.has('rf_chain')) return createRfLearner;
   if (kinds.has('bayesian_array') && plan.rule !== 'naive_bayes') {

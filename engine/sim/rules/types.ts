@@ -1,6 +1,7 @@
 // The seam between the training loop and a learning rule. train.ts owns everything every rule
 // shares (epochs, shuffling, batching, metrics, progress, cancellation, evaluation passes); a
 // Learner owns the network state and what one step of its rule does to the modelled hardware.
+import type { Dataset } from '../../data/mnist';
 import type { Kernels } from '../kernels';
 import type { TrainingPlan } from '../plan';
 import { Rng, STREAMS } from '../rng';
@@ -41,6 +42,17 @@ export interface Learner {
    * Called after each epoch's evaluation.
    */
   epochMetrics?(): Record<string, number>;
+  /**
+   * Files to store with the run after training (e.g. a spiking run's spike recording of a test
+   * sample), made from the deployed state; called once, after the last evaluation.
+   */
+  artifacts?(test: Dataset): LearnerArtifact[];
+}
+
+export interface LearnerArtifact {
+  name: string;
+  mediaType: string;
+  content: string;
 }
 
 export type LearnerFactory = (ctx: LearnerContext) => Learner;
