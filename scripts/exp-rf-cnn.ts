@@ -5,11 +5,13 @@
 //
 //   npx tsx scripts/exp-rf-cnn.ts [--net example|small] [--epochs N] [--train N] [--test N]
 //     [--noise F] [--hw] [--opt sgd|adam] [--lr X] [--momentum X] [--cosine] [--batch B]
-//     [--seed S] [--trainable f_res|weights]
+//     [--seed S] [--trainable f_res|weights] [--software]
 //
 // --net small: 1x28x28 -> conv 4@5x5 -> max pool 2 -> flatten 576 -> dense 10 (the unit test's
 // network, same device). --noise overrides spin_res program_noise (fraction of the band); without
-// it the file's value is used (1%). Prints one JSON line per run with the final metrics.
+// it the file's value is used (1%). --software: the same network in float on ideal crossbars
+// (ReLU for the oscillators, no bias, plain backprop on the weights; the learning rate is then on
+// weights, not in half-linewidths). Prints one JSON line per run with the final metrics.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,14 @@ import { loadDataset } from '../engine/data';
 import { checkDocument } from '../engine/dsl';
 import type { OptimizerConfig } from '../engine/ir/model';
 import { defaultKernels } from '../engine/sim/kernels';
-import { buildTrainingPlan, isWeightLayer, type LayerPlan, type TrainingPlan } from '../engine/sim/plan';
+import {
+  buildTrainingPlan,
+  isWeightLayer,
+  type LayerPlan,
+  type TrainingPlan,
+  tilePlan,
+} from '../engine/sim/plan';
+import { IDEAL_DEVICE } from '../engine/sim/presets';
 import { EVAL_BATCH, train } from '../engine/sim/train';
 
 const { values: a } = parseArgs({
@@ -35,6 +44,7 @@ const { values: a } = parseArgs({
     batch: { type: 'string' },
     seed: { type: 'string' },
     trainable: { type: 'string' },
+    software: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -103,6 +113,20 @@ async function main(): Promise<void> {
       schedule: a.cosine ? 'cosine' : (plan.optimizer.schedule ?? 'constant'),
     } as OptimizerConfig;
   }
+  if (a.software) {
+    plan.rule = 'backprop';
+    plan.trainable = 'weights';
+    plan.layers = plan.layers.map((l) => {
+      if (!isWeightLayer(l)) return l;
+      const { neuron: _, ...rest } = l;
+      return {
+        ...rest,
+        activation: l.activation === 'oscillator' ? 'relu' : l.activation,
+        tile: tilePlan(l.inputs, l.units),
+        device: IDEAL_DEVICE,
+      };
+    });
+  }
   const noise = num(a.noise);
   if (noise !== undefined)
     for (const l of plan.layers) if (isWeightLayer(l)) l.device = { ...l.device, programNoise: noise };
@@ -126,7 +150,7 @@ async function main(): Promise<void> {
   const weights = plan.layers.filter(isWeightLayer).reduce((s, l) => s + l.inputs * l.units, 0);
   console.log(
     JSON.stringify({
-      net: plan.network,
+      net: `${plan.network}${a.software ? ' (software, ideal crossbars)' : ''}`,
       weights,
       epochs: plan.epochs,
       train: data.train.count,
