@@ -125,21 +125,23 @@ export function mapOnCores(populations: readonly PopulationSpec[]): CoreMap {
   const tiles = [...used.entries()].map(([tile, u]) => ({ tile, ...u }));
   for (const t of tiles) {
     if (t.used > t.available)
-      violations.push(`the network needs ${fmt(t.used)} ${t.tile} cores; the chip has ${fmt(t.available)}`);
+      violations.push(
+        `the network needs ${fmt(t.used)} cores of tile '${t.tile}'; the chip has ${fmt(t.available)}`,
+      );
   }
   return { populations: out, tiles, violations };
 }
 
-/** One line per population, for the run log: "h: 2,048 neurons on 2 core cores (100.0%), ...". */
+/** One line per population, for the run log: "h: 2,048 neurons on 2 core(s) of tile 'core', ...". */
 export function describeCoreMap(map: CoreMap): string[] {
   const lines = map.populations.map((p) =>
     p.tile === null
       ? `${p.name}: ${fmt(p.neurons)} neurons off-core`
-      : `${p.name}: ${fmt(p.neurons)} neurons on ${p.cores} ${p.tile} core(s), ${fmt(p.neuronsPerCore)} per core ` +
+      : `${p.name}: ${fmt(p.neurons)} neurons on ${p.cores} core(s) of tile '${p.tile}', ${fmt(p.neuronsPerCore)} per core ` +
         `(utilisation ${(p.utilisation * 100).toFixed(1)}%), fan-in ${fmt(p.fanIn)}, fan-out ${fmt(p.fanOut)}, ` +
         `${fmt(p.synapsesPerCore)} synapses on the fullest core, ${p.weightBits}-bit weights`,
   );
-  for (const t of map.tiles) lines.push(`${t.tile}: ${t.used} of ${t.available} cores used`);
+  for (const t of map.tiles) lines.push(`tile '${t.tile}': ${t.used} of ${t.available} cores used`);
   return lines;
 }
 

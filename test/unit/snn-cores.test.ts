@@ -60,7 +60,7 @@ describe('spiking core mapping', () => {
       { name: 'h', neurons: 3000, inputs: 10, recurrent: false, fanOut: 0, core: { ...loihiCore, count: 2 } },
     ]);
     expect(many.populations[0]!.cores).toBe(3);
-    expect(many.violations).toEqual(['the network needs 3 core cores; the chip has 2']);
+    expect(many.violations).toEqual(["the network needs 3 cores of tile 'core'; the chip has 2"]);
   });
 
   it('counts spikes per core and per link', () => {

@@ -176,7 +176,7 @@ describe('spiking runs through the engine host', () => {
     // Measured (seed 7): 87% of 100 test samples after 150 training samples.
     expect(metric(run, 'test_accuracy')).toBeGreaterThan(0.5);
     expect(logs.some((l) => l.includes('deployed as 8-bit integers on loihiStep'))).toBe(true);
-    expect(logs.some((l) => l.includes('cores: h: 2,048 neurons on 2 core core(s)'))).toBe(true);
+    expect(logs.some((l) => l.includes("cores: h: 2,048 neurons on 2 core(s) of tile 'core'"))).toBe(true);
     // Per-core spike counts of both of h's cores, and the synaptic events.
     expect(metric(run, 'spikes_per_sample.h.core1')).toBeGreaterThan(0);
     expect(metric(run, 'synops_per_sample')).toBeGreaterThan(0);
