@@ -275,6 +275,15 @@ test('spike views: empty, error, and a 100k-spike record with scrubbing', async 
   await expect(view).toHaveClass(/expanded/);
   await page.waitForTimeout(500);
   await view.screenshot({ path: SCREENSHOT });
+  // Zoomed to 162.5-287.5 ms (two = from 0-500, then two [ of 12.5 ms): single spikes and the traces' shape.
+  await page.getByTestId('spike-charts').focus();
+  await page.keyboard.press('=');
+  await page.keyboard.press('=');
+  await page.keyboard.press('[');
+  await page.keyboard.press('[');
+  await expect(windowText).toHaveText('162.5–287.5 ms of 500 ms');
+  await page.waitForTimeout(300);
+  await view.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-zoom.png') });
   await page.keyboard.press('Escape');
   await expect(view).not.toHaveClass(/expanded/);
 
