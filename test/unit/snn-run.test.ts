@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../../engine/data';
 import { checkDocument } from '../../engine/dsl';
 import { EngineHost } from '../../engine/host/engine';
 import {
@@ -14,6 +15,7 @@ import {
   type SpikeRecord,
   SpikeRecordSchema,
 } from '../../engine/protocol';
+import { train } from '../../engine/sim/train';
 import { buildSnnPlan } from '../../engine/snn/plan';
 
 const examples = path.join(__dirname, '../../examples');
@@ -71,6 +73,24 @@ describe('spiking plan from the IR', () => {
       encoderGain: 1,
     });
     expect(plan.snn.layers.map((l) => l.units)).toEqual([256, 10]);
+  });
+});
+
+describe('spiking runs are reproducible', () => {
+  it('the same seed gives the same metrics and the same spike record, bit for bit', async () => {
+    const { model: m } = model('loihi-three-factor.nfab');
+    const plan = buildSnnPlan(m, 'spikes_3f', { trainLimit: 30, testLimit: 20, epochs: 1 });
+    const data = {
+      train: loadDataset(plan.dataset, 'train', plan.trainLimit, plan.seed),
+      test: loadDataset(plan.dataset, 'test', plan.testLimit, plan.seed),
+    };
+    const a = await train(plan, data);
+    const b = await train(plan, data);
+    const { samples_per_s: _a, ...ma } = a.metrics;
+    const { samples_per_s: _b, ...mb } = b.metrics;
+    expect(ma).toEqual(mb);
+    expect(a.artifacts.map((x) => x.content)).toEqual(b.artifacts.map((x) => x.content));
+    expect(a.artifacts[0]?.name).toBe('spikes');
   });
 });
 
