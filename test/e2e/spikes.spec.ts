@@ -289,3 +289,39 @@ test('spike views: empty, error, and a 100k-spike record with scrubbing', async 
 
   expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
 });
+
+test('a spiking example run in the studio shows its recorded raster (real engine)', async ({
+  page,
+  studio,
+}) => {
+  test.setTimeout(300_000);
+  const consoleErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+
+  await page.goto(studio.url);
+  await page.locator('[data-testid="file-tree-item"][data-path="loihi-three-factor.nfab"]').click();
+  await expect(page.getByTestId('experiment-select').locator('option')).toHaveText(['spikes_3f']);
+  await page.getByTestId('quick-look').check();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'finished', {
+    timeout: 240_000,
+  });
+
+  const view = page.getByTestId('spike-view');
+  await expect(view).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  const raster = page.getByTestId('spike-raster');
+  await expect(raster).toHaveAttribute('data-rendered', 'true');
+  const points = Number(await raster.getAttribute('data-points'));
+  expect(points).toBeGreaterThan(0);
+  // The hidden population sits on spiking cores in this example: one bar per core at least.
+  expect(Number(await page.getByTestId('spike-cores').getAttribute('data-cores'))).toBeGreaterThan(0);
+  console.log(`loihi-three-factor quick look: ${points.toLocaleString()} spikes in the recorded sample`);
+  await page.getByTestId('spike-expand').click();
+  await page.waitForTimeout(300);
+  await view.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-loihi.png') });
+
+  expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+});
