@@ -22,8 +22,11 @@
 // neuron, reset to 0); deploy() quantises the weights to the core's weight_bits and evaluation
 // runs the bit-accurate loihiStep (./loihi.ts). Weights are in Loihi's input units throughout:
 // a_in is the sum of the integer weights of the spikes that arrive (Lava Dense with weight_exp 0),
-// so an 8-bit weight is an integer in [-128, 127] (Lava's signed 8-bit mantissa; Davies et al.
-// 2018: 1-9 bit weights) and the float reading's threshold is vth in the same units.
+// and the float reading's threshold is vth in the same units. The integers follow Lava's weight
+// rules (lava/utils/weightutils.py: clip_weights, truncate_weights) for num_weight_bits = b: a
+// matrix of one sign (the learned output weights, >= 0) takes integers in [0, 2^b - 1]; a mixed-
+// sign matrix (the hidden input weights) takes [-2^b, 2^b - 1] with the last bit truncated (even
+// values), the sign costing one bit. Davies et al. 2018: 1-9 bit weights.
 import { neuronOption } from '../dsl/neuron-defaults';
 import type { NeuronModel } from '../ir/model';
 import { Rng } from '../sim/rng';
@@ -156,10 +159,24 @@ export function createThreeFactorLearner(ctx: LearnerContext): Learner {
   const loihi = hidden.loihi !== null && output.loihi !== null;
   // Weight bound: Loihi's signed mantissa at the core's weight bits; float neurons: one threshold.
   const bits = ol.core?.weightBits ?? 8;
-  const qMax = 2 ** (bits - 1) - 1;
-  const wMax = loihi ? qMax : output.threshold;
+  const wMax = loihi ? 2 ** bits - 1 : output.threshold;
   const eta = plan.optimizer.lr;
-  const quantise = (w: number) => Math.max(-qMax - 1, Math.min(qMax, Math.round(w)));
+  // Lava: round to an integer, clip to the sign mode's range, drop the last bit when mixed.
+  const quantise = (w: Float32Array, out: Float32Array | Int32Array) => {
+    let lo = 0;
+    let hi = 0;
+    for (const x of w) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    const mixed = lo < 0 && hi > 0;
+    const min = mixed || hi <= 0 ? -(2 ** bits) : 0;
+    const max = hi > 0 ? 2 ** bits - 1 : 0;
+    for (let q = 0; q < w.length; q++) {
+      const v = Math.max(min, Math.min(max, Math.round(w[q]!)));
+      out[q] = mixed ? (v >> 1) << 1 : v;
+    }
+  };
   const init = new Rng(plan.seed, SNN_STREAMS.init);
   // Hidden input weights [input][hidden] and output weights [hidden][output], set by calibrate().
   const w1 = new Float32Array(nIn * H);
@@ -265,7 +282,7 @@ export function createThreeFactorLearner(ctx: LearnerContext): Learner {
     inputRate = Math.max(1e-3, inputRate / m);
     const s1 = (HIDDEN_DRIVE * hidden.threshold) / (hidden.gain * inputRate * HIDDEN_MEAN);
     for (let q = 0; q < w1.length; q++) w1[q] = (init.normal() + HIDDEN_MEAN) * s1;
-    if (loihi) for (let q = 0; q < w1.length; q++) w1[q] = quantise(w1[q]!);
+    if (loihi) quantise(w1, w1);
     w1q.set(w1);
     // Hidden activity on the first samples (output weights still 0), from a stream of its own.
     const probe = new Rng(plan.seed, SNN_STREAMS.init + 1);
@@ -321,7 +338,7 @@ export function createThreeFactorLearner(ctx: LearnerContext): Learner {
     },
     deploy() {
       // The chip's weights: integers at the core's precision (Loihi), else the float weights.
-      for (let q = 0; q < w2.length; q++) w2q[q] = quantise(w2[q]!);
+      quantise(w2, w2q);
       evalRng = new Rng(plan.seed, SNN_STREAMS.evalEncode);
       activity.reset();
     },

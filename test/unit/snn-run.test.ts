@@ -193,7 +193,7 @@ describe('spiking runs through the engine host', () => {
 
   it('loihi-three-factor learns above chance on Loihi-deployed 8-bit weights and records both layers', async () => {
     const { runId, run, spikes } = await runExample('loihi-three-factor.nfab', 150, 100);
-    // Measured (seed 7): 87% of 100 test samples after 150 training samples.
+    // Measured (seed 7): 80% of 100 test samples after 150 training samples (chance 10%).
     expect(metric(run, 'test_accuracy')).toBeGreaterThan(0.5);
     expect(logs.some((l) => l.includes('deployed as 8-bit integers on loihiStep'))).toBe(true);
     expect(logs.some((l) => l.includes("cores: h: 2,048 neurons on 2 core(s) of tile 'core'"))).toBe(true);
