@@ -285,7 +285,7 @@ export function createThreeFactorLearner(ctx: LearnerContext): Learner {
     if (loihi) quantise(w1, w1);
     w1q.set(w1);
     // Hidden activity on the first samples (output weights still 0), from a stream of its own.
-    const probe = new Rng(plan.seed, SNN_STREAMS.init + 1);
+    const probe = new Rng(plan.seed, SNN_STREAMS.probe);
     let hiddenSpikes = 0;
     const k = Math.min(m, CALIBRATION_SAMPLES);
     for (let i = 0; i < k; i++) {

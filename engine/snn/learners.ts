@@ -24,7 +24,13 @@ import { DEFAULT_SURROGATE_SLOPE } from './surrogate';
 
 // Random streams of the spiking learners (rngFor convention: learners use ids from 100 up; 101-107
 // are taken by bptt.ts and eprop.ts).
-export const SNN_STREAMS = { trainEncode: 120, evalEncode: 121, recordEncode: 122, init: 123 } as const;
+export const SNN_STREAMS = {
+  trainEncode: 120,
+  evalEncode: 121,
+  recordEncode: 122,
+  init: 123,
+  probe: 124,
+} as const;
 /** e-prop's firing-rate regulariser coefficient (see createEpropLearner). */
 export const EPROP_RATE_REG = 1;
 /** Test samples searched for the first correctly classified one to record. */
