@@ -25,12 +25,8 @@ export const SYNTHETIC_NAMES: readonly SyntheticName[] = [
   'synthetic_nonlinear',
   'synthetic_moons',
   'synthetic_gestures',
+  'synthetic_spikes',
 ];
-/**
- * The spike-pattern set of the spiking examples (below). Kept out of SYNTHETIC_NAMES, whose tests
- * assume the small analog tasks' shapes; isSyntheticName and generateSynthetic take it.
- */
-export const SYNTHETIC_SPIKES = 'synthetic_spikes';
 
 /** Default sizes of the splits (a `limit` slices them). */
 export const SYNTHETIC_DEFAULT_COUNT: Record<SyntheticSplit, number> = { train: 4000, test: 1000 };
@@ -241,7 +237,7 @@ const TASKS: Record<Exclude<SyntheticName, 'synthetic_spikes'>, TaskSpec> = {
 };
 
 export function isSyntheticName(name: string): name is SyntheticName {
-  return name === SYNTHETIC_SPIKES || (SYNTHETIC_NAMES as readonly string[]).includes(name);
+  return (SYNTHETIC_NAMES as readonly string[]).includes(name);
 }
 
 /**

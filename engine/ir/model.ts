@@ -353,6 +353,7 @@ export const RUNNABLE_DATASETS: readonly DatasetName[] = [
   'synthetic_nonlinear',
   'synthetic_moons',
   'synthetic_gestures',
+  'synthetic_spikes',
 ];
 
 /**

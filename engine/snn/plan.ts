@@ -175,7 +175,7 @@ export function snnNotRunnable(
     return why;
   }
   if (!(SNN_RULES as readonly string[]).includes(rule)) return why; // checkRuleFit reports it
-  if (!exp.datasetFiles && exp.dataset !== 'synthetic_spikes' && !RUNNABLE_DATASETS.includes(exp.dataset))
+  if (!exp.datasetFiles && !RUNNABLE_DATASETS.includes(exp.dataset))
     why.push(`data set '${exp.dataset}' is not yet available to the engine`);
   const { layers, other } = snnLayers(model, chip, exp, net);
   if (other.length > 0) why.push(`layers ${other.join(', ')} are not simulated in a spiking network`);

@@ -11,7 +11,12 @@ describe('synthetic data sets', () => {
       const test = generateSynthetic(name, 'test', 400, 7);
 
       it('has the declared shape, features in [0, 1], integer labels', () => {
-        const want = name === 'synthetic_gestures' ? { f: 16, c: 8 } : { f: 2, c: 2 };
+        const want =
+          name === 'synthetic_gestures'
+            ? { f: 16, c: 8 }
+            : name === 'synthetic_spikes'
+              ? { f: 100, c: 10 }
+              : { f: 2, c: 2 };
         expect(train.features).toBe(want.f);
         expect(train.classes).toBe(want.c);
         expect(train.images.length).toBe(800 * want.f);
