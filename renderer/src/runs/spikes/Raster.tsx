@@ -126,7 +126,7 @@ export function Raster({ record, stacked, totalRows, window, onWindowChange }: P
           symbol: 'rect',
           symbolSize: 2,
           silent: true,
-          itemStyle: { color: layerColor(s.index), opacity: 0.9 },
+          itemStyle: { color: layerColor(s.index) },
           emphasis: { disabled: true },
           // The population's band: a faint fill on alternate layers, its name in the left margin.
           markArea: {
