@@ -7,7 +7,8 @@
 import type { SpikeLayer, SpikeRecord } from '../../engine/protocol/schema';
 import { expect, test } from './fixtures';
 
-const SCREENSHOT = process.env.SPIKES_SCREENSHOT ?? '/tmp/h7/G2-spikes.png';
+// Screenshots of the views (SPIKES_SCREENSHOT to put them elsewhere; -panel, -zoom, -loihi beside it).
+const SCREENSHOT = process.env.SPIKES_SCREENSHOT ?? 'test-results/spikes/spikes.png';
 
 /** Deterministic uniform numbers in [0, 1) (a 32-bit LCG, Numerical Recipes' constants). */
 function lcg(seed: number): () => number {
