@@ -53,6 +53,7 @@ describe.runIf(wasmSimdAvailable())('WASM DAC and tile read (dac_rows, read_cols
       const w = Float32Array.from({ length: k * n }, () => r.normal() * 0.2);
       const x = allocOwnedFor(kernels, m * k);
       for (let i = 0; i < m * k; i++) x[i] = r.uniform() < 0.5 ? 0 : r.uniform() * (i % 3 === 0 ? -1 : 1);
+      x.fill(0, 0, k); // an all-zero input vector: α = 0, nothing driven
       const read = (input: Float32Array, out: Float32Array) => {
         const xb = new CrossbarLayer(p, m, kernels, new Rng(9, 1));
         xb.program(w, new Rng(9, 2));

@@ -618,33 +618,83 @@
     (param $rows i32) (param $mode i32) (param $step f64) (param $invStep f64) (param $bound f64)
     (param $alpha i32) (param $sumSq i32)
     (local $i i32) (local $p i32) (local $row i32) (local $a f32) (local $inv f64) (local $v f64)
-    (local $r f64) (local $s f64) (local $at i32)
+    (local $r f64) (local $s f64) (local $at i32) (local $mx v128) (local $vv v128) (local $rv v128)
+    (local $invv v128) (local $stepv v128) (local $invStepv v128) (local $boundv v128) (local $nboundv v128)
+    (local $sq v128)
+    (local.set $stepv (f64x2.splat (local.get $step)))
+    (local.set $invStepv (f64x2.splat (local.get $invStep)))
+    (local.set $boundv (f64x2.splat (local.get $bound)))
+    (local.set $nboundv (f64x2.splat (f64.neg (local.get $bound))))
     (block $done
       (loop $samples
         (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
         ;; byte offset of x[i·k + r0] (the same in xq)
-        (local.set $row (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r0)) (i32.const 2)))
-        (local.set $a (f32.const 0))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $r0)) (i32.const 2))))
+        ;; α = max|x| over the slice: f32x4 then the last < 4 (a max is exact in any order)
+        (local.set $mx (v128.const f32x4 0 0 0 0))
         (local.set $p (i32.const 0))
+        (block $d0
+          (loop $l0
+            (br_if $d0 (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $rows)))
+            (local.set $mx (f32x4.max (local.get $mx)
+              (f32x4.abs (v128.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $l0)))
+        (local.set $a (f32.max
+          (f32.max (f32x4.extract_lane 0 (local.get $mx)) (f32x4.extract_lane 1 (local.get $mx)))
+          (f32.max (f32x4.extract_lane 2 (local.get $mx)) (f32x4.extract_lane 3 (local.get $mx)))))
         (block $d1
           (loop $l1
             (br_if $d1 (i32.ge_u (local.get $p) (local.get $rows)))
             (local.set $a (f32.max (local.get $a)
-              (f32.abs (f32.load (i32.add (i32.add (local.get $x) (local.get $row)) (i32.shl (local.get $p) (i32.const 2)))))))
+              (f32.abs (f32.load (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2)))))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $l1)))
         (f32.store (i32.add (local.get $alpha) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))
         (local.set $s (f64.const 0))
         (local.set $inv (f64.div (f64.const 1) (f64.promote_f32 (local.get $a))))
+        (local.set $invv (f64x2.splat (local.get $inv)))
         (local.set $p (i32.const 0))
-        (block $d2
-          (loop $l2
-            (br_if $d2 (i32.ge_u (local.get $p) (local.get $rows)))
-            (local.set $at (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
-            (if (f32.eq (local.get $a) (f32.const 0))
-              (then (local.set $v (f64.const 0)))
-              (else
-                (local.set $v (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $at)))) (local.get $inv)))
+        (if (f32.eq (local.get $a) (f32.const 0))
+          (then (memory.fill (i32.sub (i32.add (local.get $xq) (local.get $row)) (local.get $x)) (i32.const 0)
+            (i32.shl (local.get $rows) (i32.const 2))))
+          (else
+            ;; two inputs at a time in f64x2 (each lane the scalar operations); Σ x̃² stays a
+            ;; sequential f64 sum in input order
+            (block $d2
+              (loop $l2
+                (br_if $d2 (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $rows)))
+                (local.set $at (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+                (local.set $vv (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $at))) (local.get $invv)))
+                (if (i32.eq (local.get $mode) (i32.const 1))
+                  (then
+                    (local.set $vv (f64x2.mul
+                      (v128.bitselect (local.get $boundv)
+                        (v128.bitselect (local.get $nboundv) (local.get $vv) (f64x2.lt (local.get $vv) (local.get $nboundv)))
+                        (f64x2.gt (local.get $vv) (local.get $boundv)))
+                      (local.get $invStepv)))
+                    (local.set $rv (f64x2.floor (local.get $vv)))
+                    (local.set $rv (f64x2.add (local.get $rv) (v128.and (v128.const f64x2 1 1)
+                      (f64x2.ge (f64x2.sub (local.get $vv) (local.get $rv)) (v128.const f64x2 0.5 0.5)))))
+                    (local.set $rv (v128.or (v128.and (local.get $rv) (v128.const i64x2 0x7fffffffffffffff 0x7fffffffffffffff))
+                      (v128.and (local.get $vv) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+                    (local.set $vv (f64x2.mul (local.get $rv) (local.get $stepv)))))
+                (if (i32.eq (local.get $mode) (i32.const 2))
+                  (then
+                    (local.set $vv (v128.bitselect (local.get $boundv)
+                      (v128.and (local.get $nboundv) (f64x2.lt (local.get $vv) (v128.const f64x2 0 0)))
+                      (f64x2.gt (local.get $vv) (v128.const f64x2 0 0))))))
+                (local.set $sq (f64x2.mul (local.get $vv) (local.get $vv)))
+                (local.set $s (f64.add (f64.add (local.get $s) (f64x2.extract_lane 0 (local.get $sq)))
+                  (f64x2.extract_lane 1 (local.get $sq))))
+                (v128.store64_lane 0 (i32.sub (i32.add (local.get $xq) (local.get $at)) (local.get $x))
+                  (f32x4.demote_f64x2_zero (local.get $vv)))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $l2)))
+            (if (i32.lt_u (local.get $p) (local.get $rows))
+              (then
+                (local.set $at (i32.add (local.get $row) (i32.shl (local.get $p) (i32.const 2))))
+                (local.set $v (f64.mul (f64.promote_f32 (f32.load (local.get $at))) (local.get $inv)))
                 (if (i32.eq (local.get $mode) (i32.const 1))
                   (then
                     (local.set $v (f64.mul
@@ -661,10 +711,8 @@
                     (local.set $v (select (local.get $bound)
                       (select (f64.neg (local.get $bound)) (f64.const 0) (f64.lt (local.get $v) (f64.const 0)))
                       (f64.gt (local.get $v) (f64.const 0))))))
-                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))))
-            (f32.store (i32.add (local.get $xq) (local.get $at)) (f32.demote_f64 (local.get $v)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $l2)))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))
+                (f32.store (i32.sub (i32.add (local.get $xq) (local.get $at)) (local.get $x)) (f32.demote_f64 (local.get $v)))))))
         (f32.store (i32.add (local.get $sumSq) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $s)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $samples))))
