@@ -65,7 +65,8 @@ function simulateStudio(model: ElaboratedModel, weights: WeightsFile, input: Flo
       }
       const neuron = model.neurons!.find((n) => n.name === l.neuron)!;
       // Helper A's population step (engine/snn/neurons.ts), with NIR's reset to v_reset.
-      const lif = (pop[k] ??= createLifState(l.units));
+      pop[k] ??= createLifState(l.units);
+      const lif = pop[k]!;
       lifStep(lifConstants(neuron, DT), lif, Float32Array.from(cur), 0, { reset: 'value' });
       for (let j = 0; j < l.units; j++) st.s[j] = lif.spikes[j]!;
       row.push(Array.from(st.s).join(''));
