@@ -5,7 +5,7 @@
 // same convention snnTorch's exporter uses with forward Euler (r = tau/dt, w_in = tau_syn/dt).
 // Relations: ./discretise.ts and docs/nir.md.
 import { neuronOption, neuronParam } from '../dsl/neuron-defaults';
-import type { DenseLayer, ElaboratedModel, Layer, NeuronModel, RecurrentLayer } from '../ir/model';
+import type { DenseLayer, ElaboratedModel, Layer, RecurrentLayer } from '../ir/model';
 import { Rng } from '../sim/rng';
 import { type Discretisation, nirTau, stepGain } from './discretise';
 import { arr, NirFormatError, type NirGraph, type NirNode } from './graph';
