@@ -463,7 +463,10 @@ function nfabText(
     `  network = ${network}`,
     `  dataset = ${dataset ?? 'synthetic_spikes'}`,
     '  train {',
-    '    rule = surrogate_bptt',
+    // surrogate_bptt trains feed-forward spiking layers; a recurrent one learns by e-prop.
+    layers.some((l) => l.weights.recurrent)
+      ? '    rule = eprop  // Bellec et al. 2020: online learning for recurrent spiking nets'
+      : '    rule = surrogate_bptt',
     `    time_steps = ${numberText(25)}  // snnTorch tutorials: 25 steps`,
     '  }',
     '  seed = 0',
