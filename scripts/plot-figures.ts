@@ -103,3 +103,77 @@ function render(file: string, option: echarts.EChartsOption): void {
   chart('pcm-drift.svg', 'PCM drift: accuracy after programming', [0.049, 0.098], 50, 100);
   chart('pcm-drift-zoom.svg', "PCM drift at aihwkit's ν (zoomed)", [0.049], 95.5, 97.5);
 }
+
+// e-prop: pattern generation loss (MSE against the target trace) per iteration, random and
+// symmetric feedback (docs/engine-snn-local-rules.md).
+{
+  const d = read('snn-eprop.json') as {
+    network: { recurrent: number };
+    iterations: number;
+    runs: { feedback: string; losses: number[]; silentMse: number }[];
+  };
+  render('snn-eprop-loss.svg', {
+    title: {
+      text: 'e-prop: pattern generation, loss per iteration',
+      subtext: `100 Poisson inputs, ${d.network.recurrent} recurrent LIF, 1 s target of 1+2+3+5 Hz sinusoids, seed 1`,
+      left: 'center',
+    },
+    legend: { bottom: 8 },
+    grid: { top: 80, left: 72, right: 24, bottom: 96 },
+    xAxis: { type: 'value', name: 'iteration', nameLocation: 'middle', nameGap: 30, max: d.iterations },
+    yAxis: { type: 'log', name: 'MSE', nameLocation: 'middle', nameGap: 50, min: 0.001, max: 1 },
+    series: [
+      ...d.runs.map(
+        (r): echarts.SeriesOption => ({
+          name: `${r.feedback} feedback`,
+          type: 'line',
+          showSymbol: false,
+          data: r.losses.map((v, i) => [i, v]),
+        }),
+      ),
+      {
+        name: 'silent network',
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { type: 'dashed' },
+        data: [
+          [0, d.runs[0]!.silentMse],
+          [d.iterations, d.runs[0]!.silentMse],
+        ],
+      },
+    ],
+  });
+}
+
+// Three-factor rule on a two-armed bandit: probability of choosing the better arm and reward rate
+// per block of trials, mean over seeds, with the depression-dominated control.
+{
+  const d = read('snn-three-factor.json') as {
+    seeds: number;
+    block: number;
+    curve: { trials: string; pBetter: number; rewardRate: number }[];
+    controlDepressionDominated: { curve: { trials: string; pBetter: number }[] };
+  };
+  const x = (t: string) => Number(t.split('-')[1]) + 1;
+  render('snn-three-factor-bandit.svg', {
+    title: {
+      text: 'Three-factor rule: two-armed bandit (arms pay 0.8 / 0.2)',
+      subtext: `reward-gated STDP eligibility traces, mean of ${d.seeds} seeds per block of ${d.block} trials`,
+      left: 'center',
+    },
+    legend: { bottom: 8 },
+    grid: { top: 80, left: 64, right: 24, bottom: 96 },
+    xAxis: { type: 'value', name: 'trials', nameLocation: 'middle', nameGap: 30, max: 400 },
+    yAxis: { type: 'value', name: 'fraction', nameLocation: 'middle', nameGap: 40, min: 0, max: 1 },
+    series: [
+      { name: 'P(better arm)', type: 'line', data: d.curve.map((p) => [x(p.trials), p.pBetter]) },
+      { name: 'reward rate', type: 'line', data: d.curve.map((p) => [x(p.trials), p.rewardRate]) },
+      {
+        name: 'control: A− > A+ (depression-dominated)',
+        type: 'line',
+        lineStyle: { type: 'dashed' },
+        data: d.controlDepressionDominated.curve.map((p) => [x(p.trials), p.pBetter]),
+      },
+    ],
+  });
+}
