@@ -112,6 +112,43 @@ export const SpikeRecordSchema = z.object({
 });
 export type SpikeRecord = z.infer<typeof SpikeRecordSchema>;
 
+/** One term of an energy estimate: count × unit energy, with where the unit energy comes from. */
+export const EnergyTermSchema = z.object({
+  /** Layer and tile the term belongs to; null for chip-level terms (static power, routers). */
+  layer: z.string().nullable(),
+  tile: z.string().nullable(),
+  component: z.enum(['synapse', 'neuron', 'adc', 'dac', 'write', 'movement', 'buffer', 'static']),
+  /** What is counted, e.g. "resonator reads (synaptic ops)". */
+  what: z.string(),
+  /** Per classification. */
+  count: z.number().nonnegative(),
+  /** J per count. */
+  unitEnergy: z.number().nonnegative(),
+  /** J per classification = count × unitEnergy. */
+  energy: z.number().nonnegative(),
+  /** Citation of the unit energy ('dsl' when the design sets it). */
+  source: z.string(),
+});
+export type EnergyTerm = z.infer<typeof EnergyTermSchema>;
+
+/** The estimate of one network on its chip: every term, the totals, and the assumptions made. */
+export const EnergyReportSchema = z.object({
+  network: z.string(),
+  chip: z.string().nullable(),
+  /** J per classification (the sum of the terms). */
+  energyPerClassification: z.number().nonnegative(),
+  /** s per classification and classifications per second; null where the design lacks timing. */
+  latency: z.number().nonnegative().nullable(),
+  throughput: z.number().nonnegative().nullable(),
+  /** m²; null where the design lacks cell or periphery areas. */
+  area: z.number().nonnegative().nullable(),
+  /** Spiking designs: counts from a run's recorded spikes, or worst-case counts. */
+  counts: z.enum(['static', 'recorded']),
+  terms: z.array(EnergyTermSchema),
+  assumptions: z.array(z.string()),
+});
+export type EnergyReport = z.infer<typeof EnergyReportSchema>;
+
 const Empty = z.object({}).strict();
 
 /** Request/response methods. */
@@ -156,6 +193,15 @@ export const methods = {
   'run.cancel': { params: z.object({ runId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
   'runs.get': { params: z.object({ runId: z.string() }), result: RunDetailSchema },
+  /** The energy estimate of a network of a .nfab file (unsaved text when given). */
+  'energy.estimate': {
+    params: z.object({
+      path: z.string().min(1),
+      text: z.string().optional(),
+      network: z.string().optional(),
+    }),
+    result: EnergyReportSchema,
+  },
   /** The spike recording of a spiking run; null when the run has none (analog runs, or not yet). */
   'runs.spikes': { params: z.object({ runId: z.string() }), result: SpikeRecordSchema.nullable() },
 } as const;
