@@ -2,6 +2,8 @@
 // manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
 import path from 'node:path';
 import { checkDocument } from '../dsl';
+import { landauerFloor } from '../energy/landauer';
+import { declaredPlatforms, resolvePlatforms } from '../energy/platforms';
 import {
   ErrorCode,
   type Handlers,
@@ -13,7 +15,14 @@ import {
 import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { ENGINE_VERSION } from '../version';
-import { openProjectRoot, projectInfo, readProjectText, storePath, writeProjectText } from './project';
+import {
+  listProjectFiles,
+  openProjectRoot,
+  projectInfo,
+  readProjectText,
+  storePath,
+  writeProjectText,
+} from './project';
 import { RunManager } from './runs';
 
 interface OpenProject {
@@ -111,6 +120,40 @@ export class EngineHost {
         const run = this.requireProject().store.getRun(runId);
         if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
         return run;
+      },
+      'energy.pareto': () => {
+        const { root, store } = this.requireProject();
+        const readFile = (p: string) => {
+          try {
+            return readProjectText(root, p);
+          } catch {
+            return null;
+          }
+        };
+        const files = listProjectFiles(root)
+          .filter((f) => f.kind === 'file')
+          .map((f) => f.path);
+        const declared = declaredPlatforms(
+          files,
+          readFile,
+          (f, t) => checkDocument(f, t, { readFile }).model,
+        );
+        const { platforms, origin } = resolvePlatforms(declared);
+        const runs = store.listRuns().flatMap((r) => {
+          const accuracy = r.metrics.test_accuracy;
+          const energy = r.metrics.energy_per_classification;
+          if (r.status !== 'finished' || accuracy === undefined || energy === undefined) return [];
+          return [
+            {
+              runId: r.id,
+              experiment: r.experiment,
+              network: r.params.network ?? null,
+              accuracy,
+              energyPerClassification: energy,
+            },
+          ];
+        });
+        return { runs, platforms, platformOrigin: origin, landauer: landauerFloor(10) };
       },
       'runs.spikes': ({ runId }) => {
         const { store } = this.requireProject();

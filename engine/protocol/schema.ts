@@ -202,6 +202,36 @@ export const methods = {
     }),
     result: EnergyReportSchema,
   },
+  /** Accuracy against energy per classification: the project's runs, the platforms, the Landauer floor. */
+  'energy.pareto': {
+    params: Empty,
+    result: z.object({
+      /** Finished runs with both a test accuracy and an energy estimate (J per classification). */
+      runs: z.array(
+        z.object({
+          runId: z.string(),
+          experiment: z.string(),
+          network: z.string().nullable(),
+          accuracy: z.number(),
+          energyPerClassification: z.number(),
+        }),
+      ),
+      /** The project's `platform` blocks, or the built-in seed-003 presets when it has none. */
+      platforms: z.array(
+        z.object({
+          name: z.string(),
+          accuracy: z.number(),
+          energyPerClassification: z.number(),
+          throughput: z.number(),
+          /** Process node (m). */
+          node: z.number().nullable(),
+          source: z.string(),
+        }),
+      ),
+      platformOrigin: z.enum(['project', 'builtin']),
+      landauer: z.object({ energyPerClassification: z.number(), bits: z.number(), assumption: z.string() }),
+    }),
+  },
   /** The spike recording of a spiking run; null when the run has none (analog runs, or not yet). */
   'runs.spikes': { params: z.object({ runId: z.string() }), result: SpikeRecordSchema.nullable() },
 } as const;
