@@ -1,0 +1,424 @@
+// The estimator: E = synaptic ops x E_syn + neuron updates x E_neuron + conversions x (E_ADC, E_DAC)
+// + bits x hops x E_bit-hop (+ buffers and static power when the design gives them), as a list of
+// terms count x unit energy, each with the source of its unit energy (SCIENCE.md "Energy", seed 003).
+// Terms the design gives no basis for are listed in `assumptions`, never invented.
+import type {
+  Chip,
+  CoreTile,
+  CrossbarTile,
+  ElaboratedModel,
+  Experiment,
+  Layer,
+  LayerMapping,
+  Network,
+  NeuronModel,
+} from '../ir/model';
+import type { EnergyReport, EnergyTerm } from '../protocol/schema';
+import { DEFAULT_DT, DEFAULT_TIME_STEPS, snnCoreMap, snnLayers } from '../snn/plan';
+import {
+  adcEnergy,
+  bitHopEnergy,
+  dacEnergy,
+  meshHops,
+  meshWidth,
+  neuronSpikeEnergy,
+  neuronUpdateEnergy,
+  type Sourced,
+  synapseReadEnergy,
+  synopEnergy,
+  writeEnergy,
+} from './components';
+import { conversions, type LayerCounts, layerCounts } from './counts';
+
+export class EnergyError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not-found',
+  ) {
+    super(message);
+  }
+}
+
+export interface EstimateOptions {
+  /** Network to estimate; default the first experiment's network, else the first network. */
+  network?: string;
+  /** Experiment whose chip and mapping to use; default the first one on the network. */
+  experiment?: string;
+  /** A finished run's metrics: spiking layers then take their counts from the recorded spikes. */
+  recorded?: Readonly<Record<string, number>>;
+}
+
+const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 3 });
+
+/** The estimate of one network on its chip. */
+export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {}): EnergyReport {
+  const { net, exp, chip } = resolveDesign(model, opts);
+  const terms: EnergyTerm[] = [];
+  const assumptions: string[] = [];
+  const add = (
+    layer: string | null,
+    tile: string | null,
+    component: EnergyTerm['component'],
+    what: string,
+    count: number,
+    unit: Sourced,
+  ) => {
+    if (count <= 0) return;
+    terms.push({
+      layer,
+      tile,
+      component,
+      what,
+      count,
+      unitEnergy: unit.value,
+      energy: count * unit.value,
+      source: unit.source,
+    });
+  };
+  const mappingOf = (l: Layer): LayerMapping | null =>
+    exp?.mappings?.find((m) => m.layer === l.name)?.mapping ??
+    ('mapping' in l ? (l.mapping as LayerMapping | null) : null);
+  const neuronNamed = (name: string | undefined) =>
+    name ? (model.neurons?.find((n) => n.name === name) ?? null) : null;
+
+  const spiking = net.layers.some((l) => l.kind === 'spiking');
+  const steps = exp?.train.spiking?.timeSteps ?? DEFAULT_TIME_STEPS;
+  const dt = exp?.train.spiking?.dt ?? DEFAULT_DT;
+  const recorded = spiking && opts.recorded !== undefined && opts.recorded.spikes_per_sample !== undefined;
+  if (spiking) {
+    if (exp?.train.spiking?.timeSteps === undefined)
+      assumptions.push(`time steps per classification: ${steps} (engine default, engine/snn/plan.ts)`);
+    assumptions.push(
+      recorded
+        ? 'spike counts: recorded by the run (mean per test sample)'
+        : `spike counts: worst case (every neuron spikes at each of the ${steps} steps); a finished run gives recorded counts`,
+    );
+  }
+
+  let latency: number | null = 0;
+  let prevSpikes: number | null = null; // spikes per classification of the previous population
+  const weighted = net.layers.map((l) => ({ layer: l, counts: layerCounts(l) })).filter((x) => x.counts);
+  for (const [index, { layer, counts }] of weighted.entries()) {
+    const c = counts as LayerCounts;
+    const m = mappingOf(layer);
+    const tile = m && chip ? findTile(chip, m.tile) : null;
+    if (!m || !tile) {
+      assumptions.push(
+        `layer ${layer.name} is not mapped on a tile: its ${fmt(c.synapses)} synaptic ops and ${fmt(c.neurons)} neurons are not counted`,
+      );
+      latency = null;
+      prevSpikes = null;
+      continue;
+    }
+    const layerNeuron = neuronNamed('neuron' in layer ? (layer.neuron as string | undefined) : undefined);
+    if (tile.kind === 'crossbar') {
+      const device = model.devices.find((d) => d.name === tile.device);
+      if (device) {
+        const diff = tile.signedWeights === 'differential';
+        add(
+          layer.name,
+          tile.name,
+          'synapse',
+          `${device.name} reads: ${fmt(c.synapses)} weight uses${diff ? ' x 2 (differential pair)' : ''}`,
+          c.synapses * (diff ? 2 : 1),
+          synapseReadEnergy(device),
+        );
+        if (device.latency !== undefined && latency !== null) latency += c.passes * device.latency;
+        else latency = null;
+      }
+      const conv = conversions(c, m);
+      if (tile.adcBits > 0)
+        add(
+          layer.name,
+          tile.name,
+          'adc',
+          `ADC conversions (${tile.adcBits} bit): ${fmt(c.passes)} pass(es) x ${fmt(c.cols)} columns x ${m.rowBlocks} row block(s)`,
+          conv.adc,
+          adcEnergy(tile.adcBits, chip!.node, tile.adcEnergy),
+        );
+      else assumptions.push(`tile ${tile.name}: adc_bits = 0 (ideal ADC), conversions not counted`);
+      const dac = dacEnergy(tile);
+      if (tile.dacBits > 0 && dac)
+        add(
+          layer.name,
+          tile.name,
+          'dac',
+          `DAC conversions (${tile.dacBits} bit): ${fmt(c.passes)} pass(es) x ${fmt(c.rows)} rows x ${m.colBlocks} col block(s)`,
+          conv.dac,
+          dac,
+        );
+      else if (tile.dacBits > 0)
+        assumptions.push(
+          `tile ${tile.name}: no dac_energy set: ${fmt(conv.dac)} DAC conversions of layer ${layer.name} not counted`,
+        );
+      addNeurons(layer, c, tile.name, layerNeuron, null);
+      prevSpikes = null;
+      continue;
+    }
+    const core = tile as CoreTile;
+    if (core.kind === 'spiking_core') {
+      const neuron = layerNeuron ?? neuronNamed(core.neuron);
+      const units = c.cols;
+      const isSpiking = layer.kind === 'spiking';
+      const own = layer.kind === 'spiking' && layer.recurrent;
+      let synops: number;
+      let what: string;
+      if (recorded) {
+        const mine = opts.recorded![`spikes_per_sample.${layer.name}`] ?? 0;
+        if (index === 0 || prevSpikes === null) {
+          synops = 0;
+          assumptions.push(
+            `layer ${layer.name}: input spikes are not recorded by the run, so the synaptic ops they cause (fan-in ${fmt(c.rows)}) are not counted`,
+          );
+        } else synops = prevSpikes * units;
+        if (own) synops += mine * units;
+        what = `synaptic ops: recorded spikes in x ${fmt(units)} targets`;
+        if (isSpiking && neuron)
+          add(layer.name, core.name, 'neuron', `spikes (recorded)`, mine, neuronSpikeEnergy(neuron));
+        prevSpikes = mine;
+      } else {
+        synops = steps * c.synapses;
+        what = `synaptic ops (worst case): ${steps} steps x ${fmt(c.rows)} inputs x ${fmt(units)} neurons`;
+        if (isSpiking && neuron)
+          add(
+            layer.name,
+            core.name,
+            'neuron',
+            `spikes (worst case: ${steps} steps x ${fmt(units)})`,
+            steps * units,
+            neuronSpikeEnergy(neuron),
+          );
+        prevSpikes = steps * units;
+      }
+      add(layer.name, core.name, 'synapse', what, synops, synopEnergy(core));
+      if (neuron)
+        add(
+          layer.name,
+          core.name,
+          'neuron',
+          `neuron updates: ${steps} steps x ${fmt(units)}`,
+          steps * units,
+          neuronUpdateEnergy(neuron),
+        );
+      else assumptions.push(`layer ${layer.name}: no neuron model on tile ${core.name}: updates not counted`);
+      continue;
+    }
+    // rf_chain and the other cores: one device read (or MAC) per weight use.
+    const device = core.device ? model.devices.find((d) => d.name === core.device) : undefined;
+    const mac = core.params.mac_energy;
+    if (core.kind === 'rf_chain' && device) {
+      add(
+        layer.name,
+        core.name,
+        'synapse',
+        `${device.name} reads (synaptic ops): ${describe(c)}`,
+        c.synapses,
+        synapseReadEnergy(device),
+      );
+      if (device.latency !== undefined && latency !== null) latency += device.latency;
+      else latency = null;
+    } else if (typeof mac === 'number') {
+      add(layer.name, core.name, 'synapse', `MACs: ${describe(c)}`, c.synapses, {
+        value: mac,
+        source: `dsl (tile ${core.name}.mac_energy)`,
+      });
+      latency = null;
+    } else {
+      assumptions.push(
+        `tile ${core.name} (${core.kind}) gives no energy per operation: layer ${layer.name}'s ${fmt(c.synapses)} ops not counted`,
+      );
+      latency = null;
+    }
+    addNeurons(layer, c, core.name, layerNeuron, neuronNamed(core.neuron));
+    prevSpikes = null;
+  }
+
+  function addNeurons(
+    l: Layer,
+    c: LayerCounts,
+    tile: string,
+    own: NeuronModel | null,
+    ofTile: NeuronModel | null,
+  ) {
+    const n = own ?? ofTile;
+    if (n)
+      add(
+        l.name,
+        tile,
+        'neuron',
+        `${n.name} neurons: ${fmt(c.neurons)} output units`,
+        c.neurons,
+        neuronUpdateEnergy(n),
+      );
+    else
+      assumptions.push(
+        `layer ${l.name}: activation (${'activation' in l ? l.activation : l.kind}) in the periphery has no energy model: ${fmt(c.neurons)} units not counted`,
+      );
+  }
+
+  if (chip) addMovement(model, net, exp, chip, steps, recorded ? opts.recorded! : null, add, assumptions);
+  assumptions.push('SRAM/buffer accesses: the design gives no buffer energy; not counted');
+  assumptions.push('static (leakage) power: the design gives none; not counted');
+  const programming = programmingEnergy(model, net, exp, chip);
+  if (programming) assumptions.push(programming);
+
+  if (spiking) latency = steps * dt;
+  if (latency === null || latency === 0) {
+    latency = null;
+    assumptions.push('latency: the design lacks read times for its tiles (device latency); not estimated');
+  } else if (!spiking) {
+    assumptions.push(
+      'latency: device read time per layer pass, layers in sequence; ADC time and pipelining are not in the design',
+    );
+  } else assumptions.push(`latency: ${steps} steps x ${dt * 1e3} ms`);
+  assumptions.push('area: the design gives no periphery areas (ADC, DAC, router); not estimated');
+
+  const total = terms.reduce((a, t) => a + t.energy, 0);
+  return {
+    network: net.name,
+    chip: chip?.name ?? null,
+    energyPerClassification: total,
+    latency,
+    throughput: latency ? 1 / latency : null,
+    area: null,
+    counts: recorded ? 'recorded' : 'static',
+    terms,
+    assumptions: [...new Set(assumptions)],
+  };
+}
+
+const describe = (c: LayerCounts) =>
+  c.passes > 1
+    ? `${fmt(c.passes)} positions x ${fmt(c.rows)} x ${fmt(c.cols)} = ${fmt(c.synapses)}`
+    : `${fmt(c.rows)} x ${fmt(c.cols)} = ${fmt(c.synapses)}`;
+
+function findTile(chip: Chip, name: string): CrossbarTile | CoreTile | null {
+  return chip.tiles.find((t) => t.name === name) ?? chip.cores?.find((t) => t.name === name) ?? null;
+}
+
+function resolveDesign(model: ElaboratedModel, opts: EstimateOptions) {
+  let exp: Experiment | undefined;
+  if (opts.experiment) {
+    exp = model.experiments.find((e) => e.name === opts.experiment);
+    if (!exp) throw new EnergyError(`no experiment '${opts.experiment}'`, 'not-found');
+  }
+  const netName = opts.network ?? exp?.network ?? model.experiments[0]?.network ?? model.networks[0]?.name;
+  const net = model.networks.find((n) => n.name === netName);
+  if (!net) {
+    const names = model.networks.map((n) => n.name).join(', ') || 'none';
+    throw new EnergyError(
+      netName ? `no network '${netName}' (networks: ${names})` : 'the file defines no network',
+      'not-found',
+    );
+  }
+  exp ??= model.experiments.find((e) => e.network === net.name);
+  let chip = exp ? model.chips.find((c) => c.name === exp.chip) : undefined;
+  if (!chip) {
+    const tiles = net.layers.flatMap((l) => ('mapping' in l && l.mapping ? [l.mapping.tile] : []));
+    chip = model.chips.find((c) => tiles.some((t) => findTile(c, t)));
+  }
+  return { net, exp, chip: chip ?? null };
+}
+
+type Add = (
+  layer: string | null,
+  tile: string | null,
+  component: EnergyTerm['component'],
+  what: string,
+  count: number,
+  unit: Sourced,
+) => void;
+
+/**
+ * Spikes between spiking cores on the chip's 2D mesh: every spike of core k of a population goes
+ * once to every core of the next population (and to its own population's other cores when
+ * recurrent), over Manhattan-distance hops; a spike message counts as 1 bit, so the router's
+ * energy_per_bit reads as Davies et al.'s energy per spike per hop.
+ */
+function addMovement(
+  model: ElaboratedModel,
+  net: Network,
+  exp: Experiment | undefined,
+  chip: Chip,
+  steps: number,
+  recorded: Readonly<Record<string, number>> | null,
+  add: Add,
+  assumptions: string[],
+): void {
+  const hop = bitHopEnergy(chip);
+  const hasCores = net.layers.some((l) => l.kind === 'spiking');
+  if (!hop) {
+    assumptions.push(`chip ${chip.name} declares no router: data movement between tiles not counted`);
+    return;
+  }
+  if (!hasCores) {
+    assumptions.push(
+      'data movement between analog tiles: not modelled yet (no activation width per hop in the design); not counted',
+    );
+    return;
+  }
+  const mappings =
+    exp?.mappings ??
+    net.layers.flatMap((l) =>
+      'mapping' in l && l.mapping ? [{ layer: l.name, mapping: l.mapping as LayerMapping }] : [],
+    );
+  const { layers } = snnLayers(model, chip, { mappings }, net);
+  const map = snnCoreMap(layers);
+  const total = map.tiles.reduce((a, t) => a + Math.max(t.available, t.used), 0);
+  const width = meshWidth(total);
+  assumptions.push(
+    `cores on a ${width} x ${width} mesh in row-major order, XY routing; a spike message is 1 bit`,
+  );
+  map.populations.forEach((p, i) => {
+    if (p.tile === null) return;
+    const targets: number[] = [];
+    const next = map.populations[i + 1];
+    if (next && next.tile !== null) for (let t = 0; t < next.cores; t++) targets.push(next.firstCore + t);
+    const recurrent = layers[i]?.recurrent ?? false;
+    let hops = 0;
+    for (let k = 0; k < p.cores; k++) {
+      const spikes = recorded
+        ? (recorded[`spikes_per_sample.${p.name}.core${k}`] ?? 0)
+        : steps * Math.min(p.neuronsPerCore, p.neurons - k * p.neuronsPerCore);
+      const src = p.firstCore + k;
+      let h = 0;
+      for (const t of targets) h += meshHops(src, t, width);
+      if (recurrent)
+        for (let o = 0; o < p.cores; o++) if (o !== k) h += meshHops(src, p.firstCore + o, width);
+      hops += spikes * h;
+    }
+    add(
+      p.name,
+      p.tile,
+      'movement',
+      `spike hops on the mesh (${recorded ? 'recorded' : 'worst-case'} spikes x hops)`,
+      hops,
+      hop,
+    );
+  });
+}
+
+/** One-off programming energy of the mapped weights (not per classification), as an assumption line. */
+function programmingEnergy(
+  model: ElaboratedModel,
+  net: Network,
+  exp: Experiment | undefined,
+  chip: Chip | null,
+): string | null {
+  if (!chip) return null;
+  let total = 0;
+  let weights = 0;
+  for (const l of net.layers) {
+    const c = layerCounts(l);
+    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const tile = m ? findTile(chip, m.tile) : null;
+    const devName = tile?.kind === 'crossbar' ? tile.device : (tile as CoreTile | null)?.device;
+    const device = devName ? model.devices.find((d) => d.name === devName) : undefined;
+    if (!c || !device) continue;
+    const w = c.rows * c.cols * (tile?.kind === 'crossbar' && tile.signedWeights === 'differential' ? 2 : 1);
+    weights += w;
+    total += w * writeEnergy(device).value;
+  }
+  if (weights === 0) return null;
+  return `programming (once per deployment, not per classification): ${fmt(weights)} devices x one write pulse = ${total.toExponential(3)} J; each in-situ training update costs one pulse per device changed`;
+}

@@ -1,0 +1,68 @@
+// The readable table of an estimate: one line per term (count x unit energy = energy, source),
+// subtotals per component and per layer, the total, latency, and the assumptions.
+import type { EnergyReport } from '../protocol/schema';
+
+/** 6.86e-8 J -> "68.6 nJ". */
+export function si(x: number, unit: string): string {
+  if (x === 0) return `0 ${unit}`;
+  const prefixes: [number, string][] = [
+    [1, ''],
+    [1e-3, 'm'],
+    [1e-6, 'µ'],
+    [1e-9, 'n'],
+    [1e-12, 'p'],
+    [1e-15, 'f'],
+    [1e-18, 'a'],
+    [1e-21, 'z'],
+  ];
+  const a = Math.abs(x);
+  if (a >= 1e3) return `${x.toExponential(3)} ${unit}`;
+  const [scale, p] = prefixes.find(([s]) => a >= s) ?? prefixes[prefixes.length - 1]!;
+  return `${Number((x / scale).toPrecision(4))} ${p}${unit}`;
+}
+
+const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+export function formatReport(r: EnergyReport): string {
+  const out: string[] = [];
+  out.push(`Energy estimate: network ${r.network} on chip ${r.chip ?? '(none)'}, ${r.counts} counts`);
+  out.push('');
+  const rows = r.terms.map((t) => [
+    t.layer ?? '-',
+    t.tile ?? '-',
+    t.component,
+    num(t.count),
+    si(t.unitEnergy, 'J'),
+    si(t.energy, 'J'),
+    t.what,
+  ]);
+  const head = ['layer', 'tile', 'component', 'count', 'unit', 'energy', 'what'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 6 ? c : i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  out.push(line(head));
+  out.push(line(widths.map((w, i) => (i === 6 ? '----' : '-'.repeat(w)))));
+  for (const row of rows) out.push(line(row));
+  out.push('');
+  const total = r.energyPerClassification;
+  const share = (e: number) => (total > 0 ? ` (${((100 * e) / total).toFixed(1)}%)` : '');
+  const by = (key: (t: EnergyReport['terms'][number]) => string) => {
+    const m = new Map<string, number>();
+    for (const t of r.terms) m.set(key(t), (m.get(key(t)) ?? 0) + t.energy);
+    return [...m.entries()].map(([k, e]) => `${k} ${si(e, 'J')}${share(e)}`).join(', ');
+  };
+  out.push(`By component: ${by((t) => t.component)}`);
+  out.push(`By layer:     ${by((t) => t.layer ?? 'chip')}`);
+  out.push(`Total:        ${si(total, 'J')} per classification`);
+  out.push(
+    `Latency:      ${r.latency === null ? 'not estimated' : `${si(r.latency, 's')}, throughput ${num(r.throughput ?? 0)} classifications/s`}`,
+  );
+  out.push(`Area:         ${r.area === null ? 'not estimated' : `${si(r.area * 1e6, 'mm²')}`}`);
+  out.push('');
+  out.push('Sources:');
+  const sources = [...new Set(r.terms.map((t) => t.source))];
+  for (const [i, s] of sources.entries()) out.push(`  [${i + 1}] ${s}`);
+  out.push('Assumptions:');
+  for (const a of r.assumptions) out.push(`  - ${a}`);
+  return out.join('\n');
+}
