@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
+import { EnergyError, estimateEnergy, formatReport } from '../energy';
 import { STORE_DIR, storePath } from '../host/project';
 import { RunManager, type RunOutcome } from '../host/runs';
 import { type EventName, type EventPayload, type EventSink, RpcError } from '../protocol';
@@ -30,6 +31,9 @@ Usage:
   neurofab serve [DIR] [--port N] [--open]
                                          the studio in a browser, on 127.0.0.1 only
   neurofab bench [--json] [--quick]      the benchmark suite
+  neurofab energy FILE [--network NAME] [--json]
+                                         energy per classification: every term as count x unit
+                                         energy with its source (docs/energy.md); --json: the report
   neurofab nir export FILE.nfab [--network N] [--out F.nir] [--weights W.weights.json]
   neurofab nir import FILE.nir [--out F.nfab]
                                          exchange spiking networks as NIR (HDF5); docs/nir.md
@@ -245,6 +249,35 @@ async function cmdServe(args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+function cmdEnergy(args: string[]): number {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { network: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('energy needs exactly one FILE.');
+  const abs = path.resolve(file);
+  const root = abs.startsWith(process.cwd() + path.sep) ? process.cwd() : path.dirname(abs);
+  const check = checkDocument(file, readSource(file), { readFile: fsReader(root) });
+  if (check.hasErrors) {
+    for (const d of check.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(d));
+    return EXIT.inputErrors;
+  }
+  let report: ReturnType<typeof estimateEnergy>;
+  try {
+    report = estimateEnergy(check.model, values.network ? { network: values.network } : {});
+  } catch (err) {
+    if (err instanceof EnergyError) {
+      console.error(`neurofab: ${file}: ${err.message}`);
+      return EXIT.inputErrors;
+    }
+    throw err;
+  }
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return EXIT.ok;
+}
+
 async function cmdBench(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -270,6 +303,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdServe(rest);
       case 'bench':
         return await cmdBench(rest);
+      case 'energy':
+        return cmdEnergy(rest);
       case 'nir': {
         // Loaded on demand: h5wasm is 4 MB of WASM the other commands do not need.
         const { cmdNir } = await import('../nir/cli');

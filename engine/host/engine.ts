@@ -1,7 +1,8 @@
 // The engine host's services: one object that owns the open project, its store and the run
 // manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
 import path from 'node:path';
-import { checkDocument } from '../dsl';
+import { checkDocument, formatDiagnostic } from '../dsl';
+import { EnergyError, estimateEnergy } from '../energy';
 import { landauerFloor } from '../energy/landauer';
 import { declaredPlatforms, resolvePlatforms } from '../energy/platforms';
 import {
@@ -73,6 +74,21 @@ export class EngineHost {
     return this.project;
   }
 
+  /** Checks a source; imports are read from the open project (none without one). */
+  private checkSource(rel: string, text: string) {
+    const root = this.project?.root;
+    return checkDocument(rel, text, {
+      readFile: (p) => {
+        if (!root) return null;
+        try {
+          return readProjectText(root, p);
+        } catch {
+          return null;
+        }
+      },
+    });
+  }
+
   private handlers(): Handlers {
     return {
       'engine.info': () => ({
@@ -88,18 +104,26 @@ export class EngineHost {
         size: writeProjectText(this.requireProject().root, rel, text),
       }),
       'dsl.check': ({ path: rel, text }) => {
-        const root = this.project?.root;
-        const result = checkDocument(rel, text, {
-          readFile: (p) => {
-            if (!root) return null;
-            try {
-              return readProjectText(root, p);
-            } catch {
-              return null;
-            }
-          },
-        });
+        const result = this.checkSource(rel, text);
         return { diagnostics: result.diagnostics, experiments: result.model.experiments.map((e) => e.name) };
+      },
+      'energy.estimate': ({ path: rel, text, network }) => {
+        const source = text ?? readProjectText(this.requireProject().root, rel);
+        const result = this.checkSource(rel, source);
+        if (result.hasErrors) {
+          const errors = result.diagnostics.filter((d) => d.severity === 'error');
+          throw new RpcError(
+            ErrorCode.DslErrors,
+            `${rel} has ${errors.length} error(s):\n${errors.slice(0, 10).map(formatDiagnostic).join('\n')}`,
+            { diagnostics: errors },
+          );
+        }
+        try {
+          return estimateEnergy(result.model, network !== undefined ? { network } : {});
+        } catch (err) {
+          if (err instanceof EnergyError) throw new RpcError(ErrorCode.NotFound, `${rel}: ${err.message}`);
+          throw err;
+        }
       },
       'run.start': ({ path: rel, text, experiment, overrides, sweep }) => {
         const project = this.requireProject();
