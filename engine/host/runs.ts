@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { checkDocument, formatDiagnostic } from '../dsl';
+import { estimateEnergy } from '../energy';
+import type { ElaboratedModel } from '../ir/model';
 import {
   ErrorCode,
   type EventSink,
@@ -54,6 +56,9 @@ export interface RunOutcome {
   metrics: Record<string, number>;
   error: string | null;
 }
+
+/** Name of the run artifact holding the run's EnergyReport (JSON). */
+export const ENERGY_ARTIFACT = 'energy';
 
 interface ActiveRun {
   cancel(): void;
@@ -208,7 +213,7 @@ export class RunManager {
       return {
         experiment,
         sweepId: null,
-        runs: [this.schedule(request, experiment, plan(model), request.text, null, null)],
+        runs: [this.schedule(request, experiment, plan(model), request.text, null, null, model)],
       };
     }
     // Build every point's plan before recording anything, so a bad value fails the whole sweep up front.
@@ -221,14 +226,22 @@ export class RunManager {
       }
       const text = patched.get(request.sourceFile)!;
       const checked = this.check(request.sourceFile, text, patched);
-      return { point, text, plan: plan(checked.result.model) };
+      return { point, text, plan: plan(checked.result.model), model: checked.result.model };
     });
     const sweepId = `${experiment}-${randomUUID().slice(0, 8)}`;
     return {
       experiment,
       sweepId,
       runs: prepared.map((p) =>
-        this.schedule(request, experiment, p.plan, p.text, p.point, { sweepId, total: points.length }),
+        this.schedule(
+          request,
+          experiment,
+          p.plan,
+          p.text,
+          p.point,
+          { sweepId, total: points.length },
+          p.model,
+        ),
       ),
     };
   }
@@ -241,6 +254,8 @@ export class RunManager {
     text: string,
     point: SweepPoint | null,
     sweep: { sweepId: string; total: number } | null,
+    /** The checked model of `text`: a finished run records its energy estimate from it. */
+    model: ElaboratedModel,
   ): StartedRun {
     const runId = this.store.createRun({
       experiment,
@@ -257,6 +272,7 @@ export class RunManager {
     this.sink.emit('runs.changed', {});
 
     let cancelledWhileQueued = false;
+    let lastStep = 0;
     let cancelRunning: (() => void) | null = null;
     this.active.set(runId, {
       cancel: () => {
@@ -281,6 +297,7 @@ export class RunManager {
           {
             onProgress: (p) => this.sink.emit('run.progress', { runId, ...p }),
             onMetrics: (points: MetricPoint[]) => {
+              for (const p of points) lastStep = Math.max(lastStep, p.step);
               this.store.logMetrics(runId, points);
               this.sink.emit('run.metrics', { runId, points });
             },
@@ -295,6 +312,8 @@ export class RunManager {
         job.done.then((result) => {
           this.running--;
           for (const a of result.artifacts ?? []) this.storeArtifact(runId, a);
+          if (result.status === 'finished')
+            this.recordEnergy(runId, model, experiment, result.metrics, lastStep);
           resolve(this.finish(runId, experiment, result.status, result.metrics, result.error ?? null));
           this.next();
         });
@@ -319,6 +338,39 @@ export class RunManager {
         runId,
         level: 'warn',
         message: `artifact ${a.name} not stored: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+
+  /**
+   * The run's energy estimate: artifact 'energy' (the EnergyReport) and metric
+   * energy_per_classification (J), so runs compare on accuracy and energy. Spiking runs count
+   * from their recorded spikes (metrics spikes_per_sample.*, engine/snn/cores.ts).
+   */
+  private recordEnergy(
+    runId: string,
+    model: ElaboratedModel,
+    experiment: string,
+    metrics: Record<string, number>,
+    step: number,
+  ): void {
+    try {
+      const report = estimateEnergy(model, { experiment, recorded: metrics });
+      this.store.putArtifact(runId, ENERGY_ARTIFACT, JSON.stringify(report), 'application/json');
+      const point = {
+        key: 'energy_per_classification',
+        value: report.energyPerClassification,
+        step,
+        timestamp: Date.now(),
+      };
+      this.store.logMetrics(runId, [point]);
+      metrics.energy_per_classification = report.energyPerClassification;
+      this.sink.emit('run.metrics', { runId, points: [point] });
+    } catch (err) {
+      this.sink.emit('run.log', {
+        runId,
+        level: 'warn',
+        message: `energy estimate not recorded: ${err instanceof Error ? err.message : String(err)}`,
       });
     }
   }
