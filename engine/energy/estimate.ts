@@ -352,9 +352,7 @@ function addMovement(
     return;
   }
   if (!hasCores) {
-    assumptions.push(
-      'data movement between analog tiles: not modelled yet (no activation width per hop in the design); not counted',
-    );
+    addAnalogMovement(net, exp, chip, hop, add, assumptions);
     return;
   }
   const mappings =
@@ -396,6 +394,50 @@ function addMovement(
       hop,
     );
   });
+}
+
+/**
+ * Activations between analog layers on the router: layer L's outputs (cols x passes values of
+ * adc_bits each, 8 bits when the ADC is ideal) go from L's first tile to layer L+1's first tile.
+ * Tiles are numbered in layer order (each layer takes its tilesUsed) on a square 2D mesh; hops are
+ * the Manhattan distance. First-order: partial sums between row blocks are not counted.
+ */
+function addAnalogMovement(
+  net: Network,
+  exp: Experiment | undefined,
+  chip: Chip,
+  hop: Sourced,
+  add: Add,
+  assumptions: string[],
+): void {
+  const placed: { layer: string; tile: string; first: number; bits: number }[] = [];
+  let next = 0;
+  for (const l of net.layers) {
+    const c = layerCounts(l);
+    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const tile = m ? findTile(chip, m.tile) : null;
+    if (!c || !m || !tile) continue;
+    const width = tile.kind === 'crossbar' && tile.adcBits > 0 ? tile.adcBits : 8;
+    placed.push({ layer: l.name, tile: tile.name, first: next, bits: c.passes * c.cols * width });
+    next += m.tilesUsed;
+  }
+  const width = meshWidth(next);
+  assumptions.push(
+    `analog tiles on a ${width} x ${width} mesh in layer order, XY routing; each layer's outputs move from its first tile to the next layer's first tile (partial sums between row blocks not counted)`,
+  );
+  for (let i = 0; i + 1 < placed.length; i++) {
+    const a = placed[i]!;
+    const b = placed[i + 1]!;
+    const hops = meshHops(a.first, b.first, width);
+    add(
+      a.layer,
+      a.tile,
+      'movement',
+      `output bits to layer ${b.layer}: ${fmt(a.bits)} bits x ${hops} hop(s)`,
+      a.bits * hops,
+      hop,
+    );
+  }
 }
 
 /** One-off programming energy of the mapped weights (not per classification), as an assumption line. */

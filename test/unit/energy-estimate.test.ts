@@ -93,6 +93,21 @@ network n {
     expect(() => EnergyReportSchema.parse(r)).not.toThrow();
   });
 
+  it("moves each layer's output bits to the next layer's first tile over mesh hops", () => {
+    const routed = text
+      .replace('node 22nm', 'node 22nm\n  router { energy_per_bit = 50fJ }')
+      .replace(
+        'dense h : 256 { act = relu } on xbar',
+        'dense h : 256 { act = relu } on xbar\n  dense y : 10 on xbar',
+      );
+    const r = estimateEnergy(modelOf(routed));
+    // h takes crossbars 0..3, y starts at 4; 5 crossbars on a 3 x 3 mesh: (0,0) -> (1,1) = 2 hops.
+    const move = r.terms.filter((t) => t.component === 'movement');
+    expect(move).toHaveLength(1);
+    expect(move[0]!.count).toBe(256 * 8 * 2); // 256 outputs x 8-bit ADC x 2 hops
+    expect(move[0]!.energy).toBeCloseTo(256 * 8 * 2 * 50e-15, 20);
+  });
+
   it('refuses an unknown network', () => {
     expect(() => estimateEnergy(modelOf(text), { network: 'nope' })).toThrow(EnergyError);
   });
