@@ -457,7 +457,12 @@ function programmingEnergy(
     const devName = tile?.kind === 'crossbar' ? tile.device : (tile as CoreTile | null)?.device;
     const device = devName ? model.devices.find((d) => d.name === devName) : undefined;
     if (!c || !device) continue;
-    const w = c.rows * c.cols * (tile?.kind === 'crossbar' && tile.signedWeights === 'differential' ? 2 : 1);
+    // A crossbar holds each distinct weight once (twice: differential pair); an rf_chain pass is
+    // fully parallel, so every weight use is its own resonator (the synapse count).
+    const w =
+      tile?.kind === 'rf_chain'
+        ? c.synapses
+        : c.rows * c.cols * (tile?.kind === 'crossbar' && tile.signedWeights === 'differential' ? 2 : 1);
     weights += w;
     total += w * writeEnergy(device).value;
   }
