@@ -12,6 +12,11 @@ await build({
   },
   outdir: 'out/engine',
   bundle: true,
+  // Code only some commands need (the store, the run manager, the server, NIR, the benchmark) goes
+  // into chunks beside the entries (the run manager finds train-worker.js next to itself), loaded on
+  // first use, so `neurofab check` / `fmt` / `energy` start quickly.
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',

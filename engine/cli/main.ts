@@ -6,14 +6,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { EnergyError, estimateEnergy, formatReport } from '../energy';
-import { STORE_DIR, storePath } from '../host/project';
-import { RunManager, type RunOutcome } from '../host/runs';
-import { type EventName, type EventPayload, type EventSink, RpcError } from '../protocol';
-import { openStore } from '../store';
+import type { RunOutcome } from '../host/runs';
+import type { EventName, EventPayload, EventSink } from '../protocol';
 import { ENGINE_VERSION } from '../version';
 import { cmdFmt } from './fmt';
 import { ProgressBar } from './progress';
-import { openInBrowser, startServer } from './serve';
 
 export const EXIT = { ok: 0, inputErrors: 1, usage: 2, runFailed: 3 } as const;
 
@@ -89,6 +86,14 @@ function cmdCheck(args: string[]): number {
 }
 
 async function cmdRun(args: string[]): Promise<number> {
+  // Loaded on demand: the store (native SQLite), the run manager and the protocol are not needed by
+  // check, fmt or energy, whose start-up time matters (esbuild splits them into their own chunks).
+  const [{ STORE_DIR, storePath }, { RunManager }, { RpcError }, { openStore }] = await Promise.all([
+    import('../host/project'),
+    import('../host/runs'),
+    import('../protocol'),
+    import('../store'),
+  ]);
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -233,6 +238,7 @@ async function cmdServe(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError('serve takes at most one DIR.');
   const port = positiveInt('port', values.port, true) ?? 0;
   if (port > 65535) throw new UsageError('--port must be between 0 and 65535.');
+  const { openInBrowser, startServer } = await import('./serve');
   const server = await startServer({
     projectDir: positionals[0] ? path.resolve(positionals[0]) : null,
     port,

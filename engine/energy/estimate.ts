@@ -29,6 +29,7 @@ import {
   writeEnergy,
 } from './components';
 import { conversions, type LayerCounts, layerCounts } from './counts';
+import { groupedNumber } from './format';
 
 export class EnergyError extends Error {
   constructor(
@@ -48,7 +49,7 @@ export interface EstimateOptions {
   recorded?: Readonly<Record<string, number>>;
 }
 
-const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 3 });
+const fmt = (x: number) => groupedNumber(x, 3);
 
 /** The estimate of one network on its chip. */
 export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {}): EnergyReport {

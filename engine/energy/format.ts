@@ -3,6 +3,20 @@
 import type { EnergyReport } from '../protocol/schema';
 
 /** 6.86e-8 J -> "68.6 nJ". */
+/**
+ * x with at most `decimals` decimals, no trailing zeros and thousands separators: 6859136 ->
+ * "6,859,136". Not Intl.NumberFormat: creating one initialises ICU, a fifth of the run time of
+ * `neurofab energy`, whose whole process should stay under 100 ms.
+ */
+export function groupedNumber(x: number, decimals: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  let [int, frac = ''] = Math.abs(x).toFixed(decimals).split('.');
+  frac = frac.replace(/0+$/, '');
+  int = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const text = frac ? `${int}.${frac}` : int;
+  return x < 0 && text !== '0' ? `-${text}` : text;
+}
+
 export function si(x: number, unit: string): string {
   if (x === 0) return `0 ${unit}`;
   const prefixes: [number, string][] = [
@@ -21,7 +35,7 @@ export function si(x: number, unit: string): string {
   return `${Number((x / scale).toPrecision(4))} ${p}${unit}`;
 }
 
-const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const num = (x: number) => groupedNumber(x, 2);
 
 export function formatReport(r: EnergyReport): string {
   const out: string[] = [];
