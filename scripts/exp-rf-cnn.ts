@@ -1,5 +1,5 @@
 // Experiment: the RF spintronic CNN (examples/rf-spintronic-cnn.nfab: conv 6@5x5 -> max pool 2 ->
-// conv 48@5x5 -> flatten -> dense 2048 -> dense 10, every weight layer on resonator chains,
+// conv 50@5x5 -> flatten -> dense 1910 -> dense 10, every weight layer on resonator chains,
 // spin-torque oscillator neurons), built from the DSL file by the checker and buildTrainingPlan,
 // with the optimiser, programming noise and slice set on the command line.
 //
