@@ -8,6 +8,7 @@ import { type EditorCommands, EditorPane } from '../editor/EditorPane';
 import { EditorTabs } from '../editor/EditorTabs';
 import type { monaco } from '../editor/monaco-setup';
 import { ProblemsList } from '../editor/ProblemsList';
+import { EnergyPanel } from '../energy/EnergyPanel';
 import { RunLog } from '../runs/RunLog';
 import { QUICK_LOOK, RunPanel, type RunTarget } from '../runs/RunPanel';
 import { RunsTable } from '../runs/RunsTable';
@@ -21,7 +22,7 @@ import { StatusBar } from './StatusBar';
 import { useConnection, useDocuments, useStudio } from './studio-context';
 import { TitleBar } from './TitleBar';
 
-type BottomTab = 'runs' | 'problems' | 'output';
+type BottomTab = 'runs' | 'problems' | 'output' | 'energy';
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 export function Workbench() {
@@ -373,6 +374,9 @@ export function Workbench() {
             <BottomTabButton id="output" current={bottomTab} onSelect={setBottomTab}>
               Output
             </BottomTabButton>
+            <BottomTabButton id="energy" current={bottomTab} onSelect={setBottomTab}>
+              Energy
+            </BottomTabButton>
           </div>
           <div className="bottom-body">
             {bottomTab === 'runs' && (
@@ -380,6 +384,14 @@ export function Workbench() {
             )}
             {bottomTab === 'problems' && <ProblemsList diagnostics={diagnostics} onReveal={reveal} />}
             {bottomTab === 'output' && <RunLog runId={viewedRunId} />}
+            {bottomTab === 'energy' && (
+              <EnergyPanel
+                key={project.root}
+                path={active && isNfab(active.path) ? active.path : null}
+                getText={() => (active ? active.model.getValue() : null)}
+                onOpenRun={setViewedRunId}
+              />
+            )}
           </div>
         </section>
       </main>

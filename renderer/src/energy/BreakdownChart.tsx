@@ -1,0 +1,190 @@
+// Where one design's energy goes: stacked bars, one per layer (chip-level terms in their own bar),
+// stacked by component. Fed by 'energy.estimate' for the open .nfab file; the tooltip lists each
+// term as count × unit energy with its source, so every total can be checked by hand.
+import { BarChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef, useState } from 'react';
+import { type EnergyReport, ErrorCode } from '../../../engine/protocol/schema';
+import { useConnection, useStudio } from '../app/studio-context';
+import { type Breakdown, breakdown, describeTerm, formatSi } from './pareto-data';
+
+echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+const AXIS = { color: '#8a93a3', line: '#3a404c', split: '#262a33' };
+const COMPONENT_COLORS: Record<string, string> = {
+  synapse: '#5aa9ff',
+  neuron: '#3fcf8e',
+  adc: '#f0a04b',
+  dac: '#d7c45a',
+  write: '#ef6b5b',
+  movement: '#b18cf0',
+  buffer: '#5fd3d3',
+  static: '#8a93a3',
+};
+
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+function option(b: Breakdown): echarts.EChartsCoreOption {
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { fontFamily: 'inherit' },
+    grid: { left: 72, right: 16, top: 30, bottom: 28 },
+    legend: { top: 4, textStyle: { color: AXIS.color, fontSize: 11 }, itemWidth: 12, itemHeight: 8 },
+    tooltip: {
+      trigger: 'item',
+      backgroundColor: '#20242c',
+      borderColor: '#313745',
+      textStyle: { color: '#d4d7dd', fontSize: 11 },
+      extraCssText: 'max-width: 520px; white-space: normal;',
+      formatter: (p: { seriesName: string; dataIndex: number; value: number }) => {
+        const terms = b.terms[p.seriesName]?.[p.dataIndex] ?? [];
+        return [
+          `<b>${esc(b.layers[p.dataIndex] ?? '')} · ${esc(p.seriesName)}</b>: ${formatSi(p.value)}`,
+          ...terms.map((t) => esc(describeTerm(t))),
+        ].join('<br/>');
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: b.layers,
+      axisLine: { lineStyle: { color: AXIS.line } },
+      axisLabel: { color: AXIS.color, fontSize: 10 },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'energy per classification',
+      nameLocation: 'middle',
+      nameGap: 56,
+      nameTextStyle: { color: AXIS.color, fontSize: 10 },
+      axisLabel: { color: AXIS.color, fontSize: 10, formatter: (v: number) => formatSi(v) },
+      splitLine: { lineStyle: { color: AXIS.split } },
+    },
+    series: b.components.map((c) => ({
+      id: c,
+      name: c,
+      type: 'bar',
+      stack: 'energy',
+      color: COMPONENT_COLORS[c],
+      barMaxWidth: 48,
+      data: b.energy[c],
+    })),
+  };
+}
+
+type State =
+  | { kind: 'none' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; report: EnergyReport }
+  | { kind: 'unavailable' }
+  | { kind: 'error'; message: string };
+
+/** The breakdown of the open .nfab file's design (`path` null: no .nfab file is open). */
+export function BreakdownChart({ path, getText }: { path: string | null; getText: () => string | null }) {
+  const { engine } = useStudio();
+  const connection = useConnection();
+  const [state, setState] = useState<State>({ kind: 'none' });
+  const [refresh, setRefresh] = useState(0);
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const textOf = useRef(getText);
+  textOf.current = getText;
+
+  const generation = connection.phase === 'open' ? connection.generation : 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh re-asks on the user's demand
+  useEffect(() => {
+    if (!path || generation === 0) {
+      setState({ kind: 'none' });
+      return;
+    }
+    let live = true;
+    setState({ kind: 'loading' });
+    const text = textOf.current() ?? undefined;
+    engine.call('energy.estimate', { path, ...(text !== undefined ? { text } : {}) }).then(
+      (report) => live && setState({ kind: 'ready', report }),
+      (err: unknown) => {
+        if (!live) return;
+        const code = (err as { code?: string }).code;
+        if (code === ErrorCode.UnknownMethod) setState({ kind: 'unavailable' });
+        else setState({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [engine, path, generation, refresh]);
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const instance = echarts.init(el, null, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  const report = state.kind === 'ready' ? state.report : null;
+  useEffect(() => {
+    if (report) chart.current?.setOption(option(breakdown(report.terms)), { notMerge: true });
+    else chart.current?.clear();
+  }, [report]);
+
+  let message: string | null = null;
+  if (state.kind === 'none') message = 'Open a .nfab file to see where its energy goes.';
+  else if (state.kind === 'loading') message = 'Estimating…';
+  else if (state.kind === 'unavailable')
+    message = 'This engine has no energy estimator yet (energy.estimate is not implemented).';
+  else if (state.kind === 'error') message = `No estimate: ${state.message}`;
+  else if (report && report.terms.length === 0) message = 'The estimate has no terms.';
+
+  return (
+    <div className="breakdown-view" data-testid="energy-breakdown" data-state={state.kind}>
+      <div className="energy-pane-header">
+        <span>Breakdown{report ? `: ${report.network}${report.chip ? ` on ${report.chip}` : ''}` : ''}</span>
+        {report && (
+          <span className="energy-note" data-testid="breakdown-total">
+            {formatSi(report.energyPerClassification)} per classification
+            {report.throughput ? `, ${Math.round(report.throughput).toLocaleString('en')} /s` : ''}
+            {report.counts === 'recorded' ? ', spike counts recorded' : ''}
+          </span>
+        )}
+        <button
+          type="button"
+          className="icon-button energy-refresh"
+          title="Estimate again from the editor's text"
+          disabled={!path}
+          onClick={() => setRefresh((r) => r + 1)}
+        >
+          Refresh
+        </button>
+      </div>
+      <div className="energy-chart-frame">
+        <div ref={container} className="energy-chart" style={{ visibility: report ? 'visible' : 'hidden' }} />
+        {message && (
+          <div className="chart-empty energy-chart-overlay" data-testid="breakdown-message">
+            {message}
+          </div>
+        )}
+      </div>
+      {report && report.assumptions.length > 0 && (
+        <details className="energy-assumptions">
+          <summary>{report.assumptions.length} assumptions</summary>
+          <ul>
+            {report.assumptions.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,320 @@
+// Accuracy against energy per classification (log axis): the project's runs, the reference
+// platforms of seed 003 and the Landauer floor as a vertical line. Hover shows a point's run or
+// source; clicking a run opens it in the run details.
+import { LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { LabelLayout } from 'echarts/features';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useConnection, useEngineEvent, useStudio } from '../app/studio-context';
+import {
+  accuracyRange,
+  formatAccuracy,
+  formatSi,
+  logRange,
+  type ParetoData,
+  type ParetoPlatform,
+  type ParetoRun,
+  plottableRuns,
+} from './pareto-data';
+
+echarts.use([
+  LabelLayout,
+  ScatterChart,
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
+
+const AXIS = { color: '#8a93a3', line: '#3a404c', split: '#262a33' };
+const COLORS = { platform: '#f0a04b', run: '#3fcf8e', landauer: '#ef6b5b' };
+
+interface RunDatum {
+  value: [number, number];
+  run: ParetoRun;
+}
+interface PlatformDatum {
+  value: [number, number];
+  name: string;
+  platform: ParetoPlatform;
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** Width of the column on the right where the platform names stand, joined to their points. */
+const LABEL_COLUMN = 150;
+const LABEL_ROW = 15;
+const GRID_TOP = 30;
+
+function option(data: ParetoData, chartWidth: () => number): echarts.EChartsCoreOption {
+  const runs = plottableRuns(data.runs);
+  const { landauer } = data;
+  const energies = [
+    ...runs.map((r) => r.energyPerClassification),
+    ...data.platforms.map((p) => p.energyPerClassification),
+    landauer.energyPerClassification,
+  ];
+  const x = logRange(energies);
+  const y = accuracyRange([...runs.map((r) => r.accuracy), ...data.platforms.map((p) => p.accuracy)]);
+  // Row of each platform's name in the label column: highest accuracy first.
+  const labelRank: number[] = [];
+  data.platforms
+    .map((p, i) => ({ i, accuracy: p.accuracy }))
+    .sort((a, b) => b.accuracy - a.accuracy)
+    .forEach(({ i }, rank) => {
+      labelRank[i] = rank;
+    });
+  const landauerLabel = `Landauer floor (${formatSi(landauer.energyPerClassification)})`;
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { fontFamily: 'inherit' },
+    grid: { left: 62, right: LABEL_COLUMN, top: GRID_TOP, bottom: 40 },
+    legend: {
+      top: 2,
+      textStyle: { color: AXIS.color, fontSize: 11 },
+      data: ['platforms (seed 003)', 'project runs', landauerLabel],
+    },
+    tooltip: {
+      trigger: 'item',
+      backgroundColor: '#20242c',
+      borderColor: '#313745',
+      textStyle: { color: '#d4d7dd', fontSize: 11 },
+      extraCssText: 'max-width: 420px; white-space: normal;',
+      formatter: (p: { seriesId?: string; data?: unknown; componentType?: string }) => {
+        if (p.seriesId === 'landauer') {
+          return `<b>${esc(landauerLabel)}</b><br/>${esc(landauer.assumption)}`;
+        }
+        if (p.seriesId === 'runs') {
+          const { run } = p.data as RunDatum;
+          return [
+            `<b>run ${esc(run.runId.slice(0, 8))}</b> (click to open)`,
+            `experiment: ${esc(run.experiment)}`,
+            `network: ${esc(run.network ?? '?')}`,
+            `accuracy: ${formatAccuracy(run.accuracy)}`,
+            `energy: ${formatSi(run.energyPerClassification)} per classification`,
+          ].join('<br/>');
+        }
+        if (p.seriesId === 'platforms') {
+          const { platform } = p.data as PlatformDatum;
+          return [
+            `<b>${esc(platform.name)}</b>`,
+            `accuracy: ${formatAccuracy(platform.accuracy)}`,
+            `energy: ${formatSi(platform.energyPerClassification)} per classification`,
+            `throughput: ${platform.throughput.toLocaleString('en')} classifications/s`,
+            platform.node !== null ? `node: ${Math.round(platform.node * 1e9)} nm` : '',
+            `source: ${esc(platform.source)}`,
+          ]
+            .filter(Boolean)
+            .join('<br/>');
+        }
+        return '';
+      },
+    },
+    // The x axis is log10 of the energy on a value axis: a grid line every decade and a label
+    // every third (one SI prefix each), which ECharts' log axis cannot be told to do.
+    xAxis: {
+      type: 'value',
+      min: Math.round(Math.log10(x.min)),
+      max: Math.round(Math.log10(x.max)),
+      interval: 1,
+      name: 'energy per classification',
+      nameLocation: 'middle',
+      nameGap: 24,
+      nameTextStyle: { color: AXIS.color, fontSize: 10 },
+      axisLine: { lineStyle: { color: AXIS.line } },
+      // A label every third decade (one SI prefix each); a grid line every decade.
+      axisLabel: {
+        color: AXIS.color,
+        fontSize: 10,
+        formatter: (v: number) => (Math.round(v) % 3 === 0 ? formatSi(10 ** Math.round(v)) : ''),
+      },
+      splitLine: { lineStyle: { color: AXIS.split } },
+    },
+    yAxis: {
+      type: 'value',
+      min: y.min,
+      max: y.max,
+      name: 'test accuracy',
+      nameLocation: 'middle',
+      nameGap: 40,
+      nameTextStyle: { color: AXIS.color, fontSize: 10 },
+      axisLabel: { color: AXIS.color, fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` },
+      splitLine: { lineStyle: { color: AXIS.split } },
+    },
+    series: [
+      {
+        id: 'platforms',
+        name: 'platforms (seed 003)',
+        type: 'scatter',
+        color: COLORS.platform,
+        symbol: 'diamond',
+        symbolSize: 11,
+        label: {
+          show: true,
+          position: 'right',
+          color: '#c9ccd3',
+          fontSize: 10,
+          formatter: (p: { name: string }) => p.name,
+        },
+        // Seven names crowd on a 21-decade axis: they stand in a column right of the plot, one
+        // row each in order of accuracy (the order of their points), joined by leader lines.
+        labelLine: { show: true, lineStyle: { color: '#5b6270', width: 1 } },
+        labelLayout: (p: { dataIndex: number }) => ({
+          x: chartWidth() - LABEL_COLUMN + 12,
+          y: GRID_TOP + 8 + LABEL_ROW * (labelRank[p.dataIndex] ?? 0),
+          align: 'left',
+          verticalAlign: 'middle',
+        }),
+        data: data.platforms.map(
+          (platform): PlatformDatum => ({
+            value: [Math.log10(platform.energyPerClassification), platform.accuracy],
+            name: platform.name,
+            platform,
+          }),
+        ),
+      },
+      {
+        id: 'runs',
+        name: 'project runs',
+        type: 'scatter',
+        color: COLORS.run,
+        symbol: 'circle',
+        symbolSize: 10,
+        cursor: 'pointer',
+        data: runs.map(
+          (run): RunDatum => ({ value: [Math.log10(run.energyPerClassification), run.accuracy], run }),
+        ),
+      },
+      {
+        // The floor: a vertical dashed line from the bottom to the top of the accuracy axis.
+        id: 'landauer',
+        name: landauerLabel,
+        type: 'line',
+        color: COLORS.landauer,
+        symbol: 'none',
+        lineStyle: { type: 'dashed', width: 1.5 },
+        triggerLineEvent: true,
+        endLabel: {
+          show: true,
+          color: COLORS.landauer,
+          fontSize: 10,
+          align: 'left',
+          offset: [4, 10],
+          formatter: `floor: ${landauer.bits.toFixed(2)} bits × kT ln2`,
+        },
+        data: [
+          [Math.log10(landauer.energyPerClassification), y.min],
+          [Math.log10(landauer.energyPerClassification), y.max],
+        ],
+      },
+    ],
+  };
+}
+
+export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
+  const { engine } = useStudio();
+  const connection = useConnection();
+  const [data, setData] = useState<ParetoData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const openRun = useRef(onOpenRun);
+  openRun.current = onOpenRun;
+
+  const reload = useCallback(() => {
+    engine.call('energy.pareto', {}).then(
+      (result) => {
+        setData(result);
+        setError(null);
+      },
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    );
+  }, [engine]);
+
+  const generation = connection.phase === 'open' ? connection.generation : 0;
+  useEffect(() => {
+    if (generation > 0) reload();
+  }, [generation, reload]);
+  useEngineEvent('runs.changed', reload);
+  useEngineEvent('run.status', (p) => {
+    if (p.status === 'finished') reload();
+  });
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const instance = echarts.init(el, null, { renderer: 'canvas' });
+    chart.current = instance;
+    instance.on('click', (p) => {
+      if (p.seriesId === 'runs') openRun.current((p.data as RunDatum).run.runId);
+    });
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  // Where the first run point is drawn (px in the chart), so a test can click it.
+  const [firstRunAt, setFirstRunAt] = useState<string | null>(null);
+  useEffect(() => {
+    const instance = chart.current;
+    if (!data || !instance) return;
+    instance.setOption(
+      option(data, () => instance.getWidth()),
+      { notMerge: true },
+    );
+    const first = plottableRuns(data.runs)[0];
+    const at = first
+      ? instance.convertToPixel({ seriesId: 'runs' }, [
+          Math.log10(first.energyPerClassification),
+          first.accuracy,
+        ])
+      : null;
+    setFirstRunAt(first && at ? `${first.runId} ${Math.round(at[0]!)} ${Math.round(at[1]!)}` : null);
+  }, [data]);
+
+  const runCount = data ? plottableRuns(data.runs).length : 0;
+  return (
+    <div
+      className="pareto-view"
+      data-testid="pareto-view"
+      data-platform-count={data?.platforms.length ?? 0}
+      data-run-count={runCount}
+      data-first-run={firstRunAt ?? undefined}
+      data-state={error ? 'error' : data ? 'ready' : 'loading'}
+    >
+      <div className="energy-pane-header">
+        <span>Accuracy vs energy per classification</span>
+        {data && (
+          <span className="energy-note" data-testid="pareto-summary">
+            {`${data.platforms.length} platforms (${data.platformOrigin === 'project' ? 'from the project' : 'built-in seed 003'}), `}
+            {`${runCount} run${runCount === 1 ? '' : 's'} with an energy estimate`}
+          </span>
+        )}
+      </div>
+      <div className="energy-chart-frame">
+        <div ref={container} className="energy-chart" />
+        {error && (
+          <div className="chart-empty energy-chart-overlay" data-testid="pareto-error">
+            The engine could not give the Pareto data: {error}
+          </div>
+        )}
+        {!error && !data && <div className="chart-empty energy-chart-overlay">Loading…</div>}
+        {data && runCount === 0 && (
+          <div className="energy-chart-hint" data-testid="pareto-no-runs">
+            No finished run has both a test accuracy and an energy estimate yet.
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The Energy tab: accuracy against energy per classification for the project's runs and the
+// seven seed-003 platforms (examples/platforms.nfab), with the Landauer floor.
+//   NEUROFAB_PARETO_SCREENSHOT=docs/pareto.png npx playwright test pareto   (renders the docs image)
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const screenshotTarget = process.env.NEUROFAB_PARETO_SCREENSHOT;
+
+// Wide enough that the plot, the breakdown and the run panel all fit on one screen.
+test.use({ viewport: { width: 1920, height: 1080 } });
+
+/** Opens the Energy tab with the bottom panel dragged tall enough to read the plot. */
+async function openEnergyTab(page: Page): Promise<void> {
+  const splitter = page.locator('main.center > .splitter-y');
+  const box = await splitter.boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y - 420, { steps: 8 });
+    await page.mouse.up();
+  }
+  await page.getByTestId('tab-energy').click();
+}
+
+test('the Pareto view shows the seven platforms and a quick-look run with its energy', async ({
+  page,
+  studio,
+}) => {
+  await page.goto(studio.url);
+  await page.locator('[data-testid="file-tree-item"][data-path="rf-spintronic-mlp.nfab"]').click();
+  await expect(page.getByTestId('experiment-select').locator('option')).toHaveText(['mnist_rf']);
+  await page.getByTestId('quick-look').check();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'finished', {
+    timeout: 120_000,
+  });
+  // The example sweeps programming noise: wait for every point, so the plot holds still.
+  await page.getByTestId('tab-runs').click();
+  await expect
+    .poll(
+      async () => {
+        const statuses = await page
+          .getByTestId('run-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+        return statuses.length > 0 && statuses.every((s) => s === 'finished');
+      },
+      { timeout: 120_000 },
+    )
+    .toBe(true);
+
+  await openEnergyTab(page);
+  const view = page.getByTestId('pareto-view');
+  await expect(view).toHaveAttribute('data-state', 'ready');
+  await expect(view).toHaveAttribute('data-platform-count', '7');
+  await expect(page.getByTestId('pareto-summary')).toContainText('from the project');
+  await expect
+    .poll(async () => Number(await view.getAttribute('data-run-count')), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(1);
+
+  // The breakdown of the open design answers with a chart or a clear message, never a blank pane.
+  const breakdown = page.getByTestId('energy-breakdown');
+  await expect(breakdown).not.toHaveAttribute('data-state', /none|loading/);
+  if ((await breakdown.getAttribute('data-state')) !== 'ready') {
+    await expect(page.getByTestId('breakdown-message')).toBeVisible();
+  }
+
+  // Clicking a run point opens that run in the run details.
+  const [runId, x, y] = ((await view.getAttribute('data-first-run')) ?? '').split(' ');
+  expect(runId).toBeTruthy();
+  await page.getByTestId('tab-runs').click();
+  // View another run first, so the click below has something to change.
+  await page.locator(`[data-testid="run-row"]:not([data-run-id="${runId}"])`).first().click();
+  await expect(page.getByTestId('viewed-run-id')).not.toHaveAttribute('data-run-id', runId!);
+  await page.getByTestId('tab-energy').click();
+  await expect(view).toHaveAttribute('data-first-run', new RegExp(`^${runId} ${x} ${y}$`));
+  const chartBox = await view.locator('.energy-chart').boundingBox();
+  await page.mouse.click(chartBox!.x + Number(x), chartBox!.y + Number(y));
+  await expect(page.getByTestId('viewed-run-id')).toHaveAttribute('data-run-id', runId!);
+
+  await page.mouse.move(0, 0); // no tooltip in the picture
+  await page.waitForTimeout(300); // let the canvases draw
+  await page.screenshot({ path: screenshotTarget ?? test.info().outputPath('pareto.png') });
+});
