@@ -77,6 +77,12 @@ test('the Pareto view shows the seven platforms and a quick-look run with its en
   await page.mouse.click(chartBox!.x + Number(x), chartBox!.y + Number(y));
   await expect(page.getByTestId('viewed-run-id')).toHaveAttribute('data-run-id', runId!);
 
+  // Hover shows the run and its design.
+  await page.mouse.move(chartBox!.x + Number(x) + 1, chartBox!.y + Number(y) + 1);
+  await expect(view).toContainText('experiment: mnist_rf');
+  await expect(view).toContainText('network: rf_mlp');
+  await page.screenshot({ path: test.info().outputPath('pareto-tooltip.png') });
+
   await page.mouse.move(0, 0); // no tooltip in the picture
   await page.waitForTimeout(300); // let the canvases draw
   await page.screenshot({ path: screenshotTarget ?? test.info().outputPath('pareto.png') });
