@@ -172,6 +172,12 @@ export class EngineHost {
               runId: r.id,
               experiment: r.experiment,
               network: r.params.network ?? null,
+              chip: r.params.chip ?? null,
+              sweepPoint:
+                Object.entries(r.params)
+                  .filter(([k]) => k.startsWith('sweep.'))
+                  .map(([k, v]) => `${k.slice('sweep.'.length)}=${v}`)
+                  .join(', ') || null,
               accuracy,
               energyPerClassification: energy,
             },

@@ -212,6 +212,9 @@ export const methods = {
           runId: z.string(),
           experiment: z.string(),
           network: z.string().nullable(),
+          chip: z.string().nullable(),
+          /** The sweep point that tells a sweep's runs apart, e.g. `spin_res.program_noise=0.01`. */
+          sweepPoint: z.string().nullable(),
           accuracy: z.number(),
           energyPerClassification: z.number(),
         }),

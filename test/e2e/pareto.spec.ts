@@ -79,7 +79,8 @@ test('the Pareto view shows the seven platforms and a quick-look run with its en
   // Hover shows the run and its design.
   await page.mouse.move(chartBox!.x + Number(x) + 1, chartBox!.y + Number(y) + 1);
   await expect(view).toContainText('experiment: mnist_rf');
-  await expect(view).toContainText('network: rf_mlp');
+  await expect(view).toContainText('network: rf_mlp on spin_mlp');
+  await expect(view).toContainText('sweep point: spin_res.program_noise=');
   await page.screenshot({ path: test.info().outputPath('pareto-tooltip.png') });
 
   await page.mouse.move(0, 0); // no tooltip in the picture

@@ -57,8 +57,24 @@ describe('axis ranges', () => {
 describe('runs and the front', () => {
   it('drops runs a log axis cannot show', () => {
     const runs = [
-      { runId: 'a', experiment: 'e', network: 'n', accuracy: 0.9, energyPerClassification: 1e-9 },
-      { runId: 'b', experiment: 'e', network: null, accuracy: 0.9, energyPerClassification: 0 },
+      {
+        runId: 'a',
+        experiment: 'e',
+        network: 'n',
+        chip: 'c',
+        sweepPoint: null,
+        accuracy: 0.9,
+        energyPerClassification: 1e-9,
+      },
+      {
+        runId: 'b',
+        experiment: 'e',
+        network: null,
+        chip: null,
+        sweepPoint: null,
+        accuracy: 0.9,
+        energyPerClassification: 0,
+      },
     ];
     expect(plottableRuns(runs).map((r) => r.runId)).toEqual(['a']);
   });

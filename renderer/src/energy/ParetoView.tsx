@@ -95,10 +95,13 @@ function option(data: ParetoData, chartWidth: () => number): echarts.EChartsCore
           return [
             `<b>run ${esc(run.runId.slice(0, 8))}</b> (click to open)`,
             `experiment: ${esc(run.experiment)}`,
-            `network: ${esc(run.network ?? '?')}`,
+            `network: ${esc(run.network ?? '?')}${run.chip ? ` on ${esc(run.chip)}` : ''}`,
+            run.sweepPoint ? `sweep point: ${esc(run.sweepPoint)}` : '',
             `accuracy: ${formatAccuracy(run.accuracy)}`,
             `energy: ${formatSi(run.energyPerClassification)} per classification`,
-          ].join('<br/>');
+          ]
+            .filter(Boolean)
+            .join('<br/>');
         }
         if (p.seriesId === 'platforms') {
           const { platform } = p.data as PlatformDatum;
