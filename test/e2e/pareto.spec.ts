@@ -53,6 +53,7 @@ test('the Pareto view shows the seven platforms and a quick-look run with its en
   await expect(view).toHaveAttribute('data-state', 'ready');
   await expect(view).toHaveAttribute('data-platform-count', '7');
   await expect(page.getByTestId('pareto-summary')).toContainText('from the project');
+  await expect(page.getByTestId('landauer-assumption')).toContainText('log2(10)');
   await expect
     .poll(async () => Number(await view.getAttribute('data-run-count')), { timeout: 20_000 })
     .toBeGreaterThanOrEqual(1);

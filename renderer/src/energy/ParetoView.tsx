@@ -266,7 +266,8 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
     };
   }, []);
 
-  // Where the first run point is drawn (px in the chart), so a test can click it.
+  // Where the first run point is drawn (px in the chart), so a test can click it; measured
+  // after every render, since the pane's size settles after the data arrive.
   const [firstRunAt, setFirstRunAt] = useState<string | null>(null);
   useEffect(() => {
     const instance = chart.current;
@@ -276,13 +277,20 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
       { notMerge: true },
     );
     const first = plottableRuns(data.runs)[0];
-    const at = first
-      ? instance.convertToPixel({ seriesId: 'runs' }, [
-          Math.log10(first.energyPerClassification),
-          first.accuracy,
-        ])
-      : null;
-    setFirstRunAt(first && at ? `${first.runId} ${Math.round(at[0]!)} ${Math.round(at[1]!)}` : null);
+    const measure = () => {
+      const at = first
+        ? instance.convertToPixel({ seriesId: 'runs' }, [
+            Math.log10(first.energyPerClassification),
+            first.accuracy,
+          ])
+        : null;
+      setFirstRunAt(first && at ? `${first.runId} ${Math.round(at[0]!)} ${Math.round(at[1]!)}` : null);
+    };
+    measure();
+    instance.on('finished', measure);
+    return () => {
+      instance.off('finished', measure);
+    };
   }, [data]);
 
   const runCount = data ? plottableRuns(data.runs).length : 0;
@@ -318,6 +326,11 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
           </div>
         )}
       </div>
+      {data && (
+        <div className="energy-note landauer-note" data-testid="landauer-assumption">
+          Landauer floor {formatSi(data.landauer.energyPerClassification)}: {data.landauer.assumption}
+        </div>
+      )}
     </div>
   );
 }
