@@ -51,7 +51,10 @@ const LABEL_COLUMN = 150;
 const LABEL_ROW = 15;
 const GRID_TOP = 30;
 
-function option(data: ParetoData, chartWidth: () => number): echarts.EChartsCoreOption {
+function option(
+  data: ParetoData,
+  chartSize: () => { width: number; height: number },
+): echarts.EChartsCoreOption {
   const runs = plottableRuns(data.runs);
   const { landauer } = data;
   const energies = [
@@ -143,6 +146,8 @@ function option(data: ParetoData, chartWidth: () => number): echarts.EChartsCore
       type: 'value',
       min: y.min,
       max: y.max,
+      // Round steps: 5 % on a narrow range, 20 % on the full one.
+      interval: y.max - y.min <= 0.3 ? 0.05 : 0.2,
       name: 'test accuracy',
       nameLocation: 'middle',
       nameGap: 40,
@@ -169,8 +174,13 @@ function option(data: ParetoData, chartWidth: () => number): echarts.EChartsCore
         // row each in order of accuracy (the order of their points), joined by leader lines.
         labelLine: { show: true, lineStyle: { color: '#5b6270', width: 1 } },
         labelLayout: (p: { dataIndex: number }) => ({
-          x: chartWidth() - LABEL_COLUMN + 12,
-          y: GRID_TOP + 8 + LABEL_ROW * (labelRank[p.dataIndex] ?? 0),
+          x: chartSize().width - LABEL_COLUMN + 12,
+          // Rows of 15 px, closer when the pane is short, so the column stays beside the plot.
+          y:
+            GRID_TOP +
+            6 +
+            Math.min(LABEL_ROW, (chartSize().height - GRID_TOP - 40) / Math.max(1, data.platforms.length)) *
+              (labelRank[p.dataIndex] ?? 0),
           align: 'left',
           verticalAlign: 'middle',
         }),
@@ -273,7 +283,7 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
     const instance = chart.current;
     if (!data || !instance) return;
     instance.setOption(
-      option(data, () => instance.getWidth()),
+      option(data, () => ({ width: instance.getWidth(), height: instance.getHeight() })),
       { notMerge: true },
     );
     const first = plottableRuns(data.runs)[0];
@@ -320,12 +330,12 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
           </div>
         )}
         {!error && !data && <div className="chart-empty energy-chart-overlay">Loading…</div>}
-        {data && runCount === 0 && (
-          <div className="energy-chart-hint" data-testid="pareto-no-runs">
-            No finished run has both a test accuracy and an energy estimate yet.
-          </div>
-        )}
       </div>
+      {data && runCount === 0 && (
+        <div className="energy-note energy-chart-hint" data-testid="pareto-no-runs">
+          No finished run has both a test accuracy and an energy estimate yet.
+        </div>
+      )}
       {data && (
         <div className="energy-note landauer-note" data-testid="landauer-assumption">
           Landauer floor {formatSi(data.landauer.energyPerClassification)}: {data.landauer.assumption}
