@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDocument } from '../../engine/dsl';
 import { BOLTZMANN, landauerFloor, landauerPerBit } from '../../engine/energy/landauer';
 import {
@@ -9,6 +10,8 @@ import {
   platformsFromModels,
   resolvePlatforms,
 } from '../../engine/energy/platforms';
+import { EngineHost } from '../../engine/host/engine';
+import { memoryTransportPair, RpcClient } from '../../engine/protocol';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const PLATFORMS_FILE = 'platforms.nfab';
@@ -78,4 +81,78 @@ describe('Landauer floor', () => {
     expect(floor.assumption).toMatch(/300 K/);
     expect(BOLTZMANN * 300 * Math.LN2 * Math.log2(2)).toBe(landauerFloor(2).energyPerClassification);
   });
+});
+
+describe('energy.pareto through the engine host', () => {
+  const hosts: { host: EngineHost; client: RpcClient }[] = [];
+  const open = async (root: string) => {
+    const host = new EngineHost();
+    const [a, b] = memoryTransportPair();
+    host.server.attach(b);
+    const client = new RpcClient(a);
+    hosts.push({ host, client });
+    await client.call('project.open', { root });
+    return client;
+  };
+  let withExamples: string;
+  let empty: string;
+
+  beforeAll(() => {
+    withExamples = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nf-pareto-')));
+    fs.cpSync(EXAMPLES, withExamples, { recursive: true, filter: (s) => !s.includes('.neurofab') });
+    empty = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nf-pareto-empty-')));
+  });
+
+  afterAll(() => {
+    for (const { host, client } of hosts) {
+      client.close();
+      host.close();
+    }
+    for (const dir of [withExamples, empty]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a project without platform blocks gets the presets and no runs', async () => {
+    const client = await open(empty);
+    const r = await client.call('energy.pareto', {});
+    expect(r.platformOrigin).toBe('builtin');
+    expect(r.platforms.map((p) => p.name)).toEqual(PLATFORM_PRESETS.map((p) => p.name));
+    expect(r.runs).toEqual([]);
+    expect(r.landauer.energyPerClassification).toBeCloseTo(9.5373e-21, 24);
+  });
+
+  it("the examples' platform blocks, and a finished run with its accuracy and energy", async () => {
+    const client = await open(withExamples);
+    const done = new Promise<string>((resolve) => {
+      const off = client.on('run.status', (e) => {
+        if (['finished', 'failed', 'cancelled'].includes(e.status)) {
+          off();
+          resolve(e.status + (e.error ? `: ${e.error}` : ''));
+        }
+      });
+    });
+    const { runId } = await client.call('run.start', {
+      path: 'rf-spintronic-mlp.nfab',
+      overrides: { trainLimit: 64, testLimit: 32, epochs: 1 },
+      sweep: 'base',
+    });
+    expect(await done).toBe('finished');
+    const r = await client.call('energy.pareto', {});
+    expect(r.platformOrigin).toBe('project');
+    expect(r.platforms).toHaveLength(7);
+    const summary = await client.call('runs.get', { runId });
+    expect(r.runs).toEqual([
+      {
+        runId,
+        experiment: 'mnist_rf',
+        network: 'rf_mlp',
+        chip: 'spin_mlp',
+        sweepPoint: null,
+        accuracy: summary.metrics.test_accuracy,
+        energyPerClassification: summary.metrics.energy_per_classification,
+      },
+    ]);
+    // The estimate of 784-128-10 at 10 fJ per synapse and 100 fJ per neuron: about 1 nJ.
+    expect(r.runs[0]!.energyPerClassification).toBeGreaterThan(0.5e-9);
+    expect(r.runs[0]!.energyPerClassification).toBeLessThan(2e-9);
+  }, 120_000);
 });
