@@ -208,6 +208,20 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
     const device = core.device ? model.devices.find((d) => d.name === core.device) : undefined;
     const mac = core.params.mac_energy;
     if (core.kind === 'rf_chain' && device) {
+      const oscillator = neuronNamed(core.neuron);
+      const input = net.layers.find((l) => l.kind === 'input');
+      if (index === 0 && oscillator && input) {
+        // A chain reads RF power: the network's inputs must be emitted by oscillators too. Seed 003
+        // counts them: its MLP's 1,084 neurons are 784 inputs + 300 hidden.
+        add(
+          input.name,
+          core.name,
+          'neuron',
+          `${oscillator.name} input oscillators: ${fmt(input.size)} inputs emitted as RF (seed 003 counts inputs as neurons)`,
+          input.size,
+          neuronUpdateEnergy(oscillator),
+        );
+      }
       add(
         layer.name,
         core.name,

@@ -17,11 +17,11 @@ describe('neurofab energy', () => {
     expect(json.code).toBe(0);
     const report = EnergyReportSchema.parse(JSON.parse(json.stdout));
     expect(report.network).toBe('rf_mlp');
-    expect(report.energyPerClassification).toBeCloseTo(101_632 * 10e-15 + 138 * 100e-15, 20);
+    expect(report.energyPerClassification).toBeCloseTo(101_632 * 10e-15 + (784 + 138) * 100e-15, 20);
     const table = neurofab(['energy', 'examples/rf-spintronic-mlp.nfab']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('784 x 128 = 100,352');
-    expect(table.stdout).toMatch(/Total: +1\.03 nJ per classification/);
+    expect(table.stdout).toMatch(/Total: +1\.109 nJ per classification/);
   });
 
   it('exits 1 for an unknown network and 2 without a file', () => {

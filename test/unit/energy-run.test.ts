@@ -32,7 +32,7 @@ describe('energy through the engine host', () => {
 
   it('energy.estimate: the report, DSL_ERRORS for a broken file, NOT_FOUND for an unknown network', async () => {
     const r = await client.call('energy.estimate', { path: 'rf-spintronic-mlp.nfab' });
-    expect(r.energyPerClassification).toBeCloseTo(101_632 * 10e-15 + 138 * 100e-15, 20);
+    expect(r.energyPerClassification).toBeCloseTo(101_632 * 10e-15 + (784 + 138) * 100e-15, 20);
     await expect(client.call('energy.estimate', { path: 'x.nfab', text: 'chip {' })).rejects.toMatchObject({
       code: ErrorCode.DslErrors,
     });
