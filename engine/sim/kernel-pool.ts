@@ -219,27 +219,7 @@ export class KernelPool {
     ctl[JOB + 9] = job.states;
     f[JOB + 10] = job.std;
     ctl[JOB + 14] = KIND_PROGRAM;
-    if (this.closed) {
-      const ex = this.rt.exports;
-      for (let i = 0; i < chunks; i++) {
-        const j0 = i * chunk;
-        ex.program_diff_noisy(
-          job.w + 4 * j0,
-          job.stuck + 2 * j0,
-          job.out + 4 * j0,
-          Math.min(job.n - j0, chunk),
-          f[JOB + 5]!,
-          f[JOB + 6]!,
-          f[JOB + 7]!,
-          f[JOB + 8]!,
-          job.flags,
-          job.states + 64 * i,
-          f[JOB + 10]!,
-          this.rt.scratch(0),
-        );
-      }
-      return;
-    }
+    // A closed pool has no workers: publish() then runs every chunk on this thread.
     this.publish(chunk, chunks);
   }
 

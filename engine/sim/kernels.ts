@@ -6,7 +6,7 @@
 // Shapes use one naming throughout: m = batch rows, k = layer inputs, n = layer outputs; so X is
 // m×k, W is k×n and D (a gradient at the outputs) is m×n.
 import { type Rng, ZIGGURAT_TABLES } from './rng';
-import { wasmDisabled, wasmRuntime, wasmSimdAvailable } from './wasm/runtime';
+import { type WasmRuntime, wasmDisabled, wasmRuntime, wasmSimdAvailable } from './wasm/runtime';
 import { createWasmKernels } from './wasm/wasm-kernels';
 
 /**
@@ -340,22 +340,26 @@ export function programNoisyWasm(
     std,
   };
   if (kernels?.programNoisy) kernels.programNoisy(job);
-  else
-    rt.exports.program_diff_noisy(
-      job.w,
-      job.stuck,
-      job.out,
-      n,
-      job.inv,
-      wMax,
-      steps,
-      job.invSteps,
-      job.flags,
-      state,
-      std,
-      rt.scratch(0),
-    );
+  else programNoisyHere(rt, job);
   rt.copyOut(out, po, n);
+}
+
+/** One program_diff_noisy call over the whole job on this thread (scratch of thread 0). */
+export function programNoisyHere(rt: WasmRuntime, job: NoisyProgramJob): void {
+  rt.exports.program_diff_noisy(
+    job.w,
+    job.stuck,
+    job.out,
+    job.n,
+    job.inv,
+    job.wMax,
+    job.steps,
+    job.invSteps,
+    job.flags,
+    job.state,
+    job.std,
+    rt.scratch(0),
+  );
 }
 
 /** Seeds the four xoshiro128** lanes (16 words) of the WASM normal generator from `rng`. */
@@ -368,6 +372,8 @@ function seedLanes(words: Uint32Array, rng: Rng): void {
 
 /** Byte offset of the ziggurat tables (K, W, F: 128 f64 each) in the runtime's memory. */
 let zigTables: { rt: object; at: number } | null = null;
+/** The Rng state words staged for zig_fast (5 Int32s), reused between calls. */
+let zigWords: Int32Array | null = null;
 
 /**
  * rng.fillNormal(out, std, mean, n) for an `out` that lives in the kernel memory, with the same
@@ -396,7 +402,11 @@ export function fillNormalRng(
   }
   rt.resetStaging();
   const state = rt.stageSpace(8);
-  const words = new Int32Array(rt.f32.buffer, state, 5);
+  // The view is kept between calls: a crossbar draws a tile row's read noise through here for
+  // every input vector and tile (the staging offset only moves when the heap grows).
+  if (zigWords?.byteOffset !== state || zigWords.buffer !== rt.f32.buffer)
+    zigWords = new Int32Array(rt.f32.buffer, state, 5);
+  const words = zigWords;
   const wide = out instanceof Float64Array ? 1 : 0;
   rng.saveState(words);
   let i = 0;

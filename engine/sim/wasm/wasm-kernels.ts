@@ -7,7 +7,7 @@
 // it feeds. Arrays from `alloc()` live in the memory and are used in place.
 import os from 'node:os';
 import { KernelPool } from '../kernel-pool';
-import type { Gemm, Kernels, NoisyProgramJob } from '../kernels';
+import { type Gemm, type Kernels, type NoisyProgramJob, programNoisyHere } from '../kernels';
 import { jumpLanes, jumpMatrix } from '../xoshiro-jump';
 import { type WasmRuntime, wasmRuntime } from './runtime';
 
@@ -201,20 +201,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   function programNoisy(job: NoisyProgramJob): void {
     const chunks = Math.ceil(job.n / PROGRAM_CHUNK);
     if (threads === 1 || closed || chunks < 2) {
-      ex.program_diff_noisy(
-        job.w,
-        job.stuck,
-        job.out,
-        job.n,
-        job.inv,
-        job.wMax,
-        job.steps,
-        job.invSteps,
-        job.flags,
-        job.state,
-        job.std,
-        rt.scratch(0),
-      );
+      programNoisyHere(rt, job);
       return;
     }
     const states = rt.stageSpace(16 * chunks);
