@@ -11,8 +11,9 @@ import type { EventName, EventPayload, EventSink } from '../protocol';
 import { ENGINE_VERSION } from '../version';
 import { cmdFmt } from './fmt';
 import { ProgressBar } from './progress';
+import { EXIT, UsageError } from './usage';
 
-export const EXIT = { ok: 0, inputErrors: 1, usage: 2, runFailed: 3 } as const;
+export { EXIT };
 
 const USAGE = `neurofab ${ENGINE_VERSION}: design studio for neuromorphic and in-memory-computing chips
 
@@ -25,6 +26,16 @@ Usage:
                                          and record it in the project store; an experiment with
                                          sweeps runs every point (--sweep base: as written; N: point
                                          N only), --jobs at a time (default: one per CPU core)
+  neurofab run --rerun ID [--project DIR] [--json]
+                                         run a recorded run again: same DSL snapshot, seed, slices
+  neurofab run --resume-sweep ID [--project DIR] [--jobs N] [--json]
+                                         run the points of a sweep that have no finished run
+  neurofab runs list [--project DIR] [--json]
+  neurofab runs export [ID...] [--format csv|json] [--out FILE] [--project DIR]
+                                         runs with params, tags and metric history (all if no ID)
+  neurofab report ID... --out FILE.html|FILE.pdf [--project DIR]
+                                         a self-contained report of the runs (HTML, or PDF through
+                                         headless Chromium)
   neurofab serve [DIR] [--port N] [--open]
                                          the studio in a browser, on 127.0.0.1 only
   neurofab bench [--json] [--quick]      the benchmark suite
@@ -37,8 +48,6 @@ Usage:
   neurofab --version | --help
 
 Exit codes: 0 success, 1 input has errors, 2 bad usage, 3 a run failed or was interrupted.`;
-
-class UsageError extends Error {}
 
 function positiveInt(name: string, value: string | undefined, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
@@ -311,6 +320,14 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdBench(rest);
       case 'energy':
         return cmdEnergy(rest);
+      case 'runs': {
+        const { cmdRuns } = await import('./runs-cmd');
+        return await cmdRuns(rest);
+      }
+      case 'report': {
+        const { cmdReport } = await import('./report-cmd');
+        return await cmdReport(rest);
+      }
       case 'nir': {
         // Loaded on demand: h5wasm is 4 MB of WASM the other commands do not need.
         const { cmdNir } = await import('../nir/cli');

@@ -6,6 +6,7 @@ import { EnergyError, estimateEnergy } from '../energy';
 import { landauerFloor } from '../energy/landauer';
 import { declaredPlatforms, resolvePlatforms } from '../energy/platforms';
 import {
+  EnergyReportSchema,
   ErrorCode,
   type Handlers,
   PROTOCOL_VERSION,
@@ -13,6 +14,7 @@ import {
   RpcServer,
   SpikeRecordSchema,
 } from '../protocol';
+import { exportReportHandler } from '../report/rpc';
 import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { ENGINE_VERSION } from '../version';
@@ -24,9 +26,10 @@ import {
   storePath,
   writeProjectText,
 } from './project';
-import { RunManager } from './runs';
+import { runAdminHandlers } from './run-admin';
+import { ENERGY_ARTIFACT, RunManager } from './runs';
 
-interface OpenProject {
+export interface OpenProject {
   root: string;
   store: Store;
   runs: RunManager;
@@ -184,6 +187,17 @@ export class EngineHost {
           ];
         });
         return { runs, platforms, platformOrigin: origin, landauer: landauerFloor(10) };
+      },
+      // Run administration (tags, notes, delete, re-run, sweeps, series, export): engine/host/run-admin.ts.
+      ...runAdminHandlers(() => this.requireProject()),
+      'report.export': (params) => exportReportHandler(this.requireProject(), params),
+      'runs.energy': ({ runId }) => {
+        const { store } = this.requireProject();
+        if (!store.getRun(runId)) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        const a = store.getArtifact(runId, ENERGY_ARTIFACT);
+        if (!a) return null;
+        const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');
+        return EnergyReportSchema.parse(JSON.parse(text));
       },
       'runs.spikes': ({ runId }) => {
         const { store } = this.requireProject();

@@ -56,6 +56,13 @@ export const RunSummarySchema = z.object({
   metrics: z.record(z.string(), z.number()),
   params: z.record(z.string(), z.string()),
   error: z.string().nullable(),
+  /** Free-form tags (a sweep's runs carry `sweep` and `sweep_point`). */
+  tags: z.record(z.string(), z.string()),
+  /** The user's note on the run (Markdown text), '' when none. */
+  note: z.string(),
+  /** The sweep this run is a point of, and the point's 0-based index; null outside sweeps. */
+  sweepId: z.string().nullable(),
+  sweepIndex: z.number().int().nonnegative().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -67,13 +74,6 @@ export const MetricPointSchema = z.object({
 });
 export type MetricPoint = z.infer<typeof MetricPointSchema>;
 
-export const RunDetailSchema = RunSummarySchema.extend({
-  metricHistory: z.array(MetricPointSchema),
-  tags: z.record(z.string(), z.string()),
-  dslSnapshot: z.string().nullable(),
-});
-export type RunDetail = z.infer<typeof RunDetailSchema>;
-
 export const RunOverridesSchema = z.object({
   epochs: z.number().int().positive().max(1000).optional(),
   trainLimit: z.number().int().positive().optional(),
@@ -81,6 +81,42 @@ export const RunOverridesSchema = z.object({
   seed: z.number().int().nonnegative().optional(),
 });
 export type RunOverrides = z.infer<typeof RunOverridesSchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  metricHistory: z.array(MetricPointSchema),
+  dslSnapshot: z.string().nullable(),
+  /** The run overrides it was started with (epochs, slices, seed), so a re-run repeats it exactly. */
+  overrides: RunOverridesSchema,
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+/** A sweep: one experiment's grid of points, recorded so it can be resumed. */
+export const SweepSummarySchema = z.object({
+  id: z.string(),
+  experiment: z.string(),
+  sourceFile: z.string().nullable(),
+  createdAt: z.number(),
+  /** Points in the grid. */
+  total: z.number().int().nonnegative(),
+  /** Runs per status over the sweep's points (the newest run of each point counts). */
+  counts: z.record(RunStatusSchema, z.number().int().nonnegative()),
+  /** The 0-based indices with no finished run: what a resume would run. */
+  missing: z.array(z.number().int().nonnegative()),
+});
+export type SweepSummary = z.infer<typeof SweepSummarySchema>;
+
+/** One metric of one run as columns, downsampled (LTTB over step) to at most maxPoints. */
+export const MetricSeriesSchema = z.object({
+  runId: z.string(),
+  key: z.string(),
+  steps: z.array(z.number()),
+  values: z.array(z.number()),
+  /** ms since the epoch, for a wall-time x-axis. */
+  timestamps: z.array(z.number()),
+  /** Points in the store before downsampling. */
+  total: z.number().int().nonnegative(),
+});
+export type MetricSeries = z.infer<typeof MetricSeriesSchema>;
 
 /** One population's activity over one sample (a spiking run's recorded test sample). */
 export const SpikeLayerSchema = z.object({
@@ -191,8 +227,67 @@ export const methods = {
     result: z.object({ runId: z.string(), runIds: z.array(z.string()), sweepId: z.string().nullable() }),
   },
   'run.cancel': { params: z.object({ runId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
+  /** Runs a recorded run again from its DSL snapshot, seed and overrides (a new run). */
+  'run.rerun': {
+    params: z.object({ runId: z.string() }),
+    result: z.object({ runId: z.string(), runIds: z.array(z.string()), sweepId: z.string().nullable() }),
+  },
   'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
   'runs.get': { params: z.object({ runId: z.string() }), result: RunDetailSchema },
+  /** Sets a tag, or removes it when value is null. */
+  'runs.setTag': {
+    params: z.object({
+      runId: z.string(),
+      key: z.string().min(1).max(200),
+      value: z.string().max(5000).nullable(),
+    }),
+    result: z.object({}),
+  },
+  'runs.setNote': {
+    params: z.object({ runId: z.string(), note: z.string().max(100_000) }),
+    result: z.object({}),
+  },
+  /** Deletes runs with everything they recorded. Queued or running runs are refused (cancel first). */
+  'runs.delete': {
+    params: z.object({ runIds: z.array(z.string()).min(1).max(10_000) }),
+    result: z.object({ deleted: z.number().int().nonnegative() }),
+  },
+  /** Metric series for charts: every (run, key) pair asked for, downsampled to maxPoints each. */
+  'runs.metricSeries': {
+    params: z.object({
+      runIds: z.array(z.string()).min(1).max(200),
+      /** Keys to load; all keys of each run when absent. */
+      keys: z.array(z.string()).optional(),
+      maxPoints: z.number().int().min(10).max(100_000).optional(),
+    }),
+    result: z.object({ series: z.array(MetricSeriesSchema) }),
+  },
+  /** Runs (all when runIds is absent) with params, tags and metric history, as CSV or JSON text. */
+  'runs.export': {
+    params: z.object({ runIds: z.array(z.string()).optional(), format: z.enum(['csv', 'json']) }),
+    result: z.object({ text: z.string(), mediaType: z.string(), fileName: z.string() }),
+  },
+  /** The energy estimate a finished run recorded (its 'energy' artifact); null when it has none. */
+  'runs.energy': { params: z.object({ runId: z.string() }), result: EnergyReportSchema.nullable() },
+  'sweeps.list': { params: Empty, result: z.object({ sweeps: z.array(SweepSummarySchema) }) },
+  /** Runs the sweep's points that have no finished run, from the sweep's recorded DSL. */
+  'sweep.resume': {
+    params: z.object({ sweepId: z.string() }),
+    result: z.object({ runId: z.string().nullable(), runIds: z.array(z.string()), sweepId: z.string() }),
+  },
+  /**
+   * Writes a self-contained report of the runs into the project's reports/ folder: HTML (inline
+   * SVG charts, no external requests) or PDF (printed by headless Chromium / Electron).
+   */
+  'report.export': {
+    params: z.object({
+      runIds: z.array(z.string()).min(1).max(200),
+      format: z.enum(['html', 'pdf']),
+      /** Project-relative output path; default reports/<first run id>.<format>. */
+      path: z.string().optional(),
+    }),
+    result: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+  },
   /** The energy estimate of a network of a .nfab file (unsaved text when given). */
   'energy.estimate': {
     params: z.object({
@@ -253,6 +348,14 @@ export const events = {
   'run.metrics': z.object({ runId: z.string(), points: z.array(MetricPointSchema) }),
   'run.log': z.object({ runId: z.string(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'runs.changed': z.object({}),
+  /**
+   * The engine process died and was restarted (browser mode's supervisor, or the Electron shell):
+   * runs it had in progress are now marked interrupted, with their metrics kept.
+   */
+  'engine.restarted': z.object({
+    reason: z.string(),
+    interruptedRuns: z.array(z.string()),
+  }),
 } as const;
 
 export type Methods = typeof methods;

@@ -1,6 +1,13 @@
 // The store's public surface. The engine host is the single writer of a project's store; other
 // processes (a CLI listing runs, a report generator) may open read-only connections alongside it.
-import type { MetricPoint, RunDetail, RunStatus, RunSummary } from '../protocol/schema';
+import type {
+  MetricPoint,
+  RunDetail,
+  RunOverrides,
+  RunStatus,
+  RunSummary,
+  SweepSummary,
+} from '../protocol/schema';
 
 export interface StoreOptions {
   /** Open without write access: no directory creation, no migration, writes fail. */
@@ -20,6 +27,37 @@ export interface CreateRunInput {
   /** The exact DSL text the run was built from; stored as the run's 'dsl' artifact. */
   dslSnapshot: string;
   tags?: Record<string, string>;
+  /** The run overrides (epochs, slices, seed) it was started with; {} when none. */
+  overrides?: RunOverrides;
+  /** The sweep this run is a point of (the sweep must exist: createSweep first). */
+  sweep?: { id: string; index: number };
+}
+
+export interface CreateSweepInput {
+  id: string;
+  experiment: string;
+  sourceFile: string | null;
+  /** The experiment's DSL as written (before any point's values are patched in). */
+  dslSnapshot: string;
+  overrides: RunOverrides;
+  total: number;
+}
+
+export interface SweepRecord {
+  id: string;
+  experiment: string;
+  sourceFile: string | null;
+  dslSnapshot: string;
+  overrides: RunOverrides;
+  total: number;
+  createdAt: number;
+}
+
+/** One metric of one run as columns, in step order (insertion order within a step). */
+export interface MetricColumns {
+  steps: Float64Array;
+  values: Float64Array;
+  timestamps: Float64Array;
 }
 
 export interface Artifact {
@@ -42,6 +80,18 @@ export interface Store {
   /** Appends points in one transaction. Values must be finite and steps integers. */
   logMetrics(runId: string, points: readonly MetricPoint[]): void;
   setTag(runId: string, key: string, value: string): void;
+  deleteTag(runId: string, key: string): void;
+  setNote(runId: string, note: string): void;
+  /** Deletes runs and everything they recorded, in one transaction; returns how many existed. */
+  deleteRuns(runIds: readonly string[]): number;
+  createSweep(input: CreateSweepInput): void;
+  getSweep(sweepId: string): SweepRecord | null;
+  /** Every sweep, newest first, with per-status counts and the indices that have no finished run. */
+  listSweeps(): SweepSummary[];
+  /** The metric keys a run has logged. */
+  metricKeys(runId: string): string[];
+  /** One metric's whole history as typed columns (fast path for charts and reports). */
+  metricColumns(runId: string, key: string): MetricColumns;
   putArtifact(runId: string, name: string, content: string | Uint8Array, mediaType: string): void;
   getArtifact(runId: string, name: string): Artifact | null;
   /** Every run, newest first, with params and the latest value of each metric. */
