@@ -4,4 +4,12 @@ export { StoreError, type StoreErrorCode } from './errors';
 export { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { openStore } from './open';
 export { DSL_ARTIFACT, DSL_MEDIA_TYPE } from './store';
-export type { Artifact, CreateRunInput, Store, StoreOptions } from './types';
+export type {
+  Artifact,
+  CreateRunInput,
+  CreateSweepInput,
+  MetricColumns,
+  Store,
+  StoreOptions,
+  SweepRecord,
+} from './types';

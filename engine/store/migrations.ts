@@ -89,6 +89,57 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    description:
+      'runs.note, runs.overrides, runs.sweep_id/sweep_index; sweeps table (backfilled from sweep/sweep_point tags)',
+    // ADD COLUMN with REFERENCES is allowed because the column defaults to NULL. Runs recorded
+    // before this migration get overrides '{}': their overrides were not kept, but their seed was
+    // (runs.seed), which is what a re-run needs most.
+    up: `
+      CREATE TABLE sweeps (
+        id             TEXT    PRIMARY KEY,
+        experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+        source_file    TEXT,
+        -- The experiment's DSL as written, before any point's values were patched in.
+        dsl            TEXT    NOT NULL,
+        overrides      TEXT    NOT NULL DEFAULT '{}',
+        total          INTEGER NOT NULL CHECK (total >= 0),
+        created_at     INTEGER NOT NULL
+      );
+      CREATE INDEX sweeps_created_at ON sweeps(created_at);
+
+      ALTER TABLE runs ADD COLUMN note        TEXT    NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN overrides   TEXT    NOT NULL DEFAULT '{}';
+      ALTER TABLE runs ADD COLUMN sweep_id    TEXT    REFERENCES sweeps(id);
+      ALTER TABLE runs ADD COLUMN sweep_index INTEGER CHECK (sweep_index >= 0);
+      CREATE INDEX runs_sweep ON runs(sweep_id, sweep_index) WHERE sweep_id IS NOT NULL;
+
+      -- Backfill: version-1 sweeps left only tags, sweep = '<id>' and sweep_point = '<i+1>/<total>'.
+      -- Their base DSL was not kept; a point's snapshot serves, since every point patches the
+      -- same fields and the sweep blocks are still in it (so a resume re-patches each point).
+      INSERT INTO sweeps (id, experiment_id, source_file, dsl, overrides, total, created_at)
+      SELECT s.value, r.experiment_id, r.source_file,
+             COALESCE((SELECT CAST(a.content AS TEXT) FROM artifacts a
+                       WHERE a.run_id = r.id AND a.name = 'dsl'), ''),
+             '{}',
+             CAST(substr(p.value, instr(p.value, '/') + 1) AS INTEGER),
+             min(r.started_at)
+      FROM tags s
+      JOIN tags p ON p.run_id = s.run_id AND p.key = 'sweep_point' AND instr(p.value, '/') > 1
+      JOIN runs r ON r.id = s.run_id
+      WHERE s.key = 'sweep'
+      GROUP BY s.value;
+
+      UPDATE runs SET
+        sweep_id = (SELECT value FROM tags WHERE run_id = runs.id AND key = 'sweep'),
+        sweep_index = (SELECT CAST(substr(value, 1, instr(value, '/') - 1) AS INTEGER) - 1
+                       FROM tags WHERE run_id = runs.id AND key = 'sweep_point')
+      WHERE id IN (SELECT s.run_id FROM tags s JOIN tags p ON p.run_id = s.run_id
+                   WHERE s.key = 'sweep' AND p.key = 'sweep_point' AND instr(p.value, '/') > 1
+                     AND CAST(substr(p.value, 1, instr(p.value, '/') - 1) AS INTEGER) >= 1
+                     AND s.value IN (SELECT id FROM sweeps));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

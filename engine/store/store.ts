@@ -2,14 +2,23 @@
 // and each call is short (statements are prepared once, batches run in one transaction).
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { MetricPoint, RunDetail, RunStatus, RunSummary } from '../protocol/schema';
+import {
+  type MetricPoint,
+  type RunDetail,
+  type RunOverrides,
+  type RunStatus,
+  RunStatusSchema,
+  type RunSummary,
+  type SweepSummary,
+} from '../protocol/schema';
 import { StoreError } from './errors';
-import type { Artifact, CreateRunInput, Store } from './types';
+import type { Artifact, CreateRunInput, CreateSweepInput, MetricColumns, Store, SweepRecord } from './types';
 
 /** Name and media type of the artifact every run gets: the DSL text it was built from. */
 export const DSL_ARTIFACT = 'dsl';
 export const DSL_MEDIA_TYPE = 'text/x-nfab';
 
+const RUN_STATUSES: readonly RunStatus[] = RunStatusSchema.options;
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['finished', 'failed', 'interrupted', 'cancelled']);
 const INTERRUPTED_MESSAGE = 'The engine stopped before this run finished.';
 
@@ -24,16 +33,41 @@ interface SummaryRow {
   error: string | null;
   params: string;
   metrics: string;
+  tags: string;
+  note: string;
+  sweepId: string | null;
+  sweepIndex: number | null;
 }
 
-// One query for the whole list: params and latest metrics come back as JSON objects built by
-// correlated subqueries (indexed lookups), so listing N runs is not N+1 round trips.
+interface SweepRow {
+  id: string;
+  experiment: string;
+  sourceFile: string | null;
+  dslSnapshot: string;
+  overrides: string;
+  total: number;
+  createdAt: number;
+}
+
+// One query for the whole list: params, tags and latest metrics come back as JSON objects built
+// by correlated subqueries (indexed lookups), so listing N runs is not N+1 round trips.
 const SUMMARY_SELECT = `
   SELECT r.id, e.name AS experiment, r.status, r.started_at AS startedAt, r.ended_at AS endedAt,
-         r.source_file AS sourceFile, r.seed, r.error,
+         r.source_file AS sourceFile, r.seed, r.error, r.note,
+         r.sweep_id AS sweepId, r.sweep_index AS sweepIndex,
          (SELECT json_group_object(key, value) FROM params WHERE run_id = r.id) AS params,
+         (SELECT json_group_object(key, value) FROM tags WHERE run_id = r.id) AS tags,
          (SELECT json_group_object(key, value) FROM latest_metrics WHERE run_id = r.id) AS metrics
   FROM runs r JOIN experiments e ON e.id = r.experiment_id`;
+
+const SWEEP_SELECT = `
+  SELECT s.id, e.name AS experiment, s.source_file AS sourceFile, s.dsl AS dslSnapshot,
+         s.overrides, s.total, s.created_at AS createdAt
+  FROM sweeps s JOIN experiments e ON e.id = s.experiment_id`;
+
+function toSweep(row: SweepRow): SweepRecord {
+  return { ...row, overrides: JSON.parse(row.overrides) as RunOverrides };
+}
 
 function toSummary(row: SummaryRow): RunSummary {
   return {
@@ -47,6 +81,10 @@ function toSummary(row: SummaryRow): RunSummary {
     metrics: JSON.parse(row.metrics) as Record<string, number>,
     params: JSON.parse(row.params) as Record<string, string>,
     error: row.error,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    note: row.note,
+    sweepId: row.sweepId,
+    sweepIndex: row.sweepIndex,
   };
 }
 
@@ -98,8 +136,10 @@ export class SqliteStore implements Store {
       ),
       runExists: db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM runs WHERE id = ?'),
       insertRun: db.prepare(
-        `INSERT INTO runs (id, experiment_id, status, started_at, source_file, seed, engine_version)
-         VALUES (@id, @experimentId, 'queued', @startedAt, @sourceFile, @seed, @engineVersion)`,
+        `INSERT INTO runs (id, experiment_id, status, started_at, source_file, seed, engine_version,
+                           overrides, sweep_id, sweep_index)
+         VALUES (@id, @experimentId, 'queued', @startedAt, @sourceFile, @seed, @engineVersion,
+                 @overrides, @sweepId, @sweepIndex)`,
       ),
       insertParam: db.prepare<[string, string, string]>(
         'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)',
@@ -137,9 +177,41 @@ export class SqliteStore implements Store {
       metricHistory: db.prepare<[string], MetricPoint>(
         'SELECT key, value, step, timestamp FROM metrics WHERE run_id = ? ORDER BY step, rowid',
       ),
-      tags: db.prepare<[string], { key: string; value: string }>(
-        'SELECT key, value FROM tags WHERE run_id = ?',
+      overrides: db.prepare<[string], { overrides: string }>('SELECT overrides FROM runs WHERE id = ?'),
+      deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE run_id = ? AND key = ?'),
+      setNote: db.prepare<[string, string]>('UPDATE runs SET note = ? WHERE id = ?'),
+      // Ids travel as one JSON array, so deleting 10 000 runs is one statement (no variable limit).
+      deleteRuns: db.prepare<[string]>('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))'),
+      insertSweep: db.prepare(
+        `INSERT INTO sweeps (id, experiment_id, source_file, dsl, overrides, total, created_at)
+         VALUES (@id, @experimentId, @sourceFile, @dsl, @overrides, @total, @createdAt)`,
       ),
+      getSweep: db.prepare<[string], SweepRow>(`${SWEEP_SELECT} WHERE s.id = ?`),
+      listSweeps: db.prepare<[], SweepRow>(`${SWEEP_SELECT} ORDER BY s.created_at DESC, s.rowid DESC`),
+      // Per point of every sweep: the newest run's status, and whether any run of it finished.
+      sweepPoints: db.prepare<
+        [],
+        { sweepId: string; sweepIndex: number; status: RunStatus; anyFinished: 0 | 1 }
+      >(
+        `SELECT sweepId, sweepIndex, status, anyFinished FROM (
+           SELECT sweep_id AS sweepId, sweep_index AS sweepIndex, status,
+                  row_number() OVER (PARTITION BY sweep_id, sweep_index
+                                     ORDER BY started_at DESC, rowid DESC) AS newest,
+                  max(status = 'finished') OVER (PARTITION BY sweep_id, sweep_index) AS anyFinished
+           FROM runs WHERE sweep_id IS NOT NULL
+         ) WHERE newest = 1`,
+      ),
+      metricKeys: db.prepare<[string], { key: string }>(
+        'SELECT key FROM latest_metrics WHERE run_id = ? ORDER BY key',
+      ),
+      metricCount: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM metrics WHERE run_id = ? AND key = ?',
+      ),
+      metricColumns: db
+        .prepare<[string, string], [number, number, number]>(
+          'SELECT step, value, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, rowid',
+        )
+        .raw(true),
       markInterrupted: db.prepare<[number, string]>(
         `UPDATE runs SET status = 'interrupted', ended_at = ?, error = COALESCE(error, ?)
          WHERE status IN ('queued', 'running')`,
@@ -166,6 +238,9 @@ export class SqliteStore implements Store {
           sourceFile: input.sourceFile,
           seed: input.seed,
           engineVersion: input.engineVersion,
+          overrides: JSON.stringify(input.overrides ?? {}),
+          sweepId: input.sweep?.id ?? null,
+          sweepIndex: input.sweep?.index ?? null,
         });
         for (const [k, v] of Object.entries(input.params)) this.stmt.insertParam.run(id, k, v);
         for (const [k, v] of Object.entries(input.tags ?? {})) this.stmt.upsertTag.run(id, k, v);
@@ -205,6 +280,101 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  deleteTag(runId: string, key: string): void {
+    this.db
+      .transaction(() => {
+        this.requireRun(runId);
+        this.stmt.deleteTag.run(runId, key);
+      })
+      .immediate();
+  }
+
+  setNote(runId: string, note: string): void {
+    if (this.stmt.setNote.run(note, runId).changes === 0) throw this.noRun(runId);
+  }
+
+  deleteRuns(runIds: readonly string[]): number {
+    if (runIds.length === 0) return 0;
+    // ON DELETE CASCADE (foreign_keys is on) removes params, metrics, tags and artifacts with
+    // each run, inside this one statement's transaction.
+    return this.db
+      .transaction(() => this.stmt.deleteRuns.run(JSON.stringify([...new Set(runIds)])).changes)
+      .immediate();
+  }
+
+  createSweep(input: CreateSweepInput): void {
+    this.db
+      .transaction(() => {
+        this.stmt.insertSweep.run({
+          id: input.id,
+          experimentId: this.getOrCreateExperiment(input.experiment),
+          sourceFile: input.sourceFile,
+          dsl: input.dslSnapshot,
+          overrides: JSON.stringify(input.overrides),
+          total: input.total,
+          createdAt: this.now(),
+        });
+      })
+      .immediate();
+  }
+
+  getSweep(sweepId: string): SweepRecord | null {
+    const row = this.stmt.getSweep.get(sweepId);
+    return row ? toSweep(row) : null;
+  }
+
+  listSweeps(): SweepSummary[] {
+    return this.db.transaction((): SweepSummary[] => {
+      const points = new Map<string, { status: RunStatus; index: number; finished: boolean }[]>();
+      for (const p of this.stmt.sweepPoints.all()) {
+        let list = points.get(p.sweepId);
+        if (!list) points.set(p.sweepId, (list = []));
+        list.push({ status: p.status, index: p.sweepIndex, finished: p.anyFinished === 1 });
+      }
+      return this.stmt.listSweeps.all().map((row) => {
+        const counts = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>;
+        const done = new Set<number>();
+        for (const p of points.get(row.id) ?? []) {
+          counts[p.status]++;
+          if (p.finished) done.add(p.index);
+        }
+        const missing: number[] = [];
+        for (let i = 0; i < row.total; i++) if (!done.has(i)) missing.push(i);
+        return {
+          id: row.id,
+          experiment: row.experiment,
+          sourceFile: row.sourceFile,
+          createdAt: row.createdAt,
+          total: row.total,
+          counts,
+          missing,
+        };
+      });
+    })();
+  }
+
+  metricKeys(runId: string): string[] {
+    return this.stmt.metricKeys.all(runId).map((r) => r.key);
+  }
+
+  metricColumns(runId: string, key: string): MetricColumns {
+    // Count, then fill preallocated columns from raw rows (no per-row objects), in one snapshot.
+    return this.db.transaction((): MetricColumns => {
+      const n = this.stmt.metricCount.get(runId, key)!.n;
+      const steps = new Float64Array(n);
+      const values = new Float64Array(n);
+      const timestamps = new Float64Array(n);
+      let i = 0;
+      for (const [step, value, timestamp] of this.stmt.metricColumns.iterate(runId, key)) {
+        steps[i] = step;
+        values[i] = value;
+        timestamps[i] = timestamp;
+        i++;
+      }
+      return { steps, values, timestamps };
+    })();
+  }
+
   putArtifact(runId: string, name: string, content: string | Uint8Array, mediaType: string): void {
     this.db
       .transaction(() => {
@@ -223,19 +393,17 @@ export class SqliteStore implements Store {
   }
 
   getRun(runId: string): RunDetail | null {
-    // One read transaction so the summary, history and tags are from the same snapshot even
+    // One read transaction so the summary, history and overrides are from the same snapshot even
     // while the writer is logging metrics.
     return this.db.transaction((): RunDetail | null => {
       const row = this.stmt.getSummary.get(runId);
       if (!row) return null;
-      const tags: Record<string, string> = {};
-      for (const t of this.stmt.tags.all(runId)) tags[t.key] = t.value;
       const dsl = this.stmt.getArtifact.get(runId, DSL_ARTIFACT);
       return {
         ...toSummary(row),
         metricHistory: this.stmt.metricHistory.all(runId),
-        tags,
         dslSnapshot: dsl === undefined ? null : dsl.content.toString(),
+        overrides: JSON.parse(this.stmt.overrides.get(runId)!.overrides) as RunOverrides,
       };
     })();
   }
