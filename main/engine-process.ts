@@ -4,7 +4,7 @@
 // it is restarted (with back-off, see restart-policy.ts) and every page is handed a fresh port.
 import { MessageChannelMain, type UtilityProcess, utilityProcess, type WebContents } from 'electron';
 import { Channels, type EngineDownInfo } from './ipc-contract';
-import { RestartPolicy } from './restart-policy';
+import { RestartPolicy } from '../engine/host/restart-policy';
 
 export interface EngineProcessOptions {
   /** Absolute path of the bundled host script (out/engine/host.js). */

@@ -1,6 +1,7 @@
-// Bundles the engine (CLI, Electron utility-process host, training worker) into out/engine/.
-// All three land in one folder so the host finds its worker beside itself. Packages stay
-// external: better-sqlite3 is native, and the rest resolve from node_modules at run time.
+// Bundles the engine (CLI, Electron utility-process host, serve's supervised engine child,
+// training worker) into out/engine/. All land in one folder so the hosts find their worker (and
+// the supervisor its child) beside themselves. Packages stay external: better-sqlite3 is native,
+// and the rest resolve from node_modules at run time.
 import { build } from 'esbuild';
 
 const started = Date.now();
@@ -8,6 +9,7 @@ await build({
   entryPoints: {
     cli: 'engine/cli/entry.ts',
     host: 'engine/host/utility-entry.ts',
+    'engine-child': 'engine/host/child-entry.ts',
     'train-worker': 'engine/sim/train-worker.ts',
   },
   outdir: 'out/engine',

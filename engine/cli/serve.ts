@@ -1,6 +1,7 @@
 // Browser mode: serves the built renderer and the engine's RPC over a WebSocket, on loopback
 // only. The RPC needs the per-launch token the printed URL carries, a loopback Host header
-// (against DNS rebinding) and a same-origin Origin header (against cross-site pages).
+// (against DNS rebinding) and a same-origin Origin header (against cross-site pages). The engine
+// itself runs in a child process under an EngineSupervisor, which restarts it if it crashes.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { EngineHost } from '../host/engine';
+import { EngineSupervisor } from '../host/supervisor';
 import { MAX_MESSAGE_BYTES, webSocketTransport } from '../host/transports';
 
 const MIME: Record<string, string> = {
@@ -54,13 +55,16 @@ export interface ServeOptions {
   port: number;
   rendererDir?: string;
   token?: string;
+  /** The supervisor's log (restarts, give-ups); stderr by default. */
+  log?(message: string): void;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   token: string;
-  host: EngineHost;
+  /** Runs the engine child process (its pid, restart notifications). */
+  engine: EngineSupervisor;
   close(): Promise<void>;
 }
 
@@ -83,8 +87,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
   }
   const token = options.token ?? crypto.randomBytes(24).toString('hex');
-  const host = new EngineHost();
-  if (options.projectDir) host.openProject(options.projectDir, true);
+  const engine = new EngineSupervisor({
+    projectDir: options.projectDir,
+    create: true,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  await engine.start();
 
   let port = options.port;
   const server = http.createServer((req, res) => {
@@ -142,13 +150,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => host.server.attach(webSocketTransport(ws)));
+    wss.handleUpgrade(req, socket, head, (ws) => engine.attach(webSocketTransport(ws)));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://127.0.0.1:${port}/?token=${token}`;
@@ -156,12 +169,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url,
     port,
     token,
-    host,
+    engine,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      host.close();
+      await engine.close();
     },
   };
 }

@@ -38,6 +38,7 @@ export interface OpenProject {
 export class EngineHost {
   readonly server: RpcServer;
   private project: OpenProject | null = null;
+  private interrupted: string[] = [];
 
   constructor() {
     this.server = new RpcServer(this.handlers());
@@ -57,12 +58,24 @@ export class EngineHost {
       this.project.store.close();
     }
     const store = openStore(storePath(realRoot));
+    // Which runs the crash left unfinished, read before marking them: the supervisor tells the
+    // user which runs a restart interrupted.
+    const unfinished = store
+      .listRuns()
+      .filter((r) => r.status === 'running' || r.status === 'queued')
+      .map((r) => r.id);
     const interrupted = store.markInterrupted();
+    this.interrupted = interrupted > 0 ? unfinished : [];
     if (interrupted > 0) {
       console.error(`Marked ${interrupted} run(s) left running by an earlier crash as interrupted.`);
     }
     this.project = { root: realRoot, store, runs: new RunManager(store, this.server, undefined, realRoot) };
     return this.project;
+  }
+
+  /** The runs the last openProject found left running by a crash and marked 'interrupted'. */
+  get interruptedRuns(): readonly string[] {
+    return this.interrupted;
   }
 
   close(): void {
