@@ -40,6 +40,8 @@ step('typecheck (node)', 'npx', ['tsc', '-p', 'tsconfig.node.json']);
 step('typecheck (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json']);
 step('typecheck (e2e)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']);
 step('lint', 'npx', ['biome', 'check', '.']);
+// Electron security checklist: fails on any finding not justified in security/electronegativity-allowlist.json.
+step('electronegativity', 'node', ['scripts/electronegativity.mjs']);
 
 // The bundled engine and UI are what the CLI and the browser tests exercise.
 step('build', 'npm', ['run', 'build']);

@@ -122,3 +122,18 @@ describe('content security policy', () => {
     expect(h['X-Content-Type-Options']).toBe('nosniff');
   });
 });
+
+describe('every CSP the studio ships', () => {
+  it('has no unsafe-eval: the app:// header, the browser-mode server header and the page meta', async () => {
+    const { contentSecurityPolicy: servePolicy } = await import('../../engine/cli/serve');
+    const fs = await import('node:fs');
+    const html = fs.readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeTruthy();
+    for (const csp of [contentSecurityPolicy(), servePolicy(4321), meta!]) {
+      expect(csp).not.toContain('unsafe-eval');
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toContain("object-src 'none'");
+    }
+  });
+});
