@@ -96,10 +96,13 @@ export class EngineSupervisor {
         if (m.t !== 'ready') return;
         child.off('exit', onEarlyExit);
         if (m.error) {
+          // Reject only once the child is gone: a failed start leaves no process behind.
           this.stopping = true;
+          child.once('exit', () => {
+            process.off('exit', this.killOnExit);
+            reject(new Error(m.error ?? ''));
+          });
           child.kill('SIGKILL');
-          process.off('exit', this.killOnExit);
-          reject(new Error(m.error));
         } else resolve();
       };
       const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => {
