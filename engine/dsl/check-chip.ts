@@ -75,11 +75,15 @@ export function checkChip(ctx: CheckContext, decl: Decl): Chip | null {
             energyPerBit: router.number('energy_per_bit') ?? 0,
             latencyPerHop: router.number('latency_per_hop') ?? 0,
             topology: router.string('topology') ?? 'mesh',
+            ...opt('area', um2(router.number('area'))),
           },
         }
       : {}),
     ...(clock !== undefined ? { clock } : {}),
     ...(memory !== undefined ? { memory: memory * 1024 } : {}),
+    ...opt('staticPower', fields.number('static_power')),
+    ...opt('sramEnergy', fields.number('sram_energy')),
+    ...(fields.boolean('pipeline') === true ? { pipeline: true } : {}),
     range: sourceRange(ctx, decl),
   };
 }
@@ -233,10 +237,20 @@ function checkTile(ctx: CheckContext, decl: Decl, chipOwner: string): CrossbarTi
     ...opt('lineResistance', fields.number('line_resistance')),
     ...opt('outputNoise', fields.number('output_noise')),
     ...(fields.string('bound_management') === 'iterative' ? { boundManagement: 'iterative' as const } : {}),
+    ...opt('adcTime', fields.number('adc_time')),
+    ...opt('adcShare', fields.number('adc_share')),
+    ...opt('adcArea', um2(fields.number('adc_area'))),
+    ...opt('dacArea', um2(fields.number('dac_area'))),
+    ...opt('peripheryArea', um2(fields.number('periphery_area'))),
     range: sourceRange(ctx, decl),
   };
 }
 
 function opt<K extends string>(key: K, v: number | undefined): { [P in K]?: number } {
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: number };
+}
+
+/** Areas are written in um^2 as plain numbers (the unit system has no area); the IR holds m^2. */
+function um2(v: number | undefined): number | undefined {
+  return v === undefined ? undefined : v * 1e-12;
 }

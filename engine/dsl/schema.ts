@@ -55,6 +55,8 @@ export interface FieldSpec {
   ignored?: string;
 }
 
+/** An area in um^2, written as a plain number: the unit system has no area dimension. */
+const um2: ValueType = { kind: 'number', min: 0, max: 1e12 };
 const fraction = (max = 1): ValueType => ({ kind: 'number', min: 0, max, percent: true });
 const bits: ValueType = { kind: 'number', min: 0, max: 16, integer: true };
 
@@ -223,6 +225,13 @@ export const ROUTER_FIELDS: readonly FieldSpec[] = [
   },
   { name: 'latency_per_hop', doc: 'Latency of one hop.', type: q('time', 0, 1), default: '0s' },
   {
+    name: 'area',
+    doc:
+      'Area of one router in um^2 (plain number); the chip has one router per tile copy. ISAAC: ' +
+      '151,000 um^2 per router shared by 4 tiles at 32 nm (Shafiee et al., ISCA 2016, Table I).',
+    type: um2,
+  },
+  {
     name: 'topology',
     doc: 'Network-on-chip topology.',
     type: { kind: 'enum', values: ['mesh', 'torus', 'tree', 'bus', 'ring'] },
@@ -242,6 +251,29 @@ export const CHIP_FIELDS: readonly FieldSpec[] = [
     name: 'router',
     doc: 'Interconnect: `router { energy_per_bit = 3pJ  latency_per_hop = 2ns  topology = mesh }`.',
     type: { kind: 'block', fields: ROUTER_FIELDS },
+  },
+  {
+    name: 'static_power',
+    doc:
+      'Static (leakage) power of the whole chip; the estimate charges static_power x (1 / throughput) ' +
+      'per classification. No default: NeuroSim counts leakage, but its value depends on the design.',
+    type: q('power', 0, 1e3),
+  },
+  {
+    name: 'sram_energy',
+    doc:
+      'Energy per bit of an SRAM/buffer access: each mapped layer reads its inputs from and writes its ' +
+      'outputs to the buffer. Horowitz (ISSCC 2014, 45 nm): 10 pJ per 64-bit read of an 8 kB SRAM, ' +
+      'about 0.16 pJ/bit. No default.',
+    type: q('energy', 0, 1e-6),
+  },
+  {
+    name: 'pipeline',
+    doc:
+      'true: layers are pipeline stages (ISAAC-style, every layer on its own tiles), so throughput is ' +
+      '1 / the slowest stage; false: one classification at a time, throughput = 1 / latency.',
+    type: { kind: 'boolean' },
+    default: 'false',
   },
 ];
 
@@ -305,7 +337,39 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
     doc: 'Energy per ADC conversion (Murmann survey fit: about 0.85 pJ at 8 bit / 22 nm).',
     type: q('energy', 0, 1e-6),
   },
-  { name: 'dac_energy', doc: 'Energy per DAC conversion.', type: q('energy', 0, 1e-6) },
+  {
+    name: 'dac_energy',
+    doc: 'Energy per DAC conversion. No default: no survey fit for DACs is cited here (docs/energy.md).',
+    type: q('energy', 0, 1e-6),
+  },
+  {
+    name: 'adc_time',
+    doc:
+      'Time of one ADC conversion; a pass digitises its columns in ceil(cols / adc_share) conversions ' +
+      'per ADC. ISAAC: 1.28 GS/s, 0.78 ns (Shafiee et al., ISCA 2016).',
+    type: q('time', 0, 1),
+  },
+  {
+    name: 'adc_share',
+    doc: 'Columns sharing one ADC through a multiplexer (NeuroSim: colMux; ISAAC: 128). 1 = an ADC per column.',
+    type: { kind: 'number', min: 1, max: 65536, integer: true },
+    default: '1',
+  },
+  {
+    name: 'adc_area',
+    doc: 'Area of one ADC in um^2 (plain number). ISAAC: 1,200 um^2 per 8-bit ADC at 32 nm (Table I).',
+    type: um2,
+  },
+  {
+    name: 'dac_area',
+    doc: 'Area of one DAC (one per row) in um^2 (plain number). ISAAC: 0.17 um^2 per 1-bit DAC at 32 nm.',
+    type: um2,
+  },
+  {
+    name: 'periphery_area',
+    doc: 'Other periphery of one tile copy in um^2 (plain number): sample-and-hold, shift-and-add, registers, drivers.',
+    type: um2,
+  },
   {
     name: 'line_resistance',
     doc: 'Wire resistance per cell segment, for IR drop along word and bit lines; 0 = ideal wires.',

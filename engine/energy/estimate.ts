@@ -1,7 +1,10 @@
 // The estimator: E = synaptic ops x E_syn + neuron updates x E_neuron + conversions x (E_ADC, E_DAC)
-// + bits x hops x E_bit-hop (+ buffers and static power when the design gives them), as a list of
-// terms count x unit energy, each with the source of its unit energy (SCIENCE.md "Energy", seed 003).
-// Terms the design gives no basis for are listed in `assumptions`, never invented.
+// + bits x hops x E_bit-hop + buffer bits x E_SRAM + P_static / throughput, as a list of terms
+// count x unit energy, each with the source of its unit energy (SCIENCE.md "Energy", seed 003);
+// latency and throughput from the read and ADC times (timing.ts), area from cells, periphery and
+// routers (area.ts). Terms the design gives no basis for are listed in `assumptions`, never invented.
+
+import { usableCols } from '../dsl/mapping';
 import type {
   Chip,
   CoreTile,
@@ -15,6 +18,7 @@ import type {
 } from '../ir/model';
 import type { EnergyReport, EnergyTerm } from '../protocol/schema';
 import { DEFAULT_DT, DEFAULT_TIME_STEPS, snnCoreMap, snnLayers } from '../snn/plan';
+import { type AreaTerm, chipArea } from './area';
 import {
   adcEnergy,
   bitHopEnergy,
@@ -29,7 +33,17 @@ import {
   writeEnergy,
 } from './components';
 import { conversions, type LayerCounts, layerCounts } from './counts';
-import { groupedNumber } from './format';
+import { groupedNumber, si } from './format';
+import { crossbarStage, type LatencyTerm, rfChainStage, type StageTime, totalTiming } from './timing';
+
+/**
+ * The report with its latency and area worked out term by term. The protocol's EnergyReport
+ * carries the totals; these two lists ride along in `neurofab energy --json` and in the studio.
+ */
+export interface EnergyEstimate extends EnergyReport {
+  latencyTerms: LatencyTerm[];
+  areaTerms: AreaTerm[];
+}
 
 export class EnergyError extends Error {
   constructor(
@@ -52,7 +66,7 @@ export interface EstimateOptions {
 const fmt = (x: number) => groupedNumber(x, 3);
 
 /** The estimate of one network on its chip. */
-export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {}): EnergyReport {
+export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {}): EnergyEstimate {
   const { net, exp, chip } = resolveDesign(model, opts);
   const terms: EnergyTerm[] = [];
   const assumptions: string[] = [];
@@ -96,7 +110,13 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
     );
   }
 
-  let latency: number | null = 0;
+  const stages: LatencyTerm[] = [];
+  let timed = true; // false once a layer lacks a time it needs
+  const stage = (st: StageTime) => {
+    assumptions.push(...st.notes);
+    if (st.term) stages.push(st.term);
+    else timed = false;
+  };
   let prevSpikes: number | null = null; // spikes per classification of the previous population
   const weighted = net.layers.map((l) => ({ layer: l, counts: layerCounts(l) })).filter((x) => x.counts);
   for (const [index, { layer, counts }] of weighted.entries()) {
@@ -107,7 +127,7 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
       assumptions.push(
         `layer ${layer.name} is not mapped on a tile: its ${fmt(c.synapses)} synaptic ops and ${fmt(c.neurons)} neurons are not counted`,
       );
-      latency = null;
+      timed = false;
       prevSpikes = null;
       continue;
     }
@@ -124,9 +144,8 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
           c.synapses * (diff ? 2 : 1),
           synapseReadEnergy(device),
         );
-        if (device.latency !== undefined && latency !== null) latency += c.passes * device.latency;
-        else latency = null;
       }
+      if (!spiking) stage(crossbarStage(c, m, tile, device));
       const conv = conversions(c, m);
       if (tile.adcBits > 0)
         add(
@@ -230,19 +249,18 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
         c.synapses,
         synapseReadEnergy(device),
       );
-      if (device.latency !== undefined && latency !== null) latency += device.latency;
-      else latency = null;
+      if (!spiking) stage(rfChainStage(c, core, device));
     } else if (typeof mac === 'number') {
       add(layer.name, core.name, 'synapse', `MACs: ${describe(c)}`, c.synapses, {
         value: mac,
         source: `dsl (tile ${core.name}.mac_energy)`,
       });
-      latency = null;
+      timed = false;
     } else {
       assumptions.push(
         `tile ${core.name} (${core.kind}) gives no energy per operation: layer ${layer.name}'s ${fmt(c.synapses)} ops not counted`,
       );
-      latency = null;
+      timed = false;
     }
     addNeurons(layer, c, core.name, layerNeuron, neuronNamed(core.neuron));
     prevSpikes = null;
@@ -271,22 +289,66 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
       );
   }
 
-  if (chip) addMovement(model, net, exp, chip, steps, recorded ? opts.recorded! : null, add, assumptions);
-  assumptions.push('SRAM/buffer accesses: the design gives no buffer energy; not counted');
-  assumptions.push('static (leakage) power: the design gives none; not counted');
+  if (chip) {
+    const moved = addMovement(
+      model,
+      net,
+      exp,
+      chip,
+      steps,
+      recorded ? opts.recorded! : null,
+      add,
+      assumptions,
+    );
+    stages.push(...moved);
+    if (chip.sramEnergy !== undefined) addBuffers(net, exp, chip, add, assumptions);
+    else assumptions.push('SRAM/buffer accesses: the chip gives no sram_energy; not counted');
+  } else assumptions.push('SRAM/buffer accesses: no chip; not counted');
   const programming = programmingEnergy(model, net, exp, chip);
   if (programming) assumptions.push(programming);
 
-  if (spiking) latency = steps * dt;
-  if (latency === null || latency === 0) {
-    latency = null;
-    assumptions.push('latency: the design lacks read times for its tiles (device latency); not estimated');
-  } else if (!spiking) {
+  let latency: number | null = null;
+  let throughput: number | null = null;
+  if (spiking) {
+    latency = steps * dt;
+    throughput = 1 / latency;
+    assumptions.push(`latency: ${steps} steps x ${dt * 1e3} ms`);
+  } else if (timed && stages.length > 0) {
+    const t = totalTiming(stages, chip?.pipeline === true);
+    latency = t.latency;
+    throughput = t.throughput;
     assumptions.push(
-      'latency: device read time per layer pass, layers in sequence; ADC time and pipelining are not in the design',
+      chip?.pipeline
+        ? 'latency: layers in sequence; throughput: layers pipelined (chip pipeline = true), 1 / the slowest layer'
+        : 'latency: layers in sequence, one classification at a time (throughput = 1 / latency; set pipeline = true on the chip for a layer pipeline)',
     );
-  } else assumptions.push(`latency: ${steps} steps x ${dt * 1e3} ms`);
-  assumptions.push('area: the design gives no periphery areas (ADC, DAC, router); not estimated');
+  } else
+    assumptions.push('latency: the design lacks read times for its tiles (device latency); not estimated');
+
+  if (chip?.staticPower !== undefined) {
+    if (throughput !== null)
+      add(
+        null,
+        null,
+        'static',
+        `static power x ${si(1 / throughput, 's')} per classification (1 / throughput), count in s`,
+        1 / throughput,
+        { value: chip.staticPower, source: `dsl (chip ${chip.name}.static_power), W` },
+      );
+    else assumptions.push('static power: set, but the latency is not estimated; not counted');
+  } else assumptions.push('static (leakage) power: the chip gives no static_power; not counted');
+
+  let area: number | null = null;
+  let areaTerms: AreaTerm[] = [];
+  if (chip) {
+    const a = chipArea(model, chip);
+    area = a.area;
+    areaTerms = a.terms;
+    assumptions.push(...a.missing);
+    if (area !== null)
+      assumptions.push(`area: every tile copy chip ${chip.name} declares, not only those this network uses`);
+  }
+  if (area === null) assumptions.push('area: the design gives no cell or periphery areas; not estimated');
 
   const total = terms.reduce((a, t) => a + t.energy, 0);
   return {
@@ -294,12 +356,23 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
     chip: chip?.name ?? null,
     energyPerClassification: total,
     latency,
-    throughput: latency ? 1 / latency : null,
-    area: null,
+    throughput,
+    area,
     counts: recorded ? 'recorded' : 'static',
     terms,
     assumptions: [...new Set(assumptions)],
+    latencyTerms: spiking ? [] : inLayerOrder(net, stages),
+    areaTerms,
   };
+}
+
+/** Stage terms grouped by layer, in the network's order (a layer's array time, then its transfers). */
+function inLayerOrder(net: Network, stages: LatencyTerm[]): LatencyTerm[] {
+  const order = new Map(net.layers.map((l, i) => [l.name, i]));
+  return stages
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => (order.get(a.s.layer) ?? 0) - (order.get(b.s.layer) ?? 0) || a.i - b.i)
+    .map((x) => x.s);
 }
 
 const describe = (c: LayerCounts) =>
@@ -359,17 +432,14 @@ function addMovement(
   recorded: Readonly<Record<string, number>> | null,
   add: Add,
   assumptions: string[],
-): void {
+): LatencyTerm[] {
   const hop = bitHopEnergy(chip);
   const hasCores = net.layers.some((l) => l.kind === 'spiking');
   if (!hop) {
     assumptions.push(`chip ${chip.name} declares no router: data movement between tiles not counted`);
-    return;
+    return [];
   }
-  if (!hasCores) {
-    addAnalogMovement(net, exp, chip, hop, add, assumptions);
-    return;
-  }
+  if (!hasCores) return addAnalogMovement(net, exp, chip, hop, add, assumptions);
   const mappings =
     exp?.mappings ??
     net.layers.flatMap((l) =>
@@ -409,13 +479,18 @@ function addMovement(
       hop,
     );
   });
+  return [];
 }
 
 /**
  * Activations between analog layers on the router: layer L's outputs (cols x passes values of
  * adc_bits each, 8 bits when the ADC is ideal) go from L's first tile to layer L+1's first tile.
- * Tiles are numbered in layer order (each layer takes its tilesUsed) on a square 2D mesh; hops are
- * the Manhattan distance. First-order: partial sums between row blocks are not counted.
+ * Tiles are numbered in layer order (each layer takes its tilesUsed, column block by column block,
+ * row blocks within) on a square 2D mesh; hops are the Manhattan distance. A crossbar layer spread
+ * over several row blocks digitises a partial sum in every block (the ADC count says so): each
+ * block but the first sends its partial sums (its columns x adc_bits, per pass) to the first block
+ * of its column, where they are added. The router's latency_per_hop times the hops of each
+ * transfer is added to the sending layer's time.
  */
 function addAnalogMovement(
   net: Network,
@@ -424,8 +499,15 @@ function addAnalogMovement(
   hop: Sourced,
   add: Add,
   assumptions: string[],
-): void {
-  const placed: { layer: string; tile: string; first: number; bits: number }[] = [];
+): LatencyTerm[] {
+  const placed: {
+    layer: string;
+    tile: CrossbarTile | CoreTile;
+    c: LayerCounts;
+    m: LayerMapping;
+    first: number;
+    width: number;
+  }[] = [];
   let next = 0;
   for (const l of net.layers) {
     const c = layerCounts(l);
@@ -433,24 +515,103 @@ function addAnalogMovement(
     const tile = m ? findTile(chip, m.tile) : null;
     if (!c || !m || !tile) continue;
     const width = tile.kind === 'crossbar' && tile.adcBits > 0 ? tile.adcBits : 8;
-    placed.push({ layer: l.name, tile: tile.name, first: next, bits: c.passes * c.cols * width });
+    placed.push({ layer: l.name, tile, c, m, first: next, width });
     next += m.tilesUsed;
   }
-  const width = meshWidth(next);
+  const side = meshWidth(next);
+  const perHop = chip.router?.latencyPerHop ?? 0;
+  const latency: LatencyTerm[] = [];
   assumptions.push(
-    `analog tiles on a ${width} x ${width} mesh in layer order, XY routing; each layer's outputs move from its first tile to the next layer's first tile (partial sums between row blocks not counted)`,
+    `analog tiles on a ${side} x ${side} mesh in layer order, XY routing; each layer's outputs move from its first tile to the next layer's first tile`,
   );
-  for (let i = 0; i + 1 < placed.length; i++) {
-    const a = placed[i]!;
-    const b = placed[i + 1]!;
-    const hops = meshHops(a.first, b.first, width);
+  for (const [i, a] of placed.entries()) {
+    if (a.tile.kind === 'crossbar' && a.m.rowBlocks > 1) {
+      // Partial sums: block (row r, column block k) sits at first + k * rowBlocks + r.
+      const { rowBlocks, colBlocks } = a.m;
+      const usable = usableCols(a.tile);
+      let bitHops = 0;
+      let bits = 0;
+      let maxHops = 0;
+      for (let k = 0; k < colBlocks; k++) {
+        const cols = Math.min(usable, a.c.cols - k * usable);
+        const head = a.first + k * rowBlocks;
+        for (let r = 1; r < rowBlocks; r++) {
+          const h = meshHops(head + r, head, side);
+          bits += a.c.passes * cols * a.width;
+          bitHops += a.c.passes * cols * a.width * h;
+          maxHops = Math.max(maxHops, h);
+        }
+      }
+      add(
+        a.layer,
+        a.tile.name,
+        'movement',
+        `partial sums between ${rowBlocks} row blocks: ${fmt(bits)} bits (${fmt(a.c.passes)} pass(es) x ${rowBlocks - 1} block(s) x columns x ${a.width} bit) over their hops to the first block`,
+        bitHops,
+        hop,
+      );
+      if (perHop > 0 && maxHops > 0)
+        latency.push({
+          layer: a.layer,
+          tile: a.tile.name,
+          what: `partial sums: ${fmt(a.c.passes)} pass(es) x ${maxHops} hop(s) x ${si(perHop, 's')}`,
+          time: a.c.passes * maxHops * perHop,
+        });
+    }
+    const b = placed[i + 1];
+    if (!b) continue;
+    const bits = a.c.passes * a.c.cols * a.width;
+    const hops = meshHops(a.first, b.first, side);
     add(
       a.layer,
-      a.tile,
+      a.tile.name,
       'movement',
-      `output bits to layer ${b.layer}: ${fmt(a.bits)} bits x ${hops} hop(s)`,
-      a.bits * hops,
+      `output bits to layer ${b.layer}: ${fmt(bits)} bits x ${hops} hop(s)`,
+      bits * hops,
       hop,
+    );
+    if (perHop > 0 && hops > 0)
+      latency.push({
+        layer: a.layer,
+        tile: a.tile.name,
+        what: `outputs to layer ${b.layer}: ${hops} hop(s) x ${si(perHop, 's')}`,
+        time: hops * perHop,
+      });
+  }
+  return latency;
+}
+
+/**
+ * SRAM/buffer traffic of the crossbar layers: every pass reads the layer's inputs (rows without
+ * the bias row, dac_bits each, 8 when the DAC is ideal) from the buffer and writes its outputs
+ * (cols, adc_bits each, 8 when ideal) back. conv2d passes re-read overlapping inputs (im2col, no
+ * line buffer). Other tile kinds move their data in the analog domain or on the mesh.
+ */
+function addBuffers(net: Network, exp: Experiment | undefined, chip: Chip, add: Add, assumptions: string[]) {
+  const unit: Sourced = { value: chip.sramEnergy!, source: `dsl (chip ${chip.name}.sram_energy)` };
+  for (const l of net.layers) {
+    const c = layerCounts(l);
+    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const tile = m ? findTile(chip, m.tile) : null;
+    if (!c || !tile) continue;
+    if (tile.kind !== 'crossbar') {
+      assumptions.push(
+        `SRAM/buffer: layer ${l.name} on ${tile.kind} tile ${tile.name} does not use the buffer; not counted`,
+      );
+      continue;
+    }
+    const bias = 'bias' in l && l.bias ? 1 : 0;
+    const inBits = tile.dacBits > 0 ? tile.dacBits : 8;
+    const outBits = tile.adcBits > 0 ? tile.adcBits : 8;
+    const read = c.passes * (c.rows - bias) * inBits;
+    const written = c.passes * c.cols * outBits;
+    add(
+      l.name,
+      tile.name,
+      'buffer',
+      `buffer: ${fmt(read)} input bits read (${fmt(c.passes)} pass(es) x ${fmt(c.rows - bias)} x ${inBits} bit) + ${fmt(written)} output bits written (x ${fmt(c.cols)} x ${outBits} bit)`,
+      read + written,
+      unit,
     );
   }
 }

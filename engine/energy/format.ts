@@ -37,7 +37,24 @@ export function si(x: number, unit: string): string {
 
 const num = (x: number) => groupedNumber(x, 2);
 
-export function formatReport(r: EnergyReport): string {
+/** An area in m² as mm² (from 0.01 mm²) or µm²: "2.03 mm²", "2,030 µm²". */
+export function areaText(m2: number): string {
+  const mm2 = m2 * 1e6;
+  return mm2 >= 0.01
+    ? `${Number(mm2.toPrecision(4))} mm²`
+    : `${groupedNumber(Number((m2 * 1e12).toPrecision(4)), 3)} µm²`;
+}
+
+/** Classifications per second: whole numbers from 100 up, 3 significant digits below. */
+const rate = (x: number) => (x >= 100 ? groupedNumber(x, 0) : String(Number(x.toPrecision(3))));
+
+/** The report, with the latency and area terms when the estimator gives them (EnergyEstimate). */
+export type FormattableReport = EnergyReport & {
+  latencyTerms?: { layer: string; tile: string | null; what: string; time: number }[];
+  areaTerms?: { tile: string | null; component: string; what: string; area: number; source: string }[];
+};
+
+export function formatReport(r: FormattableReport): string {
   const out: string[] = [];
   out.push(`Energy estimate: network ${r.network} on chip ${r.chip ?? '(none)'}, ${r.counts} counts`);
   out.push('');
@@ -69,9 +86,13 @@ export function formatReport(r: EnergyReport): string {
   out.push(`By layer:     ${by((t) => t.layer ?? 'chip')}`);
   out.push(`Total:        ${si(total, 'J')} per classification`);
   out.push(
-    `Latency:      ${r.latency === null ? 'not estimated' : `${si(r.latency, 's')}, throughput ${num(r.throughput ?? 0)} classifications/s`}`,
+    `Latency:      ${r.latency === null ? 'not estimated' : `${si(r.latency, 's')}, throughput ${rate(r.throughput ?? 0)} classifications/s`}`,
   );
-  out.push(`Area:         ${r.area === null ? 'not estimated' : `${si(r.area * 1e6, 'mm²')}`}`);
+  for (const t of r.latencyTerms ?? [])
+    out.push(`  ${t.layer} (${t.tile ?? '-'}): ${si(t.time, 's')} = ${t.what}`);
+  out.push(`Area:         ${r.area === null ? 'not estimated' : areaText(r.area)}`);
+  for (const t of r.areaTerms ?? [])
+    out.push(`  ${t.tile ?? 'chip'} ${t.component}: ${areaText(t.area)} = ${t.what} [${t.source}]`);
   out.push('');
   out.push('Sources:');
   const sources = [...new Set(r.terms.map((t) => t.source))];

@@ -191,6 +191,13 @@ export interface CrossbarTile {
   outputNoise?: number;
   /** aihwkit bound management: when an output saturates the ADC, halve the inputs and read again. */
   boundManagement?: 'none' | 'iterative';
+  /** Time of one ADC conversion (s) and columns sharing one ADC (default 1). */
+  adcTime?: number;
+  adcShare?: number;
+  /** Area (m^2) of one ADC, one DAC, and the tile's other periphery (per tile copy). */
+  adcArea?: number;
+  dacArea?: number;
+  peripheryArea?: number;
   range: SourceRange;
 }
 
@@ -227,6 +234,8 @@ export interface RouterModel {
   energyPerBit: number;
   latencyPerHop: number;
   topology: string;
+  /** Area of one router (m^2); one router per tile copy. */
+  area?: number;
 }
 
 export interface Chip {
@@ -241,6 +250,12 @@ export interface Chip {
   memory?: number;
   /** Clock frequency (Hz). */
   clock?: number;
+  /** Static (leakage) power of the chip (W). */
+  staticPower?: number;
+  /** Energy per bit of an SRAM/buffer access (J). */
+  sramEnergy?: number;
+  /** Layers run as pipeline stages: throughput = 1 / slowest stage. */
+  pipeline?: boolean;
   range: SourceRange;
 }
 

@@ -100,7 +100,7 @@ network n {
       );
     const r = estimateEnergy(modelOf(routed));
     // h takes crossbars 0..3, y starts at 4; 5 crossbars on a 3 x 3 mesh: (0,0) -> (1,1) = 2 hops.
-    const move = r.terms.filter((t) => t.component === 'movement');
+    const move = r.terms.filter((t) => t.component === 'movement' && t.what.startsWith('output bits'));
     expect(move).toHaveLength(1);
     expect(move[0]!.count).toBe(256 * 8 * 2); // 256 outputs x 8-bit ADC x 2 hops
     expect(move[0]!.energy).toBeCloseTo(256 * 8 * 2 * 50e-15, 20);
