@@ -21,6 +21,7 @@ import { startTrainingJob } from '../sim/run-in-worker';
 import { buildSnnPlan, isSpikingNetwork } from '../snn/plan';
 import { SPIKES_ARTIFACT } from '../snn/record';
 import type { Store } from '../store';
+import { MetricBatcher } from '../store/metric-batcher';
 import { ENGINE_VERSION } from '../version';
 import { readProjectText, resolveInProject } from './project';
 import { applySweepPoint, expandSweeps, type SweepPoint, sweepParams } from './sweep';
@@ -31,8 +32,24 @@ export interface RunRequest {
   text: string;
   experiment?: string;
   overrides?: RunOverrides;
-  /** Which sweep points to run: 'all' (default), 'base' (the experiment as written), or one index. */
-  sweep?: 'all' | 'base' | number;
+  /**
+   * Which sweep points to run: 'all' (default), 'base' (the experiment as written), one index, or
+   * several (a resume).
+   */
+  sweep?: 'all' | 'base' | number | readonly number[];
+}
+
+/** How a run request relates to what the store already has (re-runs and resumes). */
+interface LaunchContext {
+  /** An existing sweep the points belong to (no new sweep is recorded). */
+  sweepId?: string;
+  /** Extra tags on every run, e.g. rerun_of. */
+  tags?: Record<string, string>;
+}
+
+/** Metric points that would make the store refuse a whole batch (NaN, fractional steps). */
+function isStorable(p: MetricPoint): boolean {
+  return Number.isFinite(p.value) && Number.isSafeInteger(p.step) && Number.isFinite(p.timestamp);
 }
 
 export interface StartedRun {
@@ -62,6 +79,8 @@ export const ENERGY_ARTIFACT = 'energy';
 
 interface ActiveRun {
   cancel(): void;
+  /** The sweep point it trains, so a resume does not start a point that is under way. */
+  sweep: { id: string; index: number } | null;
 }
 
 /** Flattens the plan into MLflow-style string params, so runs can be compared field by field. */
@@ -164,6 +183,66 @@ export class RunManager {
    * any reason; points run in parallel up to the manager's concurrency and are recorded as they end.
    */
   start(request: RunRequest): StartedExperiment {
+    return this.launch(request, {});
+  }
+
+  /**
+   * Runs a recorded run again: its DSL snapshot, experiment, overrides and seed. A sweep point's
+   * re-run is a new run of the same sweep and index (the snapshot is the point's patched text,
+   * whose sweep blocks re-patch to the same values). The new run is tagged rerun_of.
+   */
+  rerun(runId: string): StartedExperiment {
+    const run = this.store.getRun(runId);
+    if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+    if (run.dslSnapshot === null) {
+      throw new RpcError(ErrorCode.NotFound, `Run ${runId} has no DSL snapshot to run again.`);
+    }
+    const point = run.sweepId !== null && run.sweepIndex !== null;
+    return this.launch(
+      {
+        sourceFile: run.sourceFile ?? `${run.experiment}.nfab`,
+        text: run.dslSnapshot,
+        experiment: run.experiment,
+        // Runs from before migration 2 have no recorded overrides, but their seed is always known.
+        overrides: { ...run.overrides, seed: run.seed },
+        sweep: point ? run.sweepIndex! : 'base',
+      },
+      { ...(point ? { sweepId: run.sweepId! } : {}), tags: { rerun_of: runId } },
+    );
+  }
+
+  /**
+   * Runs the points of a recorded sweep that have no finished run (and none queued or running
+   * here), from the sweep's recorded DSL and overrides, as new runs of the same sweep. Returns no
+   * runs when every point is done.
+   */
+  resumeSweep(sweepId: string): StartedExperiment {
+    const sweep = this.store.getSweep(sweepId);
+    if (!sweep) throw new RpcError(ErrorCode.NotFound, `No sweep ${sweepId} in this project.`);
+    const busy = new Set<number>();
+    for (const a of this.active.values()) if (a.sweep?.id === sweepId) busy.add(a.sweep.index);
+    const missing = (this.store.listSweeps().find((s) => s.id === sweepId)?.missing ?? []).filter(
+      (i) => !busy.has(i),
+    );
+    if (missing.length === 0) return { experiment: sweep.experiment, sweepId, runs: [] };
+    return this.launch(
+      {
+        sourceFile: sweep.sourceFile ?? `${sweep.experiment}.nfab`,
+        text: sweep.dslSnapshot,
+        experiment: sweep.experiment,
+        overrides: sweep.overrides,
+        sweep: missing,
+      },
+      { sweepId },
+    );
+  }
+
+  /** Tells clients the run list changed (run-admin calls it after tags, notes, deletes). */
+  notifyChanged(): void {
+    this.sink.emit('runs.changed', {});
+  }
+
+  private launch(request: RunRequest, context: LaunchContext): StartedExperiment {
     const { result, files } = this.check(request.sourceFile, request.text);
     const model = result.model;
     const names = model.experiments.map((e) => e.name);
@@ -178,21 +257,32 @@ export class RunManager {
         `No experiment "${experiment}" in ${request.sourceFile}. It defines: ${names.join(', ') || 'none'}.`,
       );
     }
-    let points: SweepPoint[];
+    let grid: SweepPoint[];
     try {
-      points = request.sweep === 'base' ? [] : expandSweeps(exp.sweeps ?? []);
+      grid = request.sweep === 'base' ? [] : expandSweeps(exp.sweeps ?? []);
     } catch (err) {
       throw new RpcError(ErrorCode.DslErrors, `Experiment "${experiment}": ${(err as Error).message}`);
     }
-    if (typeof request.sweep === 'number') {
-      const one = points[request.sweep];
-      if (!one) {
-        throw new RpcError(
-          ErrorCode.InvalidParams,
-          `Experiment "${experiment}" has ${points.length} sweep point(s); index ${request.sweep} does not exist.`,
-        );
-      }
-      points = [one];
+    let points = grid;
+    if (typeof request.sweep === 'number' || Array.isArray(request.sweep)) {
+      const wanted: readonly number[] = typeof request.sweep === 'number' ? [request.sweep] : request.sweep;
+      points = wanted.map((i) => {
+        const one = grid[i];
+        if (!one) {
+          throw new RpcError(
+            ErrorCode.InvalidParams,
+            `Experiment "${experiment}" has ${grid.length} sweep point(s); index ${i} does not exist.`,
+          );
+        }
+        return one;
+      });
+    }
+    const recorded = context.sweepId ? this.store.getSweep(context.sweepId) : null;
+    if (recorded && recorded.total !== grid.length) {
+      throw new RpcError(
+        ErrorCode.DslErrors,
+        `Sweep ${recorded.id} was recorded with ${recorded.total} point(s), but its DSL now expands to ${grid.length}.`,
+      );
     }
     const plan = (m: typeof model) => {
       let built: TrainingPlan;
@@ -213,7 +303,7 @@ export class RunManager {
       return {
         experiment,
         sweepId: null,
-        runs: [this.schedule(request, experiment, plan(model), request.text, null, null, model)],
+        runs: [this.schedule(request, experiment, plan(model), request.text, null, null, model, context)],
       };
     }
     // Build every point's plan before recording anything, so a bad value fails the whole sweep up front.
@@ -228,7 +318,19 @@ export class RunManager {
       const checked = this.check(request.sourceFile, text, patched);
       return { point, text, plan: plan(checked.result.model), model: checked.result.model };
     });
-    const sweepId = `${experiment}-${randomUUID().slice(0, 8)}`;
+    // The sweep is recorded with the text as written (before patching) and the whole grid, so
+    // it can be resumed later even when only some points run now.
+    const sweepId = context.sweepId ?? `${experiment}-${randomUUID().slice(0, 8)}`;
+    if (!context.sweepId) {
+      this.store.createSweep({
+        id: sweepId,
+        experiment,
+        sourceFile: request.sourceFile,
+        dslSnapshot: request.text,
+        overrides: request.overrides ?? {},
+        total: grid.length,
+      });
+    }
     return {
       experiment,
       sweepId,
@@ -239,8 +341,9 @@ export class RunManager {
           p.plan,
           p.text,
           p.point,
-          { sweepId, total: points.length },
+          { sweepId, total: grid.length },
           p.model,
+          context,
         ),
       ),
     };
@@ -256,7 +359,9 @@ export class RunManager {
     sweep: { sweepId: string; total: number } | null,
     /** The checked model of `text`: a finished run records its energy estimate from it. */
     model: ElaboratedModel,
+    context: LaunchContext,
   ): StartedRun {
+    const sweepRef = point && sweep ? { id: sweep.sweepId, index: point.index } : null;
     const runId = this.store.createRun({
       experiment,
       sourceFile: request.sourceFile,
@@ -264,9 +369,12 @@ export class RunManager {
       engineVersion: ENGINE_VERSION,
       params: { ...planParams(plan), ...(point ? sweepParams(point) : {}) },
       dslSnapshot: text,
-      ...(point && sweep
-        ? { tags: { sweep: sweep.sweepId, sweep_point: `${point.index + 1}/${sweep.total}` } }
-        : {}),
+      overrides: request.overrides ?? {},
+      tags: {
+        ...context.tags,
+        ...(point && sweep ? { sweep: sweep.sweepId, sweep_point: `${point.index + 1}/${sweep.total}` } : {}),
+      },
+      ...(sweepRef ? { sweep: sweepRef } : {}),
     });
     this.sink.emit('run.status', { runId, status: 'queued', error: null });
     this.sink.emit('runs.changed', {});
@@ -279,7 +387,10 @@ export class RunManager {
         if (cancelRunning) cancelRunning();
         else cancelledWhileQueued = true;
       },
+      sweep: sweepRef,
     });
+    // Points are committed in batches and announced only once committed (metric-batcher.ts).
+    const metrics = new MetricBatcher((points) => this.commitMetrics(runId, points));
 
     const done = new Promise<RunOutcome>((resolve) => {
       const launch = () => {
@@ -298,8 +409,7 @@ export class RunManager {
             onProgress: (p) => this.sink.emit('run.progress', { runId, ...p }),
             onMetrics: (points: MetricPoint[]) => {
               for (const p of points) lastStep = Math.max(lastStep, p.step);
-              this.store.logMetrics(runId, points);
-              this.sink.emit('run.metrics', { runId, points });
+              metrics.add(points);
             },
             onLog: (level, message) => this.sink.emit('run.log', { runId, level, message }),
           },
@@ -311,6 +421,8 @@ export class RunManager {
         cancelRunning = () => job.cancel();
         job.done.then((result) => {
           this.running--;
+          // Before the status changes: a finished run's history is complete when clients hear of it.
+          metrics.flush();
           for (const a of result.artifacts ?? []) this.storeArtifact(runId, a);
           if (result.status === 'finished')
             this.recordEnergy(runId, model, experiment, result.metrics, lastStep);
@@ -363,9 +475,8 @@ export class RunManager {
         step,
         timestamp: Date.now(),
       };
-      this.store.logMetrics(runId, [point]);
       metrics.energy_per_classification = report.energyPerClassification;
-      this.sink.emit('run.metrics', { runId, points: [point] });
+      this.commitMetrics(runId, [point]);
     } catch (err) {
       this.sink.emit('run.log', {
         runId,
@@ -373,6 +484,35 @@ export class RunManager {
         message: `energy estimate not recorded: ${err instanceof Error ? err.message : String(err)}`,
       });
     }
+  }
+
+  /**
+   * One transaction for the batch, then the 'run.metrics' event with exactly what was committed.
+   * Runs from a timer, so it must not throw: points the store would refuse are dropped with a
+   * warning instead of failing the batch they came in.
+   */
+  private commitMetrics(runId: string, points: MetricPoint[]): void {
+    const ok = points.filter(isStorable);
+    if (ok.length < points.length) {
+      const bad = points.find((p) => !isStorable(p))!;
+      this.sink.emit('run.log', {
+        runId,
+        level: 'warn',
+        message: `${points.length - ok.length} metric point(s) not recorded (e.g. ${bad.key} = ${bad.value} at step ${bad.step}): values must be finite and steps integers.`,
+      });
+    }
+    if (ok.length === 0) return;
+    try {
+      this.store.logMetrics(runId, ok);
+    } catch (err) {
+      this.sink.emit('run.log', {
+        runId,
+        level: 'error',
+        message: `metrics not recorded: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      return;
+    }
+    this.sink.emit('run.metrics', { runId, points: ok });
   }
 
   cancel(runId: string): boolean {

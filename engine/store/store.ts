@@ -201,6 +201,9 @@ export class SqliteStore implements Store {
            FROM runs WHERE sweep_id IS NOT NULL
          ) WHERE newest = 1`,
       ),
+      runStatuses: db.prepare<[string], { id: string; status: RunStatus }>(
+        'SELECT id, status FROM runs WHERE id IN (SELECT value FROM json_each(?))',
+      ),
       metricKeys: db.prepare<[string], { key: string }>(
         'SELECT key FROM latest_metrics WHERE run_id = ? ORDER BY key',
       ),
@@ -328,7 +331,10 @@ export class SqliteStore implements Store {
       const points = new Map<string, { status: RunStatus; index: number; finished: boolean }[]>();
       for (const p of this.stmt.sweepPoints.all()) {
         let list = points.get(p.sweepId);
-        if (!list) points.set(p.sweepId, (list = []));
+        if (!list) {
+          list = [];
+          points.set(p.sweepId, list);
+        }
         list.push({ status: p.status, index: p.sweepIndex, finished: p.anyFinished === 1 });
       }
       return this.stmt.listSweeps.all().map((row) => {
@@ -351,6 +357,13 @@ export class SqliteStore implements Store {
         };
       });
     })();
+  }
+
+  runStatuses(runIds: readonly string[]): Map<string, RunStatus> {
+    const out = new Map<string, RunStatus>();
+    if (runIds.length === 0) return out;
+    for (const r of this.stmt.runStatuses.all(JSON.stringify(runIds))) out.set(r.id, r.status);
+    return out;
   }
 
   metricKeys(runId: string): string[] {

@@ -88,6 +88,8 @@ export interface Store {
   getSweep(sweepId: string): SweepRecord | null;
   /** Every sweep, newest first, with per-status counts and the indices that have no finished run. */
   listSweeps(): SweepSummary[];
+  /** Status of each of the runs that exists (unknown ids are left out): existence and state in one query. */
+  runStatuses(runIds: readonly string[]): Map<string, RunStatus>;
   /** The metric keys a run has logged. */
   metricKeys(runId: string): string[];
   /** One metric's whole history as typed columns (fast path for charts and reports). */
