@@ -36,6 +36,15 @@ Usage:
   neurofab report ID... --out FILE.html|FILE.pdf [--project DIR]
                                          a self-contained report of the runs (HTML, or PDF through
                                          headless Chromium)
+  neurofab sweep submit FILE --slurm [--experiment NAME] [--partition P] [--time T] [--cpus N]
+               [--epochs N] [--train-limit N] [--test-limit N] [--seed N] [--project DIR]
+               [--ssh HOST --remote-dir DIR] [--neurofab CMD] [--dry-run] [--json]
+                                         run a sweep's points as a Slurm array job (docs/cluster.md)
+  neurofab sweep status ID [--project DIR] [--json]
+                                         queued / running / done / failed per point
+  neurofab sweep collect ID [--resubmit-failed] [--project DIR] [--json]
+                                         import finished points as runs (idempotent); list failed
+                                         points with their stderr, and resubmit them on request
   neurofab serve [DIR] [--port N] [--open]
                                          the studio in a browser, on 127.0.0.1 only
   neurofab bench [--json] [--quick]      the benchmark suite
@@ -116,10 +125,29 @@ async function cmdRun(args: string[]): Promise<number> {
       sweep: { type: 'string' },
       jobs: { type: 'string' },
       json: { type: 'boolean', default: false },
+      rerun: { type: 'string' },
+      'resume-sweep': { type: 'string' },
     },
   });
+  // --rerun ID / --resume-sweep ID: the store has everything the run needs (DSL, seed, overrides).
+  const recorded = values.rerun ?? values['resume-sweep'];
+  if (recorded !== undefined) {
+    if (values.rerun !== undefined && values['resume-sweep'] !== undefined) {
+      throw new UsageError('Give either --rerun or --resume-sweep, not both.');
+    }
+    const flag = values.rerun !== undefined ? '--rerun' : '--resume-sweep';
+    const clashing = ['experiment', 'epochs', 'train-limit', 'test-limit', 'seed', 'sweep'].filter(
+      (k) => values[k as keyof typeof values] !== undefined,
+    );
+    if (positionals.length > 0 || clashing.length > 0) {
+      throw new UsageError(
+        `${flag} runs what the store recorded, so it takes no FILE${clashing.length > 0 ? ` and no --${clashing.join(', --')}` : ''}; only --project, --jobs and --json.`,
+      );
+    }
+    if (recorded === '') throw new UsageError(`${flag} needs a run or sweep id.`);
+  }
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new UsageError('run needs exactly one FILE.');
+  if (recorded === undefined && (!file || extra.length > 0)) throw new UsageError('run needs exactly one FILE.');
   const sweepArg = values.sweep ?? 'all';
   let sweep: 'all' | 'base' | number;
   if (sweepArg === 'all' || sweepArg === 'base') sweep = sweepArg;
@@ -133,17 +161,7 @@ async function cmdRun(args: string[]): Promise<number> {
     testLimit: positiveInt('test-limit', values['test-limit']),
     seed: positiveInt('seed', values.seed, true),
   };
-  const text = readSource(file);
-  const projectDir = path.resolve(values.project ?? path.dirname(file));
-  const sourceFile = path.relative(projectDir, path.resolve(file)).split(path.sep).join('/');
-  if (sourceFile.startsWith('../') || path.isAbsolute(sourceFile)) {
-    throw new UsageError(
-      `${file} is outside the project folder ${projectDir}; its imports and data are read from the project. ` +
-        "Give --project a folder that contains the file (or leave it out: the default is the file's folder).",
-    );
-  }
   const json = values.json ?? false;
-
   const bar = new ProgressBar();
   const sink: EventSink = {
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
@@ -156,6 +174,43 @@ async function cmdRun(args: string[]): Promise<number> {
       }
     },
   };
+  if (recorded !== undefined) {
+    const projectDir = path.resolve(values.project ?? '.');
+    if (!fs.existsSync(storePath(projectDir))) {
+      console.error(`neurofab: no runs recorded in ${projectDir} (no ${STORE_DIR}/ there); give --project DIR.`);
+      return EXIT.inputErrors;
+    }
+    const store = openStore(storePath(projectDir));
+    store.markInterrupted();
+    const manager = new RunManager(store, sink, jobs, projectDir);
+    let started: import('../host/runs').StartedExperiment;
+    try {
+      started = values.rerun !== undefined ? manager.rerun(recorded) : manager.resumeSweep(recorded);
+    } catch (err) {
+      store.close();
+      if (err instanceof RpcError) {
+        console.error(`neurofab: ${err.message}`);
+        return EXIT.inputErrors;
+      }
+      throw err;
+    }
+    if (started.runs.length === 0) bar.line(`Sweep ${recorded}: every point has a finished run; nothing to run.`);
+    else if (values.rerun === undefined) {
+      bar.line(`Sweep ${recorded}: resuming ${started.runs.length} point(s), ${jobs} at a time`);
+    }
+    const { outcomes, interrupted } = await awaitRuns(manager, [() => started], bar);
+    store.close();
+    return reportOutcomes(outcomes, interrupted, projectDir, json);
+  }
+  const text = readSource(file!);
+  const projectDir = path.resolve(values.project ?? path.dirname(file!));
+  const sourceFile = path.relative(projectDir, path.resolve(file!)).split(path.sep).join('/');
+  if (sourceFile.startsWith('../') || path.isAbsolute(sourceFile)) {
+    throw new UsageError(
+      `${file} is outside the project folder ${projectDir}; its imports and data are read from the project. ` +
+        "Give --project a folder that contains the file (or leave it out: the default is the file's folder).",
+    );
+  }
   fs.mkdirSync(path.join(projectDir, STORE_DIR), { recursive: true });
   const store = openStore(storePath(projectDir));
   store.markInterrupted();
@@ -174,6 +229,43 @@ async function cmdRun(args: string[]): Promise<number> {
     throw new UsageError(`${file} defines no experiment.`);
   }
 
+  let outcomes: RunOutcome[];
+  let interrupted: boolean;
+  try {
+    ({ outcomes, interrupted } = await awaitRuns(
+      manager,
+      experiments.map((experiment) => () => {
+        const started = manager.start({ sourceFile, text, experiment, overrides, sweep });
+        if (started.sweepId) {
+          bar.line(
+            `Sweep ${started.sweepId}: ${experiment}, ${started.runs.length} point(s), ${jobs} at a time`,
+          );
+        }
+        return started;
+      }),
+      bar,
+    ));
+  } catch (err) {
+    if (err instanceof RpcError) {
+      console.error(err.message);
+      store.close();
+      return EXIT.inputErrors;
+    }
+    throw err;
+  }
+  store.close();
+  return reportOutcomes(outcomes, interrupted, projectDir, json);
+}
+
+/**
+ * Starts each batch of runs in turn (one experiment, a re-run, a resumed sweep) and waits for its
+ * runs, printing a line per run; Ctrl+C cancels them all and stops starting new batches.
+ */
+async function awaitRuns(
+  manager: import('../host/runs').RunManager,
+  batches: (() => import('../host/runs').StartedExperiment)[],
+  bar: ProgressBar,
+): Promise<{ outcomes: RunOutcome[]; interrupted: boolean }> {
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -182,21 +274,15 @@ async function cmdRun(args: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
   const outcomes: RunOutcome[] = [];
   try {
-    for (const experiment of experiments) {
+    for (const batch of batches) {
       if (interrupted) break;
-      const started = manager.start({ sourceFile, text, experiment, overrides, sweep });
-      if (started.sweepId) {
-        bar.line(
-          `Sweep ${started.sweepId}: ${experiment}, ${started.runs.length} point(s), ${jobs} at a time`,
-        );
-      }
+      const started = batch();
       const ended = started.runs.map(async ({ runId, sweepPoint, done }) => {
         const label = sweepPoint
-          ? `${experiment} [${sweepPoint.assignments.map((a) => `${a.target}.${a.field}=${a.text}`).join(', ')}]`
-          : experiment;
+          ? `${started.experiment} [${sweepPoint.assignments.map((a) => `${a.target}.${a.field}=${a.text}`).join(', ')}]`
+          : started.experiment;
         bar.line(`Run ${runId}: ${label}`);
         const outcome = await done;
         const summary = Object.entries(outcome.metrics)
@@ -207,18 +293,15 @@ async function cmdRun(args: string[]): Promise<number> {
       });
       outcomes.push(...(await Promise.all(ended)));
     }
-  } catch (err) {
-    if (err instanceof RpcError) {
-      console.error(err.message);
-      store.close();
-      return EXIT.inputErrors;
-    }
-    throw err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  store.close();
+  return { outcomes, interrupted };
+}
+
+/** Prints the --json summary and picks the exit code (3 unless every run finished). */
+function reportOutcomes(outcomes: RunOutcome[], interrupted: boolean, projectDir: string, json: boolean): number {
   const ok = outcomes.every((o) => o.status === 'finished') && !interrupted;
   if (json) {
     console.log(
@@ -323,6 +406,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'runs': {
         const { cmdRuns } = await import('./runs-cmd');
         return await cmdRuns(rest);
+      }
+      case 'sweep': {
+        const { cmdSweep } = await import('./sweep-cmd');
+        return await cmdSweep(rest);
       }
       case 'report': {
         const { cmdReport } = await import('./report-cmd');

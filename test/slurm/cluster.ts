@@ -1,0 +1,124 @@
+// A real one-node Slurm cluster on localhost for the integration test: munged, slurmctld and
+// slurmd from Debian's slurm-wlm, each with its own state, sockets and ports under a temp folder,
+// so it neither needs nor touches a system-wide Slurm. Needs root (slurmd launches jobs as users).
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface LocalCluster {
+  dir: string;
+  /** Environment for Slurm's commands (SLURM_CONF points at this cluster). */
+  env: NodeJS.ProcessEnv;
+  stop(): void;
+}
+
+const DAEMONS = ['munged', 'slurmctld', 'slurmd'];
+const COMMANDS = ['sbatch', 'squeue', 'scancel', 'sinfo'];
+
+function which(program: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${program} || ls /usr/sbin/${program} 2>/dev/null`], {
+    encoding: 'utf8',
+  });
+  const out = r.stdout.trim().split('\n')[0];
+  return r.status === 0 && out ? out : null;
+}
+
+/** Why this machine cannot run the local cluster, or null when it can. */
+export function clusterUnavailableReason(): string | null {
+  const missing = [...DAEMONS, ...COMMANDS].filter((p) => which(p) === null);
+  if (missing.length > 0)
+    return `Slurm is not installed (missing ${missing.join(', ')}; apt-get install slurm-wlm munge)`;
+  if (process.getuid?.() !== 0)
+    return 'the one-node Slurm cluster needs root (slurmd launches jobs as their users)';
+  return null;
+}
+
+function freePortBase(): number {
+  // Two adjacent ports for slurmctld and slurmd, away from the usual 6817/6818.
+  return 20000 + crypto.randomInt(0, 20000) * 2;
+}
+
+export async function startLocalCluster(): Promise<LocalCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-slurm-'));
+  for (const sub of ['state', 'spool', 'log', 'munge']) fs.mkdirSync(path.join(dir, sub));
+  const host = os.hostname().split('.')[0]!;
+  const key = path.join(dir, 'munge', 'munge.key');
+  fs.writeFileSync(key, crypto.randomBytes(1024), { mode: 0o400 });
+  const socket = path.join(dir, 'munge', 'munge.socket');
+  execFileSync(which('munged')!, [
+    '--force',
+    `--key-file=${key}`,
+    `--socket=${socket}`,
+    `--pid-file=${path.join(dir, 'munge', 'munged.pid')}`,
+    `--log-file=${path.join(dir, 'munge', 'munged.log')}`,
+    `--seed-file=${path.join(dir, 'munge', 'seed')}`,
+  ]);
+  const port = freePortBase();
+  const conf = path.join(dir, 'slurm.conf');
+  fs.writeFileSync(
+    conf,
+    `ClusterName=neurofab-test
+SlurmctldHost=${host}(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=${socket}
+CredType=cred/munge
+StateSaveLocation=${dir}/state
+SlurmdSpoolDir=${dir}/spool
+SlurmctldPidFile=${dir}/slurmctld.pid
+SlurmdPidFile=${dir}/slurmd.pid
+SlurmctldLogFile=${dir}/log/slurmctld.log
+SlurmdLogFile=${dir}/log/slurmd.log
+SlurmctldPort=${port}
+SlurmdPort=${port + 1}
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/backfill
+ReturnToService=2
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+MpiDefault=none
+SwitchType=switch/none
+KillWait=5
+NodeName=${host} NodeAddr=127.0.0.1 CPUs=${os.availableParallelism()} State=UNKNOWN
+PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+`,
+  );
+  const env = { ...process.env, SLURM_CONF: conf };
+  const stop = () => {
+    for (const pidFile of ['slurmd.pid', 'slurmctld.pid', 'munge/munged.pid']) {
+      try {
+        process.kill(Number(fs.readFileSync(path.join(dir, pidFile), 'utf8').trim()), 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    execFileSync(which('slurmctld')!, ['-c'], { env });
+    execFileSync(which('slurmd')!, [], { env });
+    // The node registers with the controller within a few seconds; jobs wait for it otherwise.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const r = spawnSync('sinfo', ['-h', '-o', '%t'], { env, encoding: 'utf8' });
+      if (r.status === 0 && /idle|mix|alloc/.test(r.stdout)) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the local Slurm node did not come up: sinfo says "${r.stdout.trim()}" ${r.stderr.trim()}\n` +
+            fs.readFileSync(path.join(dir, 'log', 'slurmctld.log'), 'utf8').slice(-2000),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { dir, env, stop };
+}

@@ -1,0 +1,213 @@
+// Issue 11's integration test on a real one-node Slurm cluster: a 4-point sweep is submitted with
+// `neurofab sweep submit`, one running task is killed with scancel, `sweep status` reports it
+// failed, `sweep collect` imports the other three and resubmits it, and after the resubmission
+// the project store holds four finished runs whose metrics equal local runs of the same points.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunManager } from '../../engine/host/runs';
+import type { EventSink, RunDetail } from '../../engine/protocol';
+import { openStore } from '../../engine/store';
+import { clusterUnavailableReason, type LocalCluster, startLocalCluster } from './cluster';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'neurofab.js');
+const neurofabCommand = `${process.execPath} ${bin}`;
+
+// Small enough to run in seconds, long enough (2 epochs of 1,500 samples) that a task can be
+// caught running and killed.
+const SOURCE = `device dev : rram {
+  levels = 32
+  program_noise = 5%
+}
+chip c { tile xbar : crossbar(rows = 256, cols = 256) { device = dev  dac_bits = 0  adc_bits = 0  count = 8 } }
+network mlp {
+  input x : 28x28
+  dense h : 16 { act = relu } on xbar
+  dense y : 10 on xbar
+}
+experiment e {
+  chip = c  network = mlp  dataset = mnist
+  train { rule = hw_aware  optimizer = sgd(lr = 0.1, momentum = 0.9)  batch = 32  epochs = 2 }
+  seed = 7  train_limit = 1500  test_limit = 300
+  sweep dev.program_noise in [0%, 2%, 5%, 10%]
+}
+`;
+
+const unavailable = clusterUnavailableReason();
+if (unavailable) console.log(`Slurm integration test skipped: ${unavailable}.`);
+
+interface PointJson {
+  index: number;
+  state: string;
+  jobId: string | null;
+  node: string | null;
+  reason: string | null;
+}
+
+describe.skipIf(unavailable !== null)('a sweep on a one-node Slurm cluster', () => {
+  let cluster: LocalCluster;
+  let project: string;
+
+  const cli = (args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, ...args], {
+      env: cluster.env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const status = (sweepId: string): PointJson[] => {
+    const r = cli(['sweep', 'status', sweepId, '--project', project, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { points: PointJson[] }).points;
+  };
+  const waitFor = async (what: string, sweepId: string, done: (points: PointJson[]) => boolean) => {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const points = status(sweepId);
+      if (done(points)) return points;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(points)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(root, 'out', 'engine', 'cli.js'))) {
+      throw new Error('out/engine is not built: run `npm run build:engine` first (npm test builds it).');
+    }
+    cluster = await startLocalCluster();
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-slurm-project-'));
+    fs.writeFileSync(path.join(project, 'sweep.nfab'), SOURCE);
+  }, 60_000);
+
+  const scratch: string[] = [];
+  afterAll(() => {
+    cluster?.stop();
+    for (const dir of [cluster?.dir, project, ...scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('dry run prints the array script and submits nothing', () => {
+    const r = cli([
+      'sweep',
+      'submit',
+      path.join(project, 'sweep.nfab'),
+      '--slurm',
+      '--dry-run',
+      '--neurofab',
+      neurofabCommand,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('#SBATCH --array=0-3');
+    expect(r.stdout).toContain('--sweep "$I"');
+    expect(r.stdout).toMatch(/point 3: dev\.program_noise=10%/);
+    expect(fs.readdirSync(path.join(project, '.neurofab', 'cluster'))).toEqual([]);
+  });
+
+  it('runs, loses a killed task, resubmits it, and collects four runs equal to local ones', async () => {
+    const submitted = cli([
+      'sweep',
+      'submit',
+      path.join(project, 'sweep.nfab'),
+      '--slurm',
+      '--cpus',
+      '1',
+      '--neurofab',
+      neurofabCommand,
+      '--json',
+    ]);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const { sweepId, jobId } = JSON.parse(submitted.stdout) as { sweepId: string; jobId: string };
+
+    // Kill point 3 once it runs (two cores: it starts when one of the first points ends).
+    await waitFor('point 3 to run', sweepId, (p) => p[3]!.state === 'running' || p[3]!.state === 'done');
+    const victim = status(sweepId)[3]!;
+    expect(victim.state, 'point 3 finished before it could be killed; make the points longer').toBe(
+      'running',
+    );
+    const cancel = spawnSync('scancel', [`${jobId}_3`], { env: cluster.env, encoding: 'utf8' });
+    expect(cancel.status, cancel.stderr).toBe(0);
+
+    const settled = await waitFor('the sweep to leave the queue', sweepId, (p) =>
+      p.every((x) => x.state === 'done' || x.state === 'failed'),
+    );
+    expect(settled.map((p) => p.state)).toEqual(['done', 'done', 'done', 'failed']);
+    expect(settled[3]!.reason).toMatch(/left the queue without a result|exited with/);
+
+    // Collect: three runs, point 3 listed as failed and resubmitted.
+    const first = cli(['sweep', 'collect', sweepId, '--project', project, '--resubmit-failed', '--json']);
+    expect(first.code).toBe(3);
+    const collected1 = JSON.parse(first.stdout) as {
+      imported: unknown[];
+      failed: number[];
+      resubmitted: { jobId: string; indices: number[] };
+    };
+    expect(collected1.imported).toHaveLength(3);
+    expect(collected1.failed).toEqual([3]);
+    expect(collected1.resubmitted.indices).toEqual([3]);
+    expect(collected1.resubmitted.jobId).not.toBe(jobId);
+
+    await waitFor(
+      'the resubmitted point',
+      sweepId,
+      (p) => p[3]!.state === 'done' || p[3]!.state === 'failed',
+    );
+    const second = cli(['sweep', 'collect', sweepId, '--project', project, '--json']);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const collected2 = JSON.parse(second.stdout) as {
+      imported: { index: number }[];
+      alreadyCollected: number[];
+    };
+    expect(collected2.imported.map((x) => x.index)).toEqual([3]);
+    expect(collected2.alreadyCollected).toEqual([0, 1, 2]);
+
+    // Idempotent: a third collect adds nothing.
+    const third = cli(['sweep', 'collect', sweepId, '--project', project, '--json']);
+    expect(third.code).toBe(0);
+    expect((JSON.parse(third.stdout) as { imported: unknown[] }).imported).toEqual([]);
+
+    const store = openStore(path.join(project, '.neurofab', 'project.db'), { readonly: true });
+    let clusterRuns: RunDetail[];
+    try {
+      const runs = store.listRuns().filter((r) => r.sweepId === sweepId);
+      expect(runs).toHaveLength(4);
+      expect(runs.every((r) => r.status === 'finished')).toBe(true);
+      clusterRuns = runs.map((r) => store.getRun(r.id)!).sort((a, b) => a.sweepIndex! - b.sweepIndex!);
+      expect(clusterRuns.map((r) => r.sweepIndex)).toEqual([0, 1, 2, 3]);
+      for (const r of clusterRuns) {
+        expect(r.tags.slurm_job_id).toMatch(/^\d+_\d$/);
+        expect(r.tags.slurm_node).toBe(os.hostname().split('.')[0]);
+        expect(r.params['sweep.dev.program_noise']).toBeDefined();
+      }
+      expect(clusterRuns[3]!.tags.slurm_job_id).toBe(`${collected1.resubmitted.jobId}_3`);
+      expect(store.listSweeps().find((s) => s.id === sweepId)?.missing).toEqual([]);
+    } finally {
+      store.close();
+    }
+
+    // Parity: the same points run here, with the same seed, give the same metrics.
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-slurm-local-'));
+    scratch.push(local);
+    const localStore = openStore(path.join(local, 'project.db'));
+    const sink: EventSink = { emit: () => {} };
+    const manager = new RunManager(localStore, sink, 1, local);
+    const started = manager.start({ sourceFile: 'sweep.nfab', text: SOURCE, experiment: 'e' });
+    await Promise.all(started.runs.map((r) => r.done));
+    const localRuns = started.runs.map((r) => localStore.getRun(r.runId)!);
+    // samples_per_s is the machine's speed, not the run's result.
+    const series = (r: RunDetail) =>
+      r.metricHistory
+        .filter((p) => p.key !== 'samples_per_s')
+        .map((p) => `${p.key}@${p.step}=${p.value}`)
+        .sort();
+    for (let i = 0; i < 4; i++) {
+      expect(clusterRuns[i]!.params).toEqual(localRuns[i]!.params);
+      expect(series(clusterRuns[i]!)).toEqual(series(localRuns[i]!));
+      expect(clusterRuns[i]!.metrics.test_accuracy).toBeGreaterThan(0.5);
+    }
+    localStore.close();
+  }, 600_000);
+});
