@@ -3,6 +3,7 @@
 // close with confirmation) so the keyboard shortcuts and the buttons do exactly the same thing.
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import type { Diagnostic, ProjectInfo } from '../../../engine/protocol/schema';
+import { CompareView } from '../analysis/CompareView';
 import { isNfab } from '../editor/documents';
 import { type EditorCommands, EditorPane } from '../editor/EditorPane';
 import { EditorTabs } from '../editor/EditorTabs';
@@ -11,7 +12,7 @@ import { ProblemsList } from '../editor/ProblemsList';
 import { EnergyPanel } from '../energy/EnergyPanel';
 import { RunLog } from '../runs/RunLog';
 import { QUICK_LOOK, RunPanel, type RunTarget } from '../runs/RunPanel';
-import { RunsTable } from '../runs/RunsTable';
+import { type CompareTab, RunsTable } from '../runs/RunsTable';
 import { SchematicPane } from '../schematic/SchematicPane';
 import { ConnectionBanner, ErrorBanners } from './Banners';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
@@ -22,7 +23,7 @@ import { StatusBar } from './StatusBar';
 import { useConnection, useDocuments, useStudio } from './studio-context';
 import { TitleBar } from './TitleBar';
 
-type BottomTab = 'runs' | 'problems' | 'output' | 'energy';
+type BottomTab = 'runs' | 'compare' | 'problems' | 'output' | 'energy';
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 export function Workbench() {
@@ -36,6 +37,9 @@ export function Workbench() {
   const [engineVersion, setEngineVersion] = useState<string | null>(null);
   const [viewedRunId, setViewedRunId] = useState<string | null>(null);
   const [bottomTab, setBottomTab] = useState<BottomTab>('runs');
+  // Runs ticked in the Runs tab, compared in the Compare tab (issue 9's analysis views).
+  const [checkedRuns, setCheckedRuns] = useState<ReadonlySet<string>>(new Set());
+  const [compareTab, setCompareTab] = useState<CompareTab>('metrics');
   const [experimentByFile, setExperimentByFile] = useState<Record<string, string>>({});
   const [starting, setStarting] = useState(false);
   const [cursor, setCursor] = useState<{ line: number; col: number } | null>(null);
@@ -115,6 +119,7 @@ export function Workbench() {
       if (info.root !== projectRoot) {
         documents.closeAll();
         setViewedRunId(null);
+        setCheckedRuns(new Set());
       }
       setProject(info);
       setChoosingProject(false);
@@ -365,6 +370,10 @@ export function Workbench() {
             <BottomTabButton id="runs" current={bottomTab} onSelect={setBottomTab}>
               Runs
             </BottomTabButton>
+            <BottomTabButton id="compare" current={bottomTab} onSelect={setBottomTab}>
+              Compare
+              {checkedRuns.size > 0 && <span className="count-badge">{checkedRuns.size}</span>}
+            </BottomTabButton>
             <BottomTabButton id="problems" current={bottomTab} onSelect={setBottomTab}>
               Problems
               {diagnostics.length > 0 && (
@@ -380,7 +389,31 @@ export function Workbench() {
           </div>
           <div className="bottom-body">
             {bottomTab === 'runs' && (
-              <RunsTable key={project.root} selected={viewedRunId} onSelect={setViewedRunId} />
+              <RunsTable
+                key={project.root}
+                selected={viewedRunId}
+                onSelect={setViewedRunId}
+                checked={checkedRuns}
+                onCheckedChange={setCheckedRuns}
+                ask={ask}
+                onCompare={(tab) => {
+                  setCompareTab(tab);
+                  setBottomTab('compare');
+                  // Charts need room: grow the bottom panel to about half the window.
+                  setSizes((s) => ({
+                    ...s,
+                    bottom: Math.max(s.bottom, Math.min(700, Math.round(window.innerHeight * 0.55))),
+                  }));
+                }}
+              />
+            )}
+            {bottomTab === 'compare' && (
+              <CompareView
+                key={project.root}
+                runIds={checkedRuns}
+                tab={compareTab}
+                onTabChange={setCompareTab}
+              />
             )}
             {bottomTab === 'problems' && <ProblemsList diagnostics={diagnostics} onReveal={reveal} />}
             {bottomTab === 'output' && <RunLog runId={viewedRunId} />}

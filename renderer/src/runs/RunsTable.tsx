@@ -1,11 +1,27 @@
-// Every run recorded in the project, newest first: loaded on start and again whenever the engine
-// says the list changed. While a run is live its metrics come from the event stream, so the
-// row moves without re-querying the store for every point.
-import { useCallback, useEffect, useState } from 'react';
-import type { RunSummary } from '../../../engine/protocol/schema';
-import { useConnection, useEngineEvent, useRunCacheVersion, useStudio } from '../app/studio-context';
+// Every run recorded in the project: search, filter, sort by any column (chosen metric and param
+// columns too), check runs to compare, diff, re-run, tag, note, delete or export them. A sweep's
+// runs sit under one collapsible row with its progress and a Resume action. While a run is live
+// its status and metrics come from the event stream, so rows move without re-querying the store.
+import { useEffect, useMemo, useState } from 'react';
+import type { RunStatus, RunSummary, SweepSummary } from '../../../engine/protocol/schema';
+import { PromptDialog, type PromptRequest } from '../analysis/PromptDialog';
+import {
+  compareRuns,
+  groupBySweep,
+  matchesClauses,
+  matchesSearch,
+  parseFilter,
+  type SortKey,
+  sweepPoint,
+} from '../analysis/query';
+import { type RunsState, useRunsList } from '../analysis/use-runs';
+import type { ConfirmRequest } from '../app/ConfirmDialog';
+import { useRunCacheVersion, useStudio } from '../app/studio-context';
 import { formatDuration, formatNumber, formatPercent, formatTime, isActiveStatus, shortId } from './format';
+import type { RunCache } from './run-cache';
 import { StatusBadge } from './StatusBadge';
+
+export type CompareTab = 'metrics' | 'parallel' | 'param' | 'diff';
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
@@ -17,100 +33,656 @@ function useNow(active: boolean): number {
   return now;
 }
 
-export function RunsTable({
-  selected,
-  onSelect,
-}: {
+interface Props {
   selected: string | null;
   onSelect: (runId: string) => void;
-}) {
-  const { engine, errors, runs: cache } = useStudio();
-  const connection = useConnection();
-  useRunCacheVersion();
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  /** Runs ticked for comparison and the bulk actions. */
+  checked: ReadonlySet<string>;
+  onCheckedChange: (ids: Set<string>) => void;
+  ask: (request: Omit<ConfirmRequest, 'resolve'>) => Promise<string>;
+  onCompare: (tab: CompareTab) => void;
+}
 
-  const reload = useCallback(() => {
-    engine.call('runs.list', {}).then(
-      (result) => setRuns(result.runs),
-      (err) => errors.report('Loading the runs list', err),
-    );
-  }, [engine, errors]);
+const STATUSES: RunStatus[] = ['queued', 'running', 'finished', 'failed', 'interrupted', 'cancelled'];
+const DEFAULT_COLUMNS = ['test_accuracy', 'train_loss'];
+const COLUMN_LABELS: Record<string, string> = {
+  test_accuracy: 'Test acc.',
+  train_accuracy: 'Train acc.',
+  train_loss: 'Train loss',
+  test_loss: 'Test loss',
+};
 
-  const generation = connection.phase === 'open' ? connection.generation : 0;
-  useEffect(() => {
-    if (generation > 0) reload();
-  }, [generation, reload]);
-  useEngineEvent('runs.changed', reload);
+/** The run with its live status and latest metrics merged in, so filters see what the row shows. */
+function withLive(run: RunSummary, cache: RunCache): RunSummary {
+  const live = cache.get(run.id);
+  if (!live) return run;
+  return { ...run, status: live.status ?? run.status, metrics: { ...run.metrics, ...live.latest } };
+}
 
-  const anyActive = runs?.some((r) => isActiveStatus(cache.get(r.id)?.status ?? r.status)) ?? false;
-  const now = useNow(anyActive);
-
-  if (runs === null) return <div className="empty-note">Loading runs…</div>;
-  if (runs.length === 0) {
+export function RunsTable(props: Props) {
+  const list = useRunsList();
+  if (list.runs === null) return <div className="empty-note">Loading runs…</div>;
+  if (list.runs.length === 0) {
     return (
       <div className="empty-note" data-testid="runs-empty">
         No runs yet. Open an experiment and press Run (Ctrl+Enter).
       </div>
     );
   }
-  return (
-    <div className="table-scroll">
-      <table className="runs-table" data-testid="runs-table">
-        <thead>
-          <tr>
-            <th>Run</th>
-            <th>Experiment</th>
-            <th>Sweep point</th>
-            <th>Status</th>
-            <th>Started</th>
-            <th className="num">Duration</th>
-            <th className="num">Seed</th>
-            <th className="num">Test acc.</th>
-            <th className="num">Train loss</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => {
-            const live = cache.get(run.id);
-            const status = live?.status ?? run.status;
-            const metrics = { ...run.metrics, ...live?.latest };
-            const end = run.endedAt ?? (isActiveStatus(status) ? now : null);
-            return (
-              <tr
-                key={run.id}
-                data-testid="run-row"
-                data-run-id={run.id}
-                data-status={status}
-                className={run.id === selected ? 'selected' : undefined}
-                onClick={() => onSelect(run.id)}
-                title={run.error ?? run.sourceFile ?? undefined}
+  return <LoadedRunsTable {...props} list={list} runs={list.runs} />;
+}
+
+function LoadedRunsTable({
+  selected,
+  onSelect,
+  checked,
+  onCheckedChange,
+  ask,
+  onCompare,
+  list,
+  runs: stored,
+}: Props & { list: RunsState; runs: RunSummary[] }) {
+  const { engine, errors, runs: cache } = useStudio();
+  useRunCacheVersion();
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState<RunStatus | ''>('');
+  const [filterText, setFilterText] = useState('');
+  const [columns, setColumns] = useState<string[]>(DEFAULT_COLUMNS);
+  const [sort, setSort] = useState<SortKey>({ column: 'started', descending: true });
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [prompt, setPrompt] = useState<PromptRequest | null>(null);
+  const [notice, setNotice] = useState<{ text: string; path?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const runs = stored.map((r) => withLive(r, cache));
+  const anyActive = runs.some((r) => isActiveStatus(r.status));
+  const now = useNow(anyActive);
+  const filter = useMemo(() => parseFilter(filterText), [filterText]);
+  const visible = runs
+    .filter((r) => (status ? r.status === status : true))
+    .filter((r) => matchesSearch(r, search))
+    .filter((r) => matchesClauses(r, filter.clauses))
+    .sort((a, b) => compareRuns(a, b, sort));
+  const items = groupBySweep(visible);
+
+  // Columns one can add: every metric and param key of the project's runs not shown yet.
+  const addable = useMemo(() => {
+    const metrics = new Set(stored.flatMap((r) => Object.keys(r.metrics)));
+    const params = new Set(stored.flatMap((r) => Object.keys(r.params)));
+    return {
+      metrics: [...metrics].filter((k) => !columns.includes(k)).sort(),
+      params: [...params].filter((k) => !columns.includes(k) && !metrics.has(k)).sort(),
+    };
+  }, [stored, columns]);
+
+  const checkedRuns = runs.filter((r) => checked.has(r.id));
+  const setChecked = (ids: Iterable<string>, on: boolean) => {
+    const next = new Set(checked);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    onCheckedChange(next);
+  };
+
+  const sortBy = (column: string) =>
+    setSort((s) => ({
+      column,
+      descending: s.column === column ? !s.descending : column === 'started' || columns.includes(column),
+    }));
+
+  const act = async (what: string, fn: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } catch (err) {
+      errors.report(what, err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rerun = () =>
+    act('Re-running', async () => {
+      let first: string | null = null;
+      for (const r of checkedRuns) {
+        const res = await engine.call('run.rerun', { runId: r.id });
+        first ??= res.runId;
+      }
+      if (first) onSelect(first);
+    });
+
+  const askText = (request: Omit<PromptRequest, 'resolve'>) =>
+    new Promise<string | null>((resolve) =>
+      setPrompt({
+        ...request,
+        resolve: (v) => {
+          setPrompt(null);
+          resolve(v);
+        },
+      }),
+    );
+
+  const tag = async () => {
+    const text = await askText({
+      title: `Tag ${checkedRuns.length} run(s)`,
+      message: 'key=value sets a tag; key alone sets it to an empty value; -key removes it.',
+      label: 'Tag',
+      initial: '',
+      placeholder: 'baseline=yes',
+      validate: (v) =>
+        /^\s*-?[\w.:-]+(\s*=.*)?$/.test(v)
+          ? null
+          : 'Write key=value, key, or -key (letters, digits, _ . : -).',
+    });
+    if (text === null) return;
+    const m = /^\s*(-?)([\w.:-]+)\s*(?:=\s*(.*))?$/.exec(text)!;
+    const remove = m[1] === '-';
+    await act('Tagging runs', async () => {
+      for (const r of checkedRuns) {
+        await engine.call('runs.setTag', {
+          runId: r.id,
+          key: m[2]!,
+          value: remove ? null : (m[3] ?? '').trim(),
+        });
+      }
+      list.reload();
+    });
+  };
+
+  const note = async () => {
+    const first = checkedRuns[0];
+    if (!first) return;
+    const text = await askText({
+      title: checkedRuns.length === 1 ? `Note on ${shortId(first.id)}` : `Note on ${checkedRuns.length} runs`,
+      message: 'Free text (Markdown) kept with the run; it is searched and goes into reports.',
+      label: 'Note',
+      initial: checkedRuns.length === 1 ? first.note : '',
+      multiline: true,
+    });
+    if (text === null) return;
+    await act('Saving the note', async () => {
+      for (const r of checkedRuns) await engine.call('runs.setNote', { runId: r.id, note: text });
+      list.reload();
+    });
+  };
+
+  const remove = async () => {
+    const active = checkedRuns.filter((r) => isActiveStatus(r.status));
+    if (active.length > 0) {
+      errors.report(
+        'Deleting runs',
+        new Error(`${active.length} of the runs are still queued or running; cancel them first.`),
+      );
+      return;
+    }
+    const answer = await ask({
+      title: `Delete ${checkedRuns.length} run(s)?`,
+      message: 'Their parameters, metrics, logs and artifacts are removed from the project for good.',
+      actions: [
+        { label: 'Cancel', value: 'cancel', primary: true },
+        { label: 'Delete', value: 'delete', danger: true },
+      ],
+    });
+    if (answer !== 'delete') return;
+    await act('Deleting runs', async () => {
+      const ids = checkedRuns.map((r) => r.id);
+      const { deleted } = await engine.call('runs.delete', { runIds: ids });
+      setChecked(ids, false);
+      setNotice({ text: `Deleted ${deleted} run(s).` });
+      list.reload();
+    });
+  };
+
+  const exportRuns = (format: 'csv' | 'json') =>
+    act(`Exporting runs as ${format.toUpperCase()}`, async () => {
+      const res = await engine.call('runs.export', { runIds: checkedRuns.map((r) => r.id), format });
+      const url = URL.createObjectURL(new Blob([res.text], { type: res.mediaType }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = res.fileName;
+      a.click();
+      window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+      setNotice({ text: `Exported ${checkedRuns.length} run(s) as ${res.fileName}.` });
+    });
+
+  const report = (format: 'html' | 'pdf') =>
+    act(`Exporting a ${format.toUpperCase()} report`, async () => {
+      const res = await engine.call('report.export', { runIds: checkedRuns.map((r) => r.id), format });
+      setNotice({
+        text: `Report written to ${res.path} (${(res.bytes / 1024).toFixed(0)} KiB).`,
+        path: res.path,
+      });
+    });
+
+  const resume = (sweep: SweepSummary) =>
+    act('Resuming the sweep', async () => {
+      const res = await engine.call('sweep.resume', { sweepId: sweep.id });
+      if (res.runId) onSelect(res.runId);
+      setNotice({ text: `Resumed ${res.runIds.length} missing point(s) of the sweep.` });
+    });
+
+  const none = checkedRuns.length === 0;
+  const allVisibleIds = visible.map((r) => r.id);
+  const allChecked = allVisibleIds.length > 0 && allVisibleIds.every((id) => checked.has(id));
+  const header = (column: string, label: string, num = false) => (
+    <th
+      key={column}
+      className={num ? 'num' : undefined}
+      aria-sort={sort.column === column ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
+      <button type="button" className="th-sort" data-testid={`sort-${column}`} onClick={() => sortBy(column)}>
+        {label}
+        <span className="sort-mark" aria-hidden="true">
+          {sort.column === column ? (sort.descending ? '▼' : '▲') : ''}
+        </span>
+      </button>
+    </th>
+  );
+
+  const row = (run: RunSummary, inSweep: boolean) => {
+    const end = run.endedAt ?? (isActiveStatus(run.status) ? now : null);
+    const tags = Object.entries(run.tags ?? {}).filter(([k]) => k !== 'sweep' && k !== 'sweep_point');
+    return (
+      <tr
+        key={run.id}
+        data-testid="run-row"
+        data-run-id={run.id}
+        data-status={run.status}
+        data-sweep-id={run.sweepId ?? undefined}
+        className={`${run.id === selected ? 'selected' : ''} ${inSweep ? 'in-sweep' : ''}`}
+        onClick={() => onSelect(run.id)}
+        title={run.error ?? run.sourceFile ?? undefined}
+      >
+        <td className="check-cell">
+          <input
+            type="checkbox"
+            data-testid="run-check"
+            aria-label={`Select run ${shortId(run.id)}`}
+            checked={checked.has(run.id)}
+            // Ticking is not viewing: keep the row's click (view the run) out of it.
+            onClick={(e) => e.stopPropagation()}
+            onChange={(e) => setChecked([run.id], e.target.checked)}
+          />
+        </td>
+        <td className="mono">{shortId(run.id)}</td>
+        <td>{run.experiment}</td>
+        <td className="mono" data-testid="run-sweep-point">
+          {sweepPoint(run.params)}
+        </td>
+        <td>
+          <StatusBadge status={run.status} />
+        </td>
+        <td className="tags-cell">
+          {tags.map(([k, v]) => (
+            <span key={k} className="tag-chip" data-testid="run-tag">
+              {v ? `${k}=${v}` : k}
+            </span>
+          ))}
+          {run.note && (
+            <span className="note-mark" title={run.note} data-testid="run-note">
+              ✎
+            </span>
+          )}
+        </td>
+        <td>{formatTime(run.startedAt)}</td>
+        <td className="num">{end === null ? '–' : formatDuration(end - run.startedAt)}</td>
+        <td className="num mono">{run.seed}</td>
+        {columns.map((c) => (
+          <td key={c} className="num mono">
+            {formatCell(run, c)}
+          </td>
+        ))}
+      </tr>
+    );
+  };
+
+  const sweepRow = (sweepId: string, group: RunSummary[]) => {
+    const summary = list.sweeps?.get(sweepId) ?? null;
+    const counts = summary?.counts ?? countStatuses(group);
+    const total = summary?.total ?? group.length;
+    const finished = counts.finished ?? 0;
+    const running = (counts.running ?? 0) + (counts.queued ?? 0);
+    const failed = (counts.failed ?? 0) + (counts.interrupted ?? 0) + (counts.cancelled ?? 0);
+    const open = !collapsed.has(sweepId);
+    const ids = group.map((r) => r.id);
+    const some = ids.some((id) => checked.has(id));
+    const all = ids.every((id) => checked.has(id));
+    const groupActive = group.some((r) => isActiveStatus(r.status));
+    const params = [
+      ...new Set(group.flatMap((r) => Object.keys(r.params).filter((k) => k.startsWith('sweep.')))),
+    ];
+    return (
+      <tr
+        key={`sweep-${sweepId}`}
+        className="sweep-row"
+        data-testid="sweep-row"
+        data-sweep-id={sweepId}
+        data-finished={finished}
+        data-total={total}
+      >
+        <td className="check-cell">
+          <input
+            type="checkbox"
+            data-testid="sweep-check"
+            aria-label="Select the sweep's runs"
+            checked={all}
+            ref={(el) => {
+              if (el) el.indeterminate = some && !all;
+            }}
+            onChange={(e) => setChecked(ids, e.target.checked)}
+          />
+        </td>
+        <td colSpan={8 + columns.length}>
+          <div className="sweep-row-body">
+            <button
+              type="button"
+              className="icon-button sweep-toggle"
+              aria-expanded={open}
+              aria-label={open ? 'Collapse the sweep' : 'Expand the sweep'}
+              data-testid="sweep-toggle"
+              onClick={() =>
+                setCollapsed((c) => {
+                  const next = new Set(c);
+                  if (open) next.add(sweepId);
+                  else next.delete(sweepId);
+                  return next;
+                })
+              }
+            >
+              {open ? '▾' : '▸'}
+            </button>
+            <span className="sweep-title">
+              Sweep · {group[0]?.experiment} · {params.map((p) => p.slice('sweep.'.length)).join(' × ')}
+            </span>
+            <span className="sweep-progress" data-testid="sweep-progress">
+              <span className="sweep-bar" aria-hidden="true">
+                <span style={{ width: `${total > 0 ? (100 * finished) / total : 0}%` }} />
+              </span>
+              {finished}/{total} finished
+              {running > 0 && <span className="sweep-running"> · {running} running</span>}
+              {failed > 0 && <span className="sweep-failed"> · {failed} failed</span>}
+            </span>
+            {summary && summary.missing.length > 0 && !groupActive && (
+              <button
+                type="button"
+                className="button small"
+                data-testid="sweep-resume"
+                title={`Run the ${summary.missing.length} point(s) with no finished run`}
+                disabled={busy}
+                onClick={() => void resume(summary)}
               >
-                <td className="mono">{shortId(run.id)}</td>
-                <td>{run.experiment}</td>
-                <td className="mono" data-testid="run-sweep-point">
-                  {sweepPoint(run.params)}
-                </td>
-                <td>
-                  <StatusBadge status={status} />
-                </td>
-                <td>{formatTime(run.startedAt)}</td>
-                <td className="num">{end === null ? '–' : formatDuration(end - run.startedAt)}</td>
-                <td className="num mono">{run.seed}</td>
-                <td className="num mono">{formatPercent(metrics.test_accuracy)}</td>
-                <td className="num mono">{formatNumber(metrics.train_loss)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                Resume ({summary.missing.length})
+              </button>
+            )}
+          </div>
+        </td>
+      </tr>
+    );
+  };
+
+  return (
+    <div className="runs-view" data-testid="runs-view">
+      <div className="runs-toolbar">
+        <input
+          className="input runs-search"
+          type="search"
+          placeholder="Search id, experiment, params, tags, note"
+          aria-label="Search runs"
+          data-testid="runs-search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <select
+          className="select runs-status"
+          aria-label="Status"
+          data-testid="runs-status-filter"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as RunStatus | '')}
+        >
+          <option value="">any status</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <input
+          className={`input runs-filter ${filter.error ? 'invalid' : ''}`}
+          placeholder="Filter: test_accuracy > 0.9, program_noise <= 1%"
+          aria-label="Filter runs"
+          aria-invalid={filter.error !== null}
+          title={filter.error ?? 'key op value, joined by "," or "and"; op: > >= < <= = != ~ (contains)'}
+          data-testid="runs-filter"
+          value={filterText}
+          onChange={(e) => setFilterText(e.target.value)}
+        />
+        <select
+          className="select runs-add-column"
+          aria-label="Add a column"
+          data-testid="runs-add-column"
+          value=""
+          onChange={(e) => e.target.value && setColumns((c) => [...c, e.target.value])}
+        >
+          <option value="">+ column</option>
+          <optgroup label="Metrics">
+            {addable.metrics.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Params">
+            {addable.params.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+        <span className="runs-count" data-testid="runs-count">
+          {visible.length === runs.length
+            ? `${runs.length} runs`
+            : `${visible.length} of ${runs.length} runs`}
+        </span>
+      </div>
+      <div className="runs-actions" role="toolbar" aria-label="Actions on the selected runs">
+        <span className="runs-selected" data-testid="runs-selected" data-count={checkedRuns.length}>
+          {none ? 'Tick runs to compare or act on them' : `${checkedRuns.length} selected`}
+        </span>
+        <button
+          type="button"
+          className="button small primary"
+          data-testid="runs-compare"
+          disabled={none}
+          onClick={() => onCompare('metrics')}
+        >
+          Compare
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="runs-diff"
+          disabled={checkedRuns.length !== 2}
+          title={checkedRuns.length === 2 ? 'Diff the two runs' : 'Tick exactly two runs to diff them'}
+          onClick={() => onCompare('diff')}
+        >
+          Diff
+        </button>
+        <span className="toolbar-sep" />
+        <button type="button" className="button small" disabled={none || busy} onClick={() => void rerun()}>
+          Re-run
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="runs-tag"
+          disabled={none || busy}
+          onClick={() => void tag()}
+        >
+          Tag…
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="runs-note"
+          disabled={none || busy}
+          onClick={() => void note()}
+        >
+          Note…
+        </button>
+        <button
+          type="button"
+          className="button small danger"
+          data-testid="runs-delete"
+          disabled={none || busy}
+          onClick={() => void remove()}
+        >
+          Delete
+        </button>
+        <span className="toolbar-sep" />
+        <button
+          type="button"
+          className="button small"
+          data-testid="runs-export-csv"
+          disabled={none || busy}
+          onClick={() => void exportRuns('csv')}
+        >
+          CSV
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="runs-export-json"
+          disabled={none || busy}
+          onClick={() => void exportRuns('json')}
+        >
+          JSON
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="report-html"
+          disabled={none || busy}
+          title="Write a self-contained HTML report of the selected runs into reports/"
+          onClick={() => void report('html')}
+        >
+          Report HTML
+        </button>
+        <button
+          type="button"
+          className="button small"
+          data-testid="report-pdf"
+          disabled={none || busy}
+          title="Write a PDF report of the selected runs into reports/"
+          onClick={() => void report('pdf')}
+        >
+          Report PDF
+        </button>
+        {notice && (
+          <span className="runs-notice" data-testid="runs-notice" data-path={notice.path ?? ''}>
+            {notice.text}
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Dismiss"
+              onClick={() => setNotice(null)}
+            >
+              ×
+            </button>
+          </span>
+        )}
+      </div>
+      {filter.error && (
+        <div className="runs-filter-error" role="alert">
+          {filter.error}
+        </div>
+      )}
+      <div className="table-scroll">
+        <table className="runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th className="check-cell">
+                <input
+                  type="checkbox"
+                  aria-label="Select every shown run"
+                  data-testid="runs-check-all"
+                  checked={allChecked}
+                  onChange={(e) => setChecked(allVisibleIds, e.target.checked)}
+                />
+              </th>
+              {header('id', 'Run')}
+              {header('experiment', 'Experiment')}
+              {header('sweep', 'Sweep point')}
+              {header('status', 'Status')}
+              <th>Tags</th>
+              {header('started', 'Started')}
+              {header('duration', 'Duration', true)}
+              {header('seed', 'Seed', true)}
+              {columns.map((c) => (
+                <th
+                  key={c}
+                  className="num"
+                  aria-sort={sort.column === c ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                >
+                  <span className="th-extra">
+                    <button
+                      type="button"
+                      className="th-sort"
+                      data-testid={`sort-${c}`}
+                      title={c}
+                      onClick={() => sortBy(c)}
+                    >
+                      {COLUMN_LABELS[c] ?? c.split('.').slice(-2).join('.')}
+                      <span className="sort-mark" aria-hidden="true">
+                        {sort.column === c ? (sort.descending ? '▼' : '▲') : ''}
+                      </span>
+                    </button>
+                    <button
+                      type="button"
+                      className="th-remove"
+                      aria-label={`Remove the ${c} column`}
+                      onClick={() => setColumns((cs) => cs.filter((x) => x !== c))}
+                    >
+                      ×
+                    </button>
+                  </span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) =>
+              item.kind === 'run'
+                ? row(item.run, false)
+                : [
+                    sweepRow(item.sweepId, item.runs),
+                    ...(collapsed.has(item.sweepId) ? [] : item.runs.map((r) => row(r, true))),
+                  ],
+            )}
+          </tbody>
+        </table>
+        {visible.length === 0 && (
+          <div className="empty-note" data-testid="runs-none-match">
+            No run matches the search and filter.
+          </div>
+        )}
+      </div>
+      {prompt && <PromptDialog request={prompt} />}
     </div>
   );
 }
 
-/** `rpu_gv.up_down=0.05`: the values that tell a sweep's runs apart (params `sweep.<device>.<field>`). */
-function sweepPoint(params: Record<string, string>): string {
-  return Object.entries(params)
-    .filter(([k]) => k.startsWith('sweep.'))
-    .map(([k, v]) => `${k.slice('sweep.'.length)}=${v}`)
-    .join(' ');
+function countStatuses(runs: readonly RunSummary[]): Partial<Record<RunStatus, number>> {
+  const out: Partial<Record<RunStatus, number>> = {};
+  for (const r of runs) out[r.status] = (out[r.status] ?? 0) + 1;
+  return out;
+}
+
+function formatCell(run: RunSummary, column: string): string {
+  if (column in run.metrics) {
+    const v = run.metrics[column];
+    return column.endsWith('accuracy') ? formatPercent(v) : formatNumber(v);
+  }
+  return run.params[column] ?? '–';
 }
