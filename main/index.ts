@@ -4,11 +4,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, screen, session, shell } from 'electron';
 import { serveAppRequest } from './app-protocol';
+import {
+  DEFAULT_WINDOW,
+  launchTarget,
+  loadAppState,
+  MIN_WINDOW,
+  restoreWindowState,
+  saveAppState,
+  unpackedPath,
+  withRecentProject,
+} from './app-state';
 import { EngineProcess } from './engine-process';
 import { registerIpc } from './ipc';
-import { parseProjectArg } from './ipc-contract';
+import { Channels } from './ipc-contract';
 import { installMenu } from './menus';
 import {
   APP_ENTRY_URL,
@@ -37,6 +47,11 @@ protocol.registerSchemesAsPrivileged([
 // Every renderer is sandboxed, whatever a window's options say.
 app.enableSandbox();
 
+// One studio process: a second launch (double-clicking a .nfab file, the dock, the command line)
+// hands its arguments to this one ('second-instance' below) and exits.
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.exit(0);
+
 const isDev = !app.isPackaged;
 /** electron-vite dev sets ELECTRON_RENDERER_URL; honoured only unpackaged and only on loopback. */
 const devOrigin = isDev ? loopbackDevOrigin(process.env.ELECTRON_RENDERER_URL) : null;
@@ -44,13 +59,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.resolve(here, '../renderer');
 const preloadPath = path.resolve(here, '../preload/index.cjs');
 
-let projectRoot: string | null = (() => {
-  const arg = parseProjectArg(process.argv.slice(1));
-  return arg ? path.resolve(arg) : null;
-})();
+const stateFile = path.join(app.getPath('userData'), 'studio-state.json');
+const state = loadAppState(stateFile);
+const persistState = () => {
+  try {
+    saveAppState(stateFile, state);
+  } catch (err) {
+    // Losing the recent list or the window size is not worth interrupting the user for.
+    console.warn(`[state] could not save ${stateFile}: ${(err as Error).message}`);
+  }
+};
+
+/** --project DIR, or the .nfab file the OS opened us with (its folder is the project). */
+let projectRoot: string | null = launchTarget(process.argv.slice(1), process.cwd())?.root ?? null;
+let mainWindow: BrowserWindow | null = null;
 
 const engine = new EngineProcess({
-  hostScript: path.join(app.getAppPath(), 'out', 'engine', 'host.js'),
+  hostScript: unpackedPath(path.join(app.getAppPath(), 'out', 'engine', 'host.js')),
   projectRoot: () => projectRoot,
   onGiveUp: (reason, exitCode) => {
     const choice = dialog.showMessageBoxSync({
@@ -66,9 +91,58 @@ const engine = new EngineProcess({
   },
 });
 
+/** The shell remembers the open project (a restarted engine reopens it) and lists it as recent. */
 const rememberProject = (root: string) => {
   projectRoot = root;
+  state.recentProjects = withRecentProject(state.recentProjects, root);
+  persistState();
+  app.addRecentDocument(root);
+  if (app.isReady()) refreshMenu();
 };
+
+/** Opens a project in the window on behalf of the OS (file association, second launch, recent list). */
+function openProjectInWindow(root: string): void {
+  rememberProject(root);
+  const win = mainWindow;
+  if (!win || win.isDestroyed()) return; // the window, once created, asks the engine for projectRoot
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  win.webContents.send(Channels.menuCommand, { command: 'open-project', root });
+}
+
+function refreshMenu(): void {
+  installMenu({
+    isDev,
+    onProjectChosen: rememberProject,
+    openDocs,
+    recentProjects: state.recentProjects,
+    openRecent: openProjectInWindow,
+    clearRecent: () => {
+      state.recentProjects = [];
+      persistState();
+      app.clearRecentDocuments();
+      refreshMenu();
+    },
+  });
+}
+
+app.on('second-instance', (_event, argv, cwd) => {
+  const target = launchTarget(argv.slice(1), cwd);
+  if (target) openProjectInWindow(target.root);
+  else if (mainWindow && !mainWindow.isDestroyed()) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+// macOS delivers file-association opens as an event, possibly before 'ready'.
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  const target = launchTarget([file], process.cwd());
+  if (!target) return;
+  if (app.isReady()) openProjectInWindow(target.root);
+  else projectRoot = target.root;
+});
 
 /** Locks down every webContents the app ever creates (windows, devtools, anything else). */
 app.on('web-contents-created', (_event, contents) => {
@@ -117,11 +191,16 @@ function hardenSession(): void {
 }
 
 function createWindow(): BrowserWindow {
+  const restored = restoreWindowState(
+    state.window,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    ...(restored
+      ? { x: restored.x, y: restored.y, width: restored.width, height: restored.height }
+      : DEFAULT_WINDOW),
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     title: 'Neurofab Studio',
     backgroundColor: '#1e1e1e',
@@ -143,7 +222,15 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (restored?.maximized) win.maximize();
+    win.show();
+  });
+  win.on('close', () => {
+    state.window = { ...win.getNormalBounds(), maximized: win.isMaximized() };
+    persistState();
+  });
+  mainWindow = win;
   win.webContents.on('render-process-gone', (_event, details) => {
     console.error(`[window] renderer gone: ${details.reason} (exit code ${details.exitCode})`);
   });
@@ -157,9 +244,11 @@ function openDocs(): void {
 }
 
 app.whenReady().then(() => {
+  if (!primaryInstance) return;
   hardenSession();
   registerIpc({ engine, devOrigin, onProjectChosen: rememberProject });
-  installMenu({ isDev, onProjectChosen: rememberProject, openDocs });
+  if (projectRoot) rememberProject(projectRoot);
+  refreshMenu();
   if (fs.existsSync(path.join(app.getAppPath(), 'out', 'engine', 'host.js'))) {
     engine.start();
   } else {

@@ -8,6 +8,9 @@ export interface MenuActions {
   printToPdf(): void;
   about(): void;
   openDocs(): void;
+  /** Open a project from File > Open Recent. */
+  openRecent?(root: string): void;
+  clearRecent?(): void;
 }
 
 export interface MenuOptions {
@@ -15,10 +18,12 @@ export interface MenuOptions {
   /** Developer tools appear only in development builds. */
   isDev: boolean;
   appName: string;
+  /** Recent project folders, most recent first (File > Open Recent). */
+  recentProjects?: readonly string[];
 }
 
 export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): MenuItemConstructorOptions[] {
-  const { isMac, isDev, appName } = options;
+  const { isMac, isDev, appName, recentProjects = [] } = options;
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
     template.push({
@@ -40,6 +45,20 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
     label: '&File',
     submenu: [
       { id: 'open-project', label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: actions.openProject },
+      {
+        id: 'open-recent',
+        label: 'Open Recent',
+        enabled: recentProjects.length > 0,
+        submenu: [
+          ...recentProjects.map((root, i) => ({
+            id: `recent-${i}`,
+            label: root,
+            click: () => actions.openRecent?.(root),
+          })),
+          { type: 'separator' as const },
+          { id: 'clear-recent', label: 'Clear Recently Opened', click: () => actions.clearRecent?.() },
+        ],
+      },
       { id: 'save', label: 'Save', accelerator: 'CmdOrCtrl+S', click: actions.save },
       { type: 'separator' },
       { id: 'print-to-pdf', label: 'Print to PDF…', accelerator: 'CmdOrCtrl+P', click: actions.printToPdf },

@@ -9,6 +9,11 @@ export interface MenuDeps {
   /** The shell remembers the project so a restarted engine reopens it. */
   onProjectChosen(root: string): void;
   openDocs(): void;
+  /** File > Open Recent: most recent first. */
+  recentProjects: readonly string[];
+  /** Opens a project folder in the focused window (recent list, file association). */
+  openRecent(root: string): void;
+  clearRecent(): void;
 }
 
 function send(win: BrowserWindow | null, command: MenuCommand): void {
@@ -44,8 +49,15 @@ export function installMenu(deps: MenuDeps): void {
         });
       },
       openDocs: deps.openDocs,
+      openRecent: deps.openRecent,
+      clearRecent: deps.clearRecent,
     },
-    { isMac: process.platform === 'darwin', isDev: deps.isDev, appName: 'Neurofab Studio' },
+    {
+      isMac: process.platform === 'darwin',
+      isDev: deps.isDev,
+      appName: 'Neurofab Studio',
+      recentProjects: deps.recentProjects,
+    },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
