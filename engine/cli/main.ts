@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { EnergyError, estimateEnergy, formatReport } from '../energy';
-import type { RunOutcome } from '../host/runs';
+import type { RunManager, RunOutcome, StartedExperiment } from '../host/runs';
 import type { EventName, EventPayload, EventSink } from '../protocol';
 import { ENGINE_VERSION } from '../version';
 import { cmdFmt } from './fmt';
@@ -147,7 +147,8 @@ async function cmdRun(args: string[]): Promise<number> {
     if (recorded === '') throw new UsageError(`${flag} needs a run or sweep id.`);
   }
   const [file, ...extra] = positionals;
-  if (recorded === undefined && (!file || extra.length > 0)) throw new UsageError('run needs exactly one FILE.');
+  if (recorded === undefined && (!file || extra.length > 0))
+    throw new UsageError('run needs exactly one FILE.');
   const sweepArg = values.sweep ?? 'all';
   let sweep: 'all' | 'base' | number;
   if (sweepArg === 'all' || sweepArg === 'base') sweep = sweepArg;
@@ -177,13 +178,15 @@ async function cmdRun(args: string[]): Promise<number> {
   if (recorded !== undefined) {
     const projectDir = path.resolve(values.project ?? '.');
     if (!fs.existsSync(storePath(projectDir))) {
-      console.error(`neurofab: no runs recorded in ${projectDir} (no ${STORE_DIR}/ there); give --project DIR.`);
+      console.error(
+        `neurofab: no runs recorded in ${projectDir} (no ${STORE_DIR}/ there); give --project DIR.`,
+      );
       return EXIT.inputErrors;
     }
     const store = openStore(storePath(projectDir));
     store.markInterrupted();
     const manager = new RunManager(store, sink, jobs, projectDir);
-    let started: import('../host/runs').StartedExperiment;
+    let started: StartedExperiment;
     try {
       started = values.rerun !== undefined ? manager.rerun(recorded) : manager.resumeSweep(recorded);
     } catch (err) {
@@ -194,7 +197,8 @@ async function cmdRun(args: string[]): Promise<number> {
       }
       throw err;
     }
-    if (started.runs.length === 0) bar.line(`Sweep ${recorded}: every point has a finished run; nothing to run.`);
+    if (started.runs.length === 0)
+      bar.line(`Sweep ${recorded}: every point has a finished run; nothing to run.`);
     else if (values.rerun === undefined) {
       bar.line(`Sweep ${recorded}: resuming ${started.runs.length} point(s), ${jobs} at a time`);
     }
@@ -262,8 +266,8 @@ async function cmdRun(args: string[]): Promise<number> {
  * runs, printing a line per run; Ctrl+C cancels them all and stops starting new batches.
  */
 async function awaitRuns(
-  manager: import('../host/runs').RunManager,
-  batches: (() => import('../host/runs').StartedExperiment)[],
+  manager: RunManager,
+  batches: (() => StartedExperiment)[],
   bar: ProgressBar,
 ): Promise<{ outcomes: RunOutcome[]; interrupted: boolean }> {
   let interrupted = false;
@@ -301,7 +305,12 @@ async function awaitRuns(
 }
 
 /** Prints the --json summary and picks the exit code (3 unless every run finished). */
-function reportOutcomes(outcomes: RunOutcome[], interrupted: boolean, projectDir: string, json: boolean): number {
+function reportOutcomes(
+  outcomes: RunOutcome[],
+  interrupted: boolean,
+  projectDir: string,
+  json: boolean,
+): number {
   const ok = outcomes.every((o) => o.status === 'finished') && !interrupted;
   if (json) {
     console.log(
