@@ -1,10 +1,11 @@
 // The engine host runs in an Electron utilityProcess (out/engine/host.js, bundled by esbuild from
 // engine/host/utility-entry.ts). Each renderer page gets its own MessageChannelMain: port1 goes to
 // the engine ({type:'connect'}), port2 to the page ('engine-port'). If the engine dies unexpectedly
-// it is restarted (with back-off, see restart-policy.ts) and every page is handed a fresh port.
+// it is restarted (with back-off, see engine/host/restart-policy.ts) and every page is handed a
+// fresh port, marked so the new engine tells that page about the restart ('engine.restarted').
 import { MessageChannelMain, type UtilityProcess, utilityProcess, type WebContents } from 'electron';
-import { Channels, type EngineDownInfo } from './ipc-contract';
 import { RestartPolicy } from '../engine/host/restart-policy';
+import { Channels, type EngineDownInfo } from './ipc-contract';
 
 export interface EngineProcessOptions {
   /** Absolute path of the bundled host script (out/engine/host.js). */
@@ -21,6 +22,8 @@ export class EngineProcess {
   private spawned = false;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Why the engine last stopped, from the crash until its replacement has greeted the pages. */
+  private restartReason: string | null = null;
   /** Pages that asked for a port; they get a new one after every restart. */
   private readonly clients = new Set<WebContents>();
   /** Pages waiting for the engine to be up before their port is created. */
@@ -43,7 +46,10 @@ export class EngineProcess {
   start(): void {
     if (this.child || this.stopping) return;
     const root = this.options.projectRoot();
-    const args = root ? ['--project', root] : [];
+    const args = [
+      ...(root ? ['--project', root] : []),
+      ...(this.restartReason !== null ? ['--restarted', this.restartReason] : []),
+    ];
     this.log(`starting ${this.options.hostScript}${root ? ` --project ${root}` : ''}`);
     const child = utilityProcess.fork(this.options.hostScript, args, {
       serviceName: 'Neurofab engine',
@@ -55,8 +61,10 @@ export class EngineProcess {
       if (this.child !== child) return;
       this.spawned = true;
       this.log(`engine started (pid ${child.pid})`);
-      for (const contents of this.waiting) this.handOver(contents);
+      const announceRestart = this.restartReason !== null;
+      for (const contents of this.waiting) this.handOver(contents, announceRestart);
       this.waiting.clear();
+      this.restartReason = null;
     });
     child.once('exit', (code) => this.onExit(child, code));
   }
@@ -74,11 +82,11 @@ export class EngineProcess {
     else this.waiting.add(contents);
   }
 
-  private handOver(contents: WebContents): void {
+  private handOver(contents: WebContents, announceRestart = false): void {
     const child = this.child;
     if (!child || contents.isDestroyed()) return;
     const { port1, port2 } = new MessageChannelMain();
-    child.postMessage({ type: 'connect' }, [port1]);
+    child.postMessage({ type: 'connect', announceRestart }, [port1]);
     contents.postMessage(Channels.enginePort, null, [port2]);
   }
 
@@ -98,9 +106,12 @@ export class EngineProcess {
       if (decision.restart) this.waiting.add(contents);
     }
     if (!decision.restart) {
+      this.restartReason = null;
       this.options.onGiveUp(decision.reason, code);
       return;
     }
+    // A crash loop keeps the first reason: that is the one the user needs.
+    this.restartReason ??= `exit code ${code}`;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.start();

@@ -240,9 +240,20 @@ export class EngineSupervisor {
       }
       this.lost = [];
       const payload = { reason: crash.reason, interruptedRuns: message.interruptedRuns };
-      for (const client of this.clients.values()) {
-        client.transport.send({ type: 'event', event: 'engine.restarted', payload });
-      }
+      // Besides the notice, the status change of each interrupted run and a runs.changed, so open
+      // run views update as they would for any other status change.
+      const events: WireMessage[] = [
+        { type: 'event', event: 'engine.restarted', payload },
+        ...message.interruptedRuns.map(
+          (runId): WireMessage => ({
+            type: 'event',
+            event: 'run.status',
+            payload: { runId, status: 'interrupted', error: null },
+          }),
+        ),
+        { type: 'event', event: 'runs.changed', payload: {} },
+      ];
+      for (const client of this.clients.values()) for (const e of events) client.transport.send(e);
       const info: RestartInfo = { ...payload, downMs: Date.now() - crash.at };
       this.log(
         `engine restarted after ${info.downMs} ms; ${info.interruptedRuns.length} run(s) marked interrupted`,

@@ -1,6 +1,9 @@
 // Entry point of the engine host inside Electron's utilityProcess. Electron's main process
 // hands it one MessagePort per renderer window ({type:'connect'}); all RPC flows over those.
+// After a crash the shell starts it with `--restarted REASON` and marks the ports of the pages it
+// reconnects ({announceRestart: true}); those pages are told which runs the crash interrupted.
 import { EngineHost } from './engine';
+import { argValue, openProjectArg } from './entry-args';
 import { messagePortTransport, type PortLike } from './transports';
 
 interface ParentPort {
@@ -14,20 +17,22 @@ if (!parentPort) {
 }
 
 const host = new EngineHost();
-const projectIndex = process.argv.indexOf('--project');
-const projectArg = projectIndex >= 0 ? process.argv[projectIndex + 1] : undefined;
-if (projectArg) {
-  try {
-    host.openProject(projectArg);
-  } catch (err) {
-    console.error(`engine host: could not open project ${projectArg}: ${(err as Error).message}`);
-  }
-}
+openProjectArg(host, process.argv);
+const restartReason = argValue(process.argv, '--restarted');
 
 parentPort.on('message', (e) => {
-  const msg = e.data as { type?: string };
+  const msg = e.data as { type?: string; announceRestart?: boolean };
   const port = e.ports[0];
-  if (msg?.type === 'connect' && port) host.server.attach(messagePortTransport(port, true));
+  if (msg?.type !== 'connect' || !port) return;
+  const connection = host.server.attach(messagePortTransport(port, true));
+  if (msg.announceRestart && restartReason !== undefined) {
+    const interruptedRuns = [...host.interruptedRuns];
+    connection.emit('engine.restarted', { reason: restartReason, interruptedRuns });
+    for (const runId of interruptedRuns) {
+      connection.emit('run.status', { runId, status: 'interrupted', error: null });
+    }
+    connection.emit('runs.changed', {});
+  }
 });
 
 const shutdown = () => {

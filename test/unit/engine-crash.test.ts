@@ -65,6 +65,8 @@ describe('engine supervisor: the engine is killed during a run', () => {
     const restarted = new Promise<EventPayload<'engine.restarted'>>((resolve) =>
       client.on('engine.restarted', resolve),
     );
+    const statuses: EventPayload<'run.status'>[] = [];
+    client.on('run.status', (e) => statuses.push(e));
     const restartInfo = new Promise<RestartInfo>((resolve) => supervisor.onRestarted(resolve));
 
     const { text } = await client.call('file.read', { path: 'quickstart.nfab' });
@@ -89,6 +91,7 @@ describe('engine supervisor: the engine is killed during a run', () => {
     const event = await restarted;
     expect(event.reason).toBe('killed by SIGKILL');
     expect(event.interruptedRuns).toEqual([runId]);
+    expect(statuses.at(-1)).toEqual({ runId, status: 'interrupted', error: null });
     const info = await restartInfo;
     expect(info.interruptedRuns).toEqual([runId]);
     console.log(`engine back ${info.downMs} ms after the SIGKILL was noticed`);

@@ -1,5 +1,6 @@
-// Failures the user must see: engine call errors (code + message, until dismissed) and a lost
-// engine connection (with a way to reconnect without losing open editors).
+// Failures the user must see: engine call errors (code + message, until dismissed), a lost
+// engine connection (with a way to reconnect without losing open editors) and an engine that
+// crashed and was restarted (which runs that interrupted, until dismissed).
 import { useSyncExternalStore } from 'react';
 import { useConnection, useStudio } from './studio-context';
 
@@ -35,10 +36,41 @@ export function ErrorBanners() {
   );
 }
 
+export function EngineRestartedBanner() {
+  const { engine } = useStudio();
+  const notice = useSyncExternalStore(engine.subscribeRestartNotice, engine.getRestartNotice);
+  if (!notice) return null;
+  const n = notice.interruptedRuns.length;
+  return (
+    <div className="banner info" role="status" data-testid="engine-restarted-banner">
+      <span className="banner-icon" aria-hidden="true">
+        ↻
+      </span>
+      <div className="banner-body">
+        <div className="banner-title">The engine was restarted</div>
+        <div className="banner-message" data-testid="engine-restarted-message">
+          The engine stopped unexpectedly ({notice.reason}) and was restarted. {n} run(s) in progress were
+          marked interrupted; their metrics up to the crash are kept.
+        </div>
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Dismiss"
+        data-testid="dismiss-engine-restarted"
+        onClick={engine.dismissRestartNotice}
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** The engine's health: a lost connection, or (while connected) a restart after a crash. */
 export function ConnectionBanner() {
   const { engine } = useStudio();
   const connection = useConnection();
-  if (connection.phase === 'open') return null;
+  if (connection.phase === 'open') return <EngineRestartedBanner />;
   if (connection.phase === 'connecting') {
     return (
       <div className="banner info" data-testid="connection-status">

@@ -20,14 +20,42 @@ export type ConnectionState =
 
 type Handler = (payload: unknown) => void;
 
+/** What the UI tells the user after the engine crashed and was restarted, until dismissed. */
+export type RestartNotice = EventPayload<'engine.restarted'>;
+
 export class Engine {
   private client: RpcClient | null = null;
   private state: ConnectionState = { phase: 'connecting' };
   private generation = 0;
   private readonly stateListeners = new Set<() => void>();
   private readonly handlers = new Map<EventName, Set<Handler>>();
+  private restartNotice: RestartNotice | null = null;
+  private readonly noticeListeners = new Set<() => void>();
 
-  constructor(readonly platform: Platform) {}
+  constructor(readonly platform: Platform) {
+    // Kept here, not in a component: the event may arrive while no banner is mounted.
+    this.on('engine.restarted', (e) => {
+      const earlier = this.restartNotice?.interruptedRuns ?? [];
+      // Restarts in a row before a dismiss: the latest reason, every interrupted run.
+      this.restartNotice = {
+        reason: e.reason,
+        interruptedRuns: [...new Set([...earlier, ...e.interruptedRuns])],
+      };
+      for (const l of this.noticeListeners) l();
+    });
+  }
+
+  getRestartNotice = (): RestartNotice | null => this.restartNotice;
+
+  subscribeRestartNotice = (listener: () => void): (() => void) => {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  };
+
+  dismissRestartNotice = (): void => {
+    this.restartNotice = null;
+    for (const l of this.noticeListeners) l();
+  };
 
   getState = (): ConnectionState => this.state;
 
