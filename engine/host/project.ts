@@ -90,12 +90,71 @@ export function readProjectText(root: string, relative: string): string {
   return fs.readFileSync(abs, 'utf8');
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves a half-written source. */
+/**
+ * Saves like an editor that must never lose work: the text goes to a temporary file in the same
+ * folder, is fsync'ed, then renamed over the target (atomic on POSIX and on NTFS), and the folder
+ * is fsync'ed so the rename itself survives a power cut. A crash or a full disk at any point
+ * leaves either the old file or the new one, never a truncated mix. Returns the bytes written.
+ */
 export function writeProjectText(root: string, relative: string, text: string): number {
   const abs = resolveInProject(root, relative);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, 'utf8');
-  fs.renameSync(tmp, abs);
-  return Buffer.byteLength(text, 'utf8');
+  const dir = path.dirname(abs);
+  fs.mkdirSync(dir, { recursive: true });
+  const data = Buffer.from(text, 'utf8');
+  // Same folder as the target: a rename across file systems would not be atomic.
+  const tmp = path.join(dir, `.${path.basename(abs)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let existingMode: number | null = null;
+  try {
+    existingMode = fs.statSync(abs).mode & 0o7777;
+  } catch {
+    // A new file: the default mode.
+  }
+  const fd = fs.openSync(tmp, 'wx', existingMode ?? 0o666);
+  try {
+    try {
+      // Keep an existing file's permissions (the umask would otherwise narrow them).
+      if (existingMode !== null) fs.fchmodSync(fd, existingMode);
+      let written = 0;
+      while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, abs);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw saveError(relative, err);
+  }
+  fsyncDir(dir);
+  return data.length;
+}
+
+/** Makes a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename. */
+function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems (network mounts) refuse fsync on a folder; the file itself is synced.
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+function saveError(relative: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'the folder is not writable'
+        : code === 'EISDIR'
+          ? 'a folder of that name is in the way'
+          : (err as Error).message;
+  return new RpcError(
+    ErrorCode.Internal,
+    `Could not save ${relative}: ${why}. The file on disk was left as it was.`,
+  );
 }
