@@ -63,6 +63,34 @@ test('the Pareto view shows the seven platforms and a quick-look run with its en
   await expect(breakdown).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('breakdown-total')).toContainText(/\d nJ per classification/);
   await expect(breakdown).toContainText('rf_mlp');
+  await expect(breakdown).toHaveAttribute('data-source', 'file');
+
+  // The Pareto front: a step line through the points nothing beats on accuracy and energy. Of
+  // the seed-003 platforms TrueNorth (0.27 uJ) and Loihi are on it; Intel's 10 nm (1 uJ, 88%) is not.
+  await expect(view).toHaveAttribute('data-front', /truenorth_low_energy \| loihi \| brainscales2/);
+  await expect(view).not.toHaveAttribute('data-front', /intel_10nm/);
+
+  // Zoom: the wheel zooms in, Reset zoom shows everything again.
+  const reset = page.getByTestId('pareto-reset-zoom');
+  await expect(reset).toBeDisabled();
+  const plot = await view.locator('.energy-chart').boundingBox();
+  await page.mouse.move(plot!.x + plot!.width / 3, plot!.y + plot!.height / 2);
+  await page.mouse.wheel(0, -400);
+  await expect(reset).toBeEnabled();
+  await reset.click();
+  await expect(reset).toBeDisabled();
+
+  // A finished run's recorded estimate: picked in the breakdown's list, loaded by runs.energy.
+  const source = page.getByTestId('breakdown-source');
+  const firstRun = (await source.locator('option').nth(1).getAttribute('value')) ?? '';
+  expect(firstRun).not.toBe('');
+  await source.selectOption(firstRun);
+  await expect(breakdown).toHaveAttribute('data-source', `run ${firstRun}`);
+  await expect(breakdown).toHaveAttribute('data-state', 'ready');
+  await expect(breakdown).toHaveAttribute('data-counts', 'static'); // an analog design: no spikes
+  await expect(page.getByTestId('breakdown-total')).toContainText(/1\.11 nJ per classification/);
+  await source.selectOption('');
+  await expect(breakdown).toHaveAttribute('data-source', 'file');
 
   // Clicking a run point opens that run in the run details.
   const [runId, x, y] = ((await view.getAttribute('data-first-run')) ?? '').split(' ');

@@ -6,6 +6,7 @@ import {
   CHIP_LEVEL,
   describeTerm,
   formatSi,
+  frontOf,
   logRange,
   paretoFront,
   plottableRuns,
@@ -122,5 +123,50 @@ describe('breakdown', () => {
       source: 'seed 003',
     });
     expect(describeTerm(t)).toBe('resonator reads [rf0]: 1.004e+5 × 10 fJ = 1 nJ (seed 003)');
+  });
+});
+
+describe('frontOf (the step line of the Pareto view)', () => {
+  // The seed-003 table (examples/platforms.nfab) and one run at 1.1 nJ, 90%.
+  const platform = (name: string, energyPerClassification: number, accuracy: number) => ({
+    name,
+    energyPerClassification,
+    accuracy,
+    throughput: 1,
+    node: null,
+    source: 's',
+  });
+  const platforms = [
+    platform('p100', 852e-6, 0.992),
+    platform('spinnaker', 3.3e-3, 0.95),
+    platform('truenorth_low_energy', 0.27e-6, 0.927),
+    platform('truenorth_high_accuracy', 108e-6, 0.994),
+    platform('loihi', 2.5e-6, 0.962),
+    platform('intel_10nm', 1.0e-6, 0.88),
+    platform('brainscales2', 8.4e-6, 0.969),
+  ];
+  const run = {
+    runId: 'abcdef0123456789',
+    experiment: 'mnist_rf',
+    network: 'rf_mlp',
+    chip: 'spin_mlp',
+    sweepPoint: null,
+    accuracy: 0.9,
+    energyPerClassification: 1.1e-9,
+  };
+  it('keeps the points nothing beats on both accuracy and energy, cheapest first', () => {
+    // intel_10nm (1 uJ, 88%) is beaten by truenorth_low_energy (0.27 uJ, 92.7%); p100 and
+    // spinnaker by truenorth_high_accuracy (108 uJ, 99.4%).
+    expect(frontOf({ runs: [run], platforms }).map((f) => f.label)).toEqual([
+      'run abcdef01 (mnist_rf)',
+      'truenorth_low_energy',
+      'loihi',
+      'brainscales2',
+      'truenorth_high_accuracy',
+    ]);
+    // A run better than every platform is the whole front.
+    expect(frontOf({ runs: [{ ...run, accuracy: 0.999 }], platforms }).map((f) => f.label)).toEqual([
+      'run abcdef01 (mnist_rf)',
+    ]);
   });
 });

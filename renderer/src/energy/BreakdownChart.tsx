@@ -1,6 +1,8 @@
 // Where one design's energy goes: stacked bars, one per layer (chip-level terms in their own bar),
-// stacked by component. Fed by 'energy.estimate' for the open .nfab file; the tooltip lists each
-// term as count × unit energy with its source, so every total can be checked by hand.
+// stacked by component. Fed by 'energy.estimate' for the open .nfab file (the default), or by
+// 'runs.energy' for a finished run picked in the list, whose report a spiking run computed from
+// its recorded spikes ("counts: recorded"). The tooltip lists each term as count × unit energy with
+// its source, so every total can be checked by hand.
 import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -8,7 +10,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import { type EnergyReport, ErrorCode } from '../../../engine/protocol/schema';
 import { useConnection, useStudio } from '../app/studio-context';
-import { type Breakdown, breakdown, describeTerm, formatSi } from './pareto-data';
+import { type Breakdown, breakdown, describeTerm, formatSi, type ParetoRun } from './pareto-data';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -83,8 +85,41 @@ type State =
   | { kind: 'unavailable' }
   | { kind: 'error'; message: string };
 
-/** The breakdown of the open .nfab file's design (`path` null: no .nfab file is open). */
-export function BreakdownChart({ path, getText }: { path: string | null; getText: () => string | null }) {
+/** Area in m² as mm² or µm² (engine/energy/format.ts areaText, which the renderer cannot import). */
+function areaText(m2: number): string {
+  const mm2 = m2 * 1e6;
+  return mm2 >= 0.01 ? `${Number(mm2.toPrecision(3))} mm²` : `${Number((m2 * 1e12).toPrecision(3))} µm²`;
+}
+
+/** Latency, throughput and area of a report, as far as the design gives them. */
+function timingText(r: EnergyReport): string {
+  const parts: string[] = [];
+  if (r.latency !== null) parts.push(`latency ${formatSi(r.latency, 's')}`);
+  if (r.throughput !== null) parts.push(`${Number(r.throughput.toPrecision(3)).toLocaleString('en')} /s`);
+  if (r.area !== null) parts.push(`area ${areaText(r.area)}`);
+  return parts.join(', ');
+}
+
+const runLabel = (r: ParetoRun) =>
+  `run ${r.runId.slice(0, 8)} · ${r.experiment}${r.sweepPoint ? ` (${r.sweepPoint})` : ''}`;
+
+/**
+ * The breakdown of the open .nfab file's design (`path` null: no .nfab file is open), or of the
+ * run `runId` picked from `runs` (finished runs with an energy estimate).
+ */
+export function BreakdownChart({
+  path,
+  getText,
+  runs = [],
+  runId = null,
+  onPickRun,
+}: {
+  path: string | null;
+  getText: () => string | null;
+  runs?: readonly ParetoRun[];
+  runId?: string | null;
+  onPickRun?: (runId: string | null) => void;
+}) {
   const { engine } = useStudio();
   const connection = useConnection();
   const [state, setState] = useState<State>({ kind: 'none' });
@@ -97,15 +132,24 @@ export function BreakdownChart({ path, getText }: { path: string | null; getText
   const generation = connection.phase === 'open' ? connection.generation : 0;
   // biome-ignore lint/correctness/useExhaustiveDependencies: refresh re-asks on the user's demand
   useEffect(() => {
-    if (!path || generation === 0) {
+    if ((!path && !runId) || generation === 0) {
       setState({ kind: 'none' });
       return;
     }
     let live = true;
     setState({ kind: 'loading' });
     const text = textOf.current() ?? undefined;
-    engine.call('energy.estimate', { path, ...(text !== undefined ? { text } : {}) }).then(
-      (report) => live && setState({ kind: 'ready', report }),
+    const asked = runId
+      ? engine.call('runs.energy', { runId })
+      : engine.call('energy.estimate', { path: path!, ...(text !== undefined ? { text } : {}) });
+    asked.then(
+      (report) =>
+        live &&
+        setState(
+          report
+            ? { kind: 'ready', report }
+            : { kind: 'error', message: 'this run recorded no energy estimate' },
+        ),
       (err: unknown) => {
         if (!live) return;
         const code = (err as { code?: string }).code;
@@ -116,7 +160,7 @@ export function BreakdownChart({ path, getText }: { path: string | null; getText
     return () => {
       live = false;
     };
-  }, [engine, path, generation, refresh]);
+  }, [engine, path, runId, generation, refresh]);
 
   useEffect(() => {
     const el = container.current;
@@ -139,7 +183,8 @@ export function BreakdownChart({ path, getText }: { path: string | null; getText
   }, [report]);
 
   let message: string | null = null;
-  if (state.kind === 'none') message = 'Open a .nfab file to see where its energy goes.';
+  if (state.kind === 'none')
+    message = 'Open a .nfab file, or pick a finished run above, to see where its energy goes.';
   else if (state.kind === 'loading') message = 'Estimating…';
   else if (state.kind === 'unavailable')
     message = 'This engine has no energy estimator yet (energy.estimate is not implemented).';
@@ -147,21 +192,42 @@ export function BreakdownChart({ path, getText }: { path: string | null; getText
   else if (report && report.terms.length === 0) message = 'The estimate has no terms.';
 
   return (
-    <div className="breakdown-view" data-testid="energy-breakdown" data-state={state.kind}>
+    <div
+      className="breakdown-view"
+      data-testid="energy-breakdown"
+      data-state={state.kind}
+      data-counts={report?.counts}
+      data-source={runId ? `run ${runId}` : 'file'}
+    >
       <div className="energy-pane-header">
         <span>Breakdown{report ? `: ${report.network}${report.chip ? ` on ${report.chip}` : ''}` : ''}</span>
+        <select
+          className="energy-run-picker"
+          style={{ maxWidth: 200, minWidth: 0, fontSize: 11 }}
+          data-testid="breakdown-source"
+          title="Whose breakdown: the open file's design, or a finished run's recorded estimate"
+          value={runId ?? ''}
+          onChange={(e) => onPickRun?.(e.target.value || null)}
+        >
+          <option value="">open file{path ? ` (${path.split('/').pop()})` : ''}</option>
+          {runs.map((r) => (
+            <option key={r.runId} value={r.runId}>
+              {runLabel(r)}
+            </option>
+          ))}
+        </select>
         {report && (
           <span className="energy-note" data-testid="breakdown-total">
             {formatSi(report.energyPerClassification)} per classification
-            {report.throughput ? `, ${Math.round(report.throughput).toLocaleString('en')} /s` : ''}
-            {report.counts === 'recorded' ? ', spike counts recorded' : ''}
+            {timingText(report) ? `, ${timingText(report)}` : ''}
+            {report.counts === 'recorded' ? ' · counts: recorded' : ''}
           </span>
         )}
         <button
           type="button"
           className="icon-button energy-refresh"
-          title="Estimate again from the editor's text"
-          disabled={!path}
+          title={runId ? "Load the run's estimate again" : "Estimate again from the editor's text"}
+          disabled={!path && !runId}
           onClick={() => setRefresh((r) => r + 1)}
         >
           Refresh

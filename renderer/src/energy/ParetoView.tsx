@@ -1,8 +1,14 @@
 // Accuracy against energy per classification (log axis): the project's runs, the reference
-// platforms of seed 003 and the Landauer floor as a vertical line. Hover shows a point's run or
-// source; clicking a run opens it in the run details.
+// platforms of seed 003, their Pareto front (a step line through the points no other beats on
+// both) and the Landauer floor as a vertical line. Hover shows a point's run or source; clicking a
+// run opens it in the run details. Wheel and drag zoom both axes; Reset zoom shows everything.
 import { LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import {
+  DataZoomInsideComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -12,6 +18,7 @@ import {
   accuracyRange,
   formatAccuracy,
   formatSi,
+  frontOf,
   logRange,
   type ParetoData,
   type ParetoPlatform,
@@ -23,6 +30,7 @@ echarts.use([
   LabelLayout,
   ScatterChart,
   LineChart,
+  DataZoomInsideComponent,
   GridComponent,
   LegendComponent,
   TooltipComponent,
@@ -30,7 +38,13 @@ echarts.use([
 ]);
 
 const AXIS = { color: '#8a93a3', line: '#3a404c', split: '#262a33' };
-const COLORS = { platform: '#f0a04b', run: '#3fcf8e', landauer: '#ef6b5b' };
+const COLORS = { platform: '#f0a04b', run: '#3fcf8e', landauer: '#ef6b5b', front: '#d4d7dd' };
+
+/** A point of the front: a run or a platform, by name. */
+interface FrontDatum {
+  value: [number, number];
+  label: string;
+}
 
 interface RunDatum {
   value: [number, number];
@@ -73,6 +87,7 @@ function option(
       labelRank[i] = rank;
     });
   const landauerLabel = `Landauer floor (${formatSi(landauer.energyPerClassification)})`;
+  const front = frontOf(data);
   return {
     animation: false,
     backgroundColor: 'transparent',
@@ -81,8 +96,14 @@ function option(
     legend: {
       top: 2,
       textStyle: { color: AXIS.color, fontSize: 11 },
-      data: ['platforms (seed 003)', 'project runs', landauerLabel],
+      data: ['platforms (seed 003)', 'project runs', 'Pareto front', landauerLabel],
     },
+    // Wheel zooms, drag pans, on both axes; filterMode 'none' keeps the points (and the front)
+    // that leave the window in the data, so zooming out shows them again.
+    dataZoom: [
+      { type: 'inside', id: 'zoom-x', xAxisIndex: 0, filterMode: 'none' },
+      { type: 'inside', id: 'zoom-y', yAxisIndex: 0, filterMode: 'none' },
+    ],
     tooltip: {
       trigger: 'item',
       backgroundColor: '#20242c',
@@ -90,6 +111,10 @@ function option(
       textStyle: { color: '#d4d7dd', fontSize: 11 },
       extraCssText: 'max-width: 420px; white-space: normal;',
       formatter: (p: { seriesId?: string; data?: unknown; componentType?: string }) => {
+        if (p.seriesId === 'front') {
+          const d = p.data as FrontDatum;
+          return `<b>Pareto front</b>: ${esc(d.label)}<br/>no run or platform has higher accuracy at lower energy`;
+        }
         if (p.seriesId === 'landauer') {
           return `<b>${esc(landauerLabel)}</b><br/>${esc(landauer.assumption)}`;
         }
@@ -205,6 +230,21 @@ function option(
         ),
       },
       {
+        // The front as a staircase: from each point the best accuracy holds until the next, more
+        // costly point raises it (step 'end': horizontal first, then up).
+        id: 'front',
+        name: 'Pareto front',
+        type: 'line',
+        step: 'end',
+        color: COLORS.front,
+        symbol: 'none',
+        z: 1,
+        lineStyle: { width: 1, type: 'solid', opacity: 0.7 },
+        data: front.map(
+          (f): FrontDatum => ({ value: [Math.log10(f.energyPerClassification), f.accuracy], label: f.label }),
+        ),
+      },
+      {
         // The floor: a vertical dashed line from the bottom to the top of the accuracy axis.
         id: 'landauer',
         name: landauerLabel,
@@ -230,7 +270,14 @@ function option(
   };
 }
 
-export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }) {
+export function ParetoView({
+  onOpenRun,
+  onRuns,
+}: {
+  onOpenRun: (runId: string) => void;
+  /** Called with the runs that have an energy estimate, each time they are loaded. */
+  onRuns?: (runs: ParetoRun[]) => void;
+}) {
   const { engine } = useStudio();
   const connection = useConnection();
   const [data, setData] = useState<ParetoData | null>(null);
@@ -239,12 +286,16 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
   const chart = useRef<echarts.ECharts | null>(null);
   const openRun = useRef(onOpenRun);
   openRun.current = onOpenRun;
+  const runsTo = useRef(onRuns);
+  runsTo.current = onRuns;
+  const [zoomed, setZoomed] = useState(false);
 
   const reload = useCallback(() => {
     engine.call('energy.pareto', {}).then(
       (result) => {
         setData(result);
         setError(null);
+        runsTo.current?.(result.runs);
       },
       (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
     );
@@ -267,6 +318,7 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
     instance.on('click', (p) => {
       if (p.seriesId === 'runs') openRun.current((p.data as RunDatum).run.runId);
     });
+    instance.on('datazoom', () => setZoomed(true));
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
     return () => {
@@ -286,6 +338,7 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
       option(data, () => ({ width: instance.getWidth(), height: instance.getHeight() })),
       { notMerge: true },
     );
+    setZoomed(false);
     const first = plottableRuns(data.runs)[0];
     const measure = () => {
       const at = first
@@ -310,6 +363,13 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
       data-testid="pareto-view"
       data-platform-count={data?.platforms.length ?? 0}
       data-run-count={runCount}
+      data-front={
+        data
+          ? frontOf(data)
+              .map((f) => f.label)
+              .join(' | ')
+          : undefined
+      }
       data-first-run={firstRunAt ?? undefined}
       data-state={error ? 'error' : data ? 'ready' : 'loading'}
     >
@@ -321,6 +381,20 @@ export function ParetoView({ onOpenRun }: { onOpenRun: (runId: string) => void }
             {`${runCount} run${runCount === 1 ? '' : 's'} with an energy estimate`}
           </span>
         )}
+        <button
+          type="button"
+          className="icon-button energy-refresh"
+          data-testid="pareto-reset-zoom"
+          title="Show every point again (wheel zooms, drag pans)"
+          disabled={!zoomed}
+          onClick={() => {
+            for (const id of ['zoom-x', 'zoom-y'])
+              chart.current?.dispatchAction({ type: 'dataZoom', dataZoomId: id, start: 0, end: 100 });
+            setZoomed(false);
+          }}
+        >
+          Reset zoom
+        </button>
       </div>
       <div className="energy-chart-frame">
         <div ref={container} className="energy-chart" />

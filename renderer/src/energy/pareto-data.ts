@@ -80,6 +80,27 @@ export function paretoFront<T extends { energyPerClassification: number; accurac
   return front;
 }
 
+/**
+ * The Pareto front of a plot: the runs and platforms no other beats on both accuracy (higher) and
+ * energy (lower), cheapest first, each with the label its tooltip shows.
+ */
+export function frontOf(
+  data: Pick<ParetoData, 'runs' | 'platforms'>,
+): { energyPerClassification: number; accuracy: number; label: string }[] {
+  return paretoFront([
+    ...plottableRuns(data.runs).map((r) => ({
+      energyPerClassification: r.energyPerClassification,
+      accuracy: r.accuracy,
+      label: `run ${r.runId.slice(0, 8)} (${r.experiment})`,
+    })),
+    ...data.platforms.map((p) => ({
+      energyPerClassification: p.energyPerClassification,
+      accuracy: p.accuracy,
+      label: p.name,
+    })),
+  ]);
+}
+
 export const COMPONENTS: readonly EnergyTerm['component'][] = [
   'synapse',
   'neuron',
