@@ -61,7 +61,7 @@ export function formatRunTable(runs: readonly RunSummary[]): string {
   const num = (v: number | undefined) =>
     v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4);
   return pad([
-    ['ID', 'EXPERIMENT', 'STATUS', 'STARTED', 'SWEEP', 'TEST_ACCURACY', 'LOSS', 'TAGS'],
+    ['ID', 'EXPERIMENT', 'STATUS', 'STARTED', 'SWEEP', 'TEST_ACCURACY', 'TRAIN_LOSS', 'TAGS'],
     ...runs.map((r) => [
       r.id,
       r.experiment,
@@ -69,7 +69,7 @@ export function formatRunTable(runs: readonly RunSummary[]): string {
       localTime(r.startedAt),
       r.sweepId === null ? '' : `${r.sweepId}#${r.sweepIndex}`,
       num(r.metrics.test_accuracy),
-      num(r.metrics.loss ?? r.metrics.train_loss),
+      num(r.metrics.train_loss),
       Object.entries(r.tags)
         .filter(([k]) => k !== 'sweep' && k !== 'sweep_point')
         .map(([k, v]) => `${k}=${v}`)
