@@ -21,6 +21,15 @@ export function shellJoin(argv: readonly string[]): string {
 
 const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=15'];
 
+/**
+ * The SSH client: `ssh`, or NEUROFAB_SSH_COMMAND (like Git's GIT_SSH_COMMAND), e.g.
+ * `ssh -F ~/.ssh/cluster_config` or `ssh -i ~/.ssh/cluster_key`. Split on whitespace.
+ */
+function sshArgv(): string[] {
+  const custom = process.env.NEUROFAB_SSH_COMMAND?.trim();
+  return custom ? custom.split(/\s+/) : ['ssh'];
+}
+
 /** Runs argv on the target. A missing program is reported as a ClusterError naming it. */
 export function runCommand(
   target: ClusterTarget,
@@ -30,7 +39,7 @@ export function runCommand(
   const [program, args] =
     target.kind === 'local'
       ? [argv[0]!, argv.slice(1)]
-      : ['ssh', [...SSH_OPTIONS, target.host, '--', shellJoin(argv)]];
+      : [sshArgv()[0]!, [...sshArgv().slice(1), ...SSH_OPTIONS, target.host, '--', shellJoin(argv)]];
   const r = spawnSync(program, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
@@ -71,7 +80,7 @@ function tarOverSsh(target: Extract<ClusterTarget, { kind: 'ssh' }>, pipeline: s
   }
 }
 
-const sshPrefix = (host: string) => shellJoin(['ssh', ...SSH_OPTIONS, host, '--']);
+const sshPrefix = (host: string) => shellJoin([...sshArgv(), ...SSH_OPTIONS, host, '--']);
 
 /** Copies a local directory's contents into the remote job directory (SSH targets only). */
 export function copyUp(target: ClusterTarget, localDir: string): void {

@@ -93,10 +93,22 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
   const env = { ...process.env, SLURM_CONF: conf };
   const stop = () => {
     for (const pidFile of ['slurmd.pid', 'slurmctld.pid', 'munge/munged.pid']) {
+      let pid: number;
       try {
-        process.kill(Number(fs.readFileSync(path.join(dir, pidFile), 'utf8').trim()), 'SIGTERM');
+        pid = Number(fs.readFileSync(path.join(dir, pidFile), 'utf8').trim());
+        process.kill(pid, 'SIGTERM');
       } catch {
-        // already gone
+        continue; // never started, or already gone
+      }
+      // Wait (up to 10 s) for the daemon to exit, so the folder can be removed and ports reused.
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        spawnSync('sleep', ['0.1']);
       }
     }
   };
@@ -121,4 +133,84 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
     throw err;
   }
   return { dir, env, stop };
+}
+
+export interface LocalSshd {
+  /** NEUROFAB_SSH_COMMAND value that reaches this server as host `HOST_ALIAS`. */
+  sshCommand: string;
+  host: string;
+  stop(): void;
+}
+
+/** Why no SSH server can be started here, or null. */
+export function sshdUnavailableReason(): string | null {
+  if (!fs.existsSync('/usr/sbin/sshd')) return 'no SSH server (apt-get install openssh-server)';
+  if (which('ssh-keygen') === null || which('ssh') === null) return 'no OpenSSH client';
+  return null;
+}
+
+/**
+ * A real sshd on a random loopback port with its own host key and one authorised key, whose
+ * sessions get SLURM_CONF of `cluster`: the "login node" of the SSH test is this machine.
+ */
+export async function startLocalSshd(cluster: LocalCluster): Promise<LocalSshd> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-sshd-'));
+  const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file]);
+  keygen(path.join(dir, 'host_key'));
+  keygen(path.join(dir, 'client_key'));
+  fs.copyFileSync(path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys'));
+  const port = 40000 + crypto.randomInt(0, 20000);
+  fs.mkdirSync('/run/sshd', { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'sshd_config'),
+    `Port ${port}
+ListenAddress 127.0.0.1
+HostKey ${dir}/host_key
+PidFile ${dir}/sshd.pid
+AuthorizedKeysFile ${dir}/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+SetEnv SLURM_CONF=${cluster.env.SLURM_CONF}
+`,
+  );
+  execFileSync('/usr/sbin/sshd', ['-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')]);
+  const host = 'neurofab-test-login';
+  fs.writeFileSync(
+    path.join(dir, 'ssh_config'),
+    `Host ${host}
+  HostName 127.0.0.1
+  Port ${port}
+  User ${os.userInfo().username}
+  IdentityFile ${dir}/client_key
+  IdentitiesOnly yes
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  LogLevel ERROR
+`,
+  );
+  const sshCommand = `ssh -F ${path.join(dir, 'ssh_config')}`;
+  const stop = () => {
+    try {
+      process.kill(Number(fs.readFileSync(path.join(dir, 'sshd.pid'), 'utf8').trim()), 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const r = spawnSync('sh', ['-c', `${sshCommand} -o BatchMode=yes ${host} -- echo ok`], {
+      encoding: 'utf8',
+    });
+    if (r.stdout.trim() === 'ok') break;
+    if (Date.now() > deadline) {
+      stop();
+      throw new Error(`the test SSH server did not answer: ${r.stderr.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { sshCommand, host, stop };
 }

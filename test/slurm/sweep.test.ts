@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManager } from '../../engine/host/runs';
 import type { EventSink, RunDetail } from '../../engine/protocol';
 import { openStore } from '../../engine/store';
-import { clusterUnavailableReason, type LocalCluster, startLocalCluster } from './cluster';
+import {
+  clusterUnavailableReason,
+  type LocalCluster,
+  type LocalSshd,
+  sshdUnavailableReason,
+  startLocalCluster,
+  startLocalSshd,
+} from './cluster';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'neurofab.js');
@@ -87,7 +94,8 @@ describe.skipIf(unavailable !== null)('a sweep on a one-node Slurm cluster', () 
   const scratch: string[] = [];
   afterAll(() => {
     cluster?.stop();
-    for (const dir of [cluster?.dir, project, ...scratch]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [cluster?.dir, project, ...scratch])
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('dry run prints the array script and submits nothing', () => {
@@ -209,5 +217,83 @@ describe.skipIf(unavailable !== null)('a sweep on a one-node Slurm cluster', () 
       expect(clusterRuns[i]!.metrics.test_accuracy).toBeGreaterThan(0.5);
     }
     localStore.close();
+  }, 600_000);
+});
+
+const noSsh = unavailable ?? sshdUnavailableReason();
+if (noSsh && !unavailable) console.log(`Slurm over SSH test skipped: ${noSsh}.`);
+
+describe.skipIf(noSsh !== null)('a sweep submitted over SSH', () => {
+  let cluster: LocalCluster;
+  let sshd: LocalSshd;
+  let project: string;
+  let remote: string;
+
+  beforeAll(async () => {
+    cluster = await startLocalCluster();
+    sshd = await startLocalSshd(cluster);
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-ssh-project-'));
+    remote = fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-ssh-remote-'));
+    fs.writeFileSync(
+      path.join(project, 'sweep.nfab'),
+      SOURCE.replace('sweep dev.program_noise in [0%, 2%, 5%, 10%]', 'sweep dev.program_noise in [0%, 10%]'),
+    );
+  }, 60_000);
+
+  afterAll(() => {
+    sshd?.stop();
+    cluster?.stop();
+    for (const dir of [cluster?.dir, project, remote])
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('copies the job up, runs it through the login node, and collects the runs back', async () => {
+    // The client has no SLURM_CONF: everything Slurm-related must go through SSH.
+    const env = { ...process.env, NEUROFAB_SSH_COMMAND: sshd.sshCommand };
+    delete env.SLURM_CONF;
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+    const remoteDir = path.join(remote, 'sweep');
+    const submitted = cli([
+      'sweep',
+      'submit',
+      path.join(project, 'sweep.nfab'),
+      '--slurm',
+      '--ssh',
+      sshd.host,
+      '--remote-dir',
+      remoteDir,
+      '--neurofab',
+      neurofabCommand,
+      '--epochs',
+      '1',
+      '--json',
+    ]);
+    expect(submitted.status, submitted.stderr).toBe(0);
+    const { sweepId } = JSON.parse(submitted.stdout) as { sweepId: string };
+    expect(fs.existsSync(path.join(remoteDir, 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(remoteDir, 'project', 'sweep.nfab'))).toBe(true);
+
+    const deadline = Date.now() + 240_000;
+    let points: PointJson[] = [];
+    while (Date.now() < deadline) {
+      const r = cli(['sweep', 'status', sweepId, '--project', project, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      points = (JSON.parse(r.stdout) as { points: PointJson[] }).points;
+      if (points.every((p) => p.state === 'done' || p.state === 'failed')) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(points.map((p) => p.state)).toEqual(['done', 'done']);
+    const collected = cli(['sweep', 'collect', sweepId, '--project', project, '--json']);
+    expect(collected.status, collected.stderr).toBe(0);
+    expect((JSON.parse(collected.stdout) as { imported: unknown[] }).imported).toHaveLength(2);
+    const store = openStore(path.join(project, '.neurofab', 'project.db'), { readonly: true });
+    try {
+      const runs = store.listRuns().filter((r) => r.sweepId === sweepId);
+      expect(runs.map((r) => r.status)).toEqual(['finished', 'finished']);
+      expect(runs.every((r) => (r.metrics.test_accuracy ?? 0) > 0.5)).toBe(true);
+    } finally {
+      store.close();
+    }
   }, 600_000);
 });
