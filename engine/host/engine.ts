@@ -14,7 +14,6 @@ import {
   RpcServer,
   SpikeRecordSchema,
 } from '../protocol';
-import { exportReportHandler } from '../report/rpc';
 import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { ENGINE_VERSION } from '../version';
@@ -203,7 +202,13 @@ export class EngineHost {
       },
       // Run administration (tags, notes, delete, re-run, sweeps, series, export): engine/host/run-admin.ts.
       ...runAdminHandlers(() => this.requireProject()),
-      'report.export': (params) => exportReportHandler(this.requireProject(), params),
+      // Loaded on first use: reports pull in ECharts and elkjs, which would add seconds to every
+      // engine start (and to every restart after a crash).
+      'report.export': async (params) => {
+        const project = this.requireProject();
+        const { exportReportHandler } = await import('../report/rpc');
+        return exportReportHandler(project, params);
+      },
       'runs.energy': ({ runId }) => {
         const { store } = this.requireProject();
         if (!store.getRun(runId)) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
