@@ -125,6 +125,11 @@ async function runsExport(args: string[]): Promise<number> {
       fs.writeFileSync(values.out, out.text);
       console.error(`Wrote ${values.out} (${Buffer.byteLength(out.text)} bytes).`);
     } else {
+      // `neurofab runs export | head` closes the pipe early: that is the reader's choice, not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(EXIT.ok);
+        throw err;
+      });
       process.stdout.write(out.text);
     }
   } catch (err) {
