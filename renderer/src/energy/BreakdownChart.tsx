@@ -200,7 +200,9 @@ export function BreakdownChart({
       data-source={runId ? `run ${runId}` : 'file'}
     >
       <div className="energy-pane-header">
-        <span>Breakdown{report ? `: ${report.network}${report.chip ? ` on ${report.chip}` : ''}` : ''}</span>
+        <span style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
+          Breakdown{report ? `: ${report.network}${report.chip ? ` on ${report.chip}` : ''}` : ''}
+        </span>
         <select
           className="energy-run-picker"
           style={{ maxWidth: 200, minWidth: 0, fontSize: 11 }}
@@ -209,20 +211,13 @@ export function BreakdownChart({
           value={runId ?? ''}
           onChange={(e) => onPickRun?.(e.target.value || null)}
         >
-          <option value="">open file{path ? ` (${path.split('/').pop()})` : ''}</option>
+          <option value="">open file</option>
           {runs.map((r) => (
             <option key={r.runId} value={r.runId}>
               {runLabel(r)}
             </option>
           ))}
         </select>
-        {report && (
-          <span className="energy-note" data-testid="breakdown-total">
-            {formatSi(report.energyPerClassification)} per classification
-            {timingText(report) ? `, ${timingText(report)}` : ''}
-            {report.counts === 'recorded' ? ' · counts: recorded' : ''}
-          </span>
-        )}
         <button
           type="button"
           className="icon-button energy-refresh"
@@ -233,6 +228,13 @@ export function BreakdownChart({
           Refresh
         </button>
       </div>
+      {report && (
+        <div className="energy-note" data-testid="breakdown-total">
+          {formatSi(report.energyPerClassification)} per classification
+          {timingText(report) ? `, ${timingText(report)}` : ''}
+          {report.counts === 'recorded' ? ' · counts: recorded' : ''}
+        </div>
+      )}
       <div className="energy-chart-frame">
         <div ref={container} className="energy-chart" style={{ visibility: report ? 'visible' : 'hidden' }} />
         {message && (
