@@ -6,6 +6,7 @@ import type { Curve, SweepGroup } from './collect';
 import { siScale } from './format';
 
 export const CHART_WIDTH = 720;
+const SWEEP_CHART_WIDTH = 420;
 const FONT = "'DejaVu Sans', Arial, sans-serif";
 const PALETTE = ['#4c6ef5', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0c8599', '#a07c00', '#495057'];
 
@@ -88,8 +89,8 @@ export function sweepChart(group: SweepGroup, metric: string): string | null {
   const yName = acc ? '%' : scale ? scale.unit : '';
   return renderChart(
     {
-      title: { text: `${metric} vs ${group.paths.join(' × ')}`, left: 'center', textStyle: { fontSize: 13 } },
-      grid: { left: 64, right: 24, top: 40, bottom: 56 },
+      title: { text: metric, left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 56, right: 20, top: 40, bottom: 56 },
       xAxis: {
         type: 'category',
         name: group.paths.join(' × '),
@@ -111,8 +112,9 @@ export function sweepChart(group: SweepGroup, metric: string): string | null {
         },
       ],
     },
-    CHART_WIDTH,
-    280,
+    // Two to a row (.sweep grid): a sweep's plots fit under the overview table.
+    SWEEP_CHART_WIDTH,
+    260,
   );
 }
 

@@ -26,7 +26,10 @@ td.num { white-space: nowrap; }
 td code { white-space: nowrap; }
 tr.total td { font-weight: 700; background: #f6f7f9; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 10.5px; word-break: break-all; }
-.chart svg, .schematic svg { display: block; width: 100%; height: auto; }
+.chart svg { display: block; width: 100%; height: auto; }
+/* Schematics at their drawn size, shrunk to the page when wider: never blown up past it. */
+.schematic svg { display: block; width: auto; max-width: 100%; height: auto; }
+.sweep { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 12px; }
 .chart, .schematic { margin: 6px 0 12px; break-inside: avoid; }
 .schematic svg { max-height: 560px; }
 .note { color: #5c6370; font-style: italic; }
@@ -411,7 +414,7 @@ function sweepSection(g: SweepGroup): string {
   const charts = SWEEP_METRICS.map((m) => chart(sweepChart(g, m), `${m} vs ${g.paths.join(', ')}`)).join(
     '\n',
   );
-  return `<h3>Sweep ${esc(g.id)}: ${g.runs.length} points over ${esc(g.paths.join(' × '))}</h3>\n${charts}`;
+  return `<h3>Sweep ${esc(g.id)}: ${g.runs.length} points over ${esc(g.paths.join(' × '))}</h3>\n<div class="sweep">${charts}</div>`;
 }
 
 export interface HtmlOptions {

@@ -32,7 +32,10 @@ describe('report HTML', () => {
     expect(svgs.length).toBe(3 + 3 * 2 + 2);
     expect(section(p.runIds[0]!).match(/<svg[\s>]/g)?.length).toBe(4);
     expect(section(p.runIds[1]!).match(/<svg[\s>]/g)?.length).toBe(2);
-    expect(html).toContain('test_accuracy vs spin_res.program_noise');
+    const sweep = html.slice(html.indexOf('<div class="sweep">'), html.indexOf('<section'));
+    expect(sweep.match(/<svg[\s>]/g)?.length).toBe(3);
+    expect(sweep).toContain('>spin_res.program_noise</text>');
+    expect(sweep).toContain('>test_accuracy</text>');
   });
 
   it('stands alone: no script, no external URL in src, href or CSS, no duplicate ids', () => {
