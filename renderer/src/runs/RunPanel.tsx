@@ -3,6 +3,7 @@
 // parameters and final metrics.
 import { useEffect, useState } from 'react';
 import type { RunDetail } from '../../../engine/protocol/schema';
+import { SweepDialog } from '../analysis/SweepDialog';
 import { useRunCacheVersion, useStudio } from '../app/studio-context';
 import { formatNumber, formatRate, isActiveStatus, shortId } from './format';
 import { MetricsChart } from './MetricsChart';
@@ -49,8 +50,10 @@ export function RunPanel({
   starting,
   viewedRunId,
 }: Props) {
-  const { engine, errors, runs } = useStudio();
+  const { engine, errors, runs, documents } = useStudio();
   useRunCacheVersion();
+  const [sweeping, setSweeping] = useState(false);
+  const sweepDoc = target.path ? documents.get(target.path) : undefined;
   const live = viewedRunId ? runs.get(viewedRunId) : undefined;
   const status = live?.status ?? null;
   const [detail, setDetail] = useState<RunDetail | null>(null);
@@ -136,6 +139,16 @@ export function RunPanel({
           <span className="icon-stop" aria-hidden="true" />
           Cancel
         </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="sweep-button"
+          disabled={!sweepDoc || !experiment || blocked !== null}
+          title={blocked ?? `Sweep a device or neuron field of ${experiment ?? 'the experiment'}`}
+          onClick={() => setSweeping(true)}
+        >
+          Sweep…
+        </button>
         <label
           className="quick-look"
           title={`One epoch on the first ${QUICK_LOOK.trainLimit} training and ${QUICK_LOOK.testLimit} test samples`}
@@ -150,6 +163,14 @@ export function RunPanel({
         </label>
       </div>
       {blocked && !starting && <div className="hint">{blocked}</div>}
+      {sweeping && sweepDoc && experiment && (
+        <SweepDialog
+          doc={sweepDoc}
+          experiment={experiment}
+          onClose={() => setSweeping(false)}
+          onRun={onRun}
+        />
+      )}
 
       <section className="run-card" data-testid="run-card">
         {viewedRunId ? (
