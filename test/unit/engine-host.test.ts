@@ -114,5 +114,36 @@ describe('engine host over WebSocket', () => {
     expect(detail.dslSnapshot).toBe(text);
     expect(detail.metricHistory.some((p) => p.key === 'test_accuracy')).toBe(true);
     expect(Number(detail.params.seed)).toBe(detail.seed);
+    expect(detail.overrides).toEqual({ trainLimit: 1000, testLimit: 200, epochs: 1 });
   }, 120_000);
+
+  it('administers runs over the wire: note, tag, series, export, delete, with runs.changed', async () => {
+    const { runs } = await client.call('runs.list', {});
+    const done = runs.find((r) => r.status === 'finished')!;
+    let changed = 0;
+    const off = client.on('runs.changed', () => {
+      changed++;
+    });
+    await client.call('runs.setNote', { runId: done.id, note: 'baseline' });
+    await client.call('runs.setTag', { runId: done.id, key: 'keep', value: 'yes' });
+    const listed = (await client.call('runs.list', {})).runs.find((r) => r.id === done.id)!;
+    expect(listed).toMatchObject({ note: 'baseline', tags: { keep: 'yes' }, sweepId: null });
+    const { series } = await client.call('runs.metricSeries', {
+      runIds: [done.id],
+      keys: ['test_accuracy'],
+    });
+    expect(series[0]!.values.at(-1)).toBe(done.metrics.test_accuracy);
+    const csv = await client.call('runs.export', { runIds: [done.id], format: 'csv' });
+    expect(csv.mediaType).toBe('text/csv');
+    expect((await client.call('sweeps.list', {})).sweeps).toEqual([]);
+    await expect(client.call('runs.setNote', { runId: 'ghost', note: '' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const cancelled = runs.filter((r) => r.status === 'cancelled').map((r) => r.id);
+    expect((await client.call('runs.delete', { runIds: cancelled })).deleted).toBe(cancelled.length);
+    // Events and responses share the socket in order: the events were sent before this reply.
+    await client.call('engine.info', {});
+    off();
+    expect(changed).toBe(cancelled.length > 0 ? 3 : 2);
+  });
 });

@@ -95,6 +95,11 @@ describe('sweep runs', () => {
     expect(details.map((d) => d.tags.sweep)).toEqual(new Array(4).fill(started.sweepId));
     expect(details.map((d) => d.tags.sweep_point)).toEqual(['1/4', '2/4', '3/4', '4/4']);
     expect(details.every((d) => d.dslSnapshot === main)).toBe(true);
+    expect(details.map((d) => [d.sweepId, d.sweepIndex])).toEqual(
+      [0, 1, 2, 3].map((i) => [started.sweepId, i]),
+    );
+    // The sweep itself is recorded with the unpatched text, so it can be resumed.
+    expect(store.getSweep(started.sweepId!)).toMatchObject({ dslSnapshot: main, total: 4, overrides: {} });
     for (const d of details) expect(d.metrics.test_accuracy).toBeGreaterThan(0.2);
     // A single point, and the base experiment without its sweeps.
     const one = manager.start({ sourceFile: 'main.nfab', text: main, experiment: 'e', sweep: 2 });
@@ -103,6 +108,11 @@ describe('sweep runs', () => {
     expect(base.sweepId).toBeNull();
     expect(base.runs[0]!.sweepPoint).toBeNull();
     await Promise.all([...one.runs, ...base.runs].map((r) => r.done));
+    // One point of a new sweep: the sweep has all four, three of them still to run.
+    expect(store.listSweeps().find((s) => s.id === one.sweepId)).toMatchObject({
+      total: 4,
+      missing: [0, 1, 3],
+    });
     expect(() => manager.start({ sourceFile: 'main.nfab', text: main, experiment: 'e', sweep: 9 })).toThrow(
       /has 4 sweep point\(s\); index 9 does not exist/,
     );
