@@ -42,7 +42,7 @@ export function crossbarStage(
 ): StageTime {
   const notes: string[] = [];
   if (device?.latency === undefined) {
-    notes.push(`latency: device ${tile.device} has no read time (latency); layer ${c.layer} not timed`);
+    notes.push(`latency: device ${tile.device} has no read time (latency); the layers on it are not timed`);
     return { term: null, notes };
   }
   const convs = adcConversionsPerPass(c, m, tile);
@@ -69,7 +69,9 @@ export function rfChainStage(c: LayerCounts, core: CoreTile, device: DeviceModel
   if (device?.latency === undefined)
     return {
       term: null,
-      notes: [`latency: device ${core.device ?? '?'} has no read time (latency); layer ${c.layer} not timed`],
+      notes: [
+        `latency: device ${core.device ?? '?'} has no read time (latency); the layers on it are not timed`,
+      ],
     };
   return {
     term: {
