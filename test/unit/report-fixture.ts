@@ -9,6 +9,7 @@ import { checkDocument } from '../../engine/dsl';
 import { estimateEnergy } from '../../engine/energy';
 import { storePath } from '../../engine/host/project';
 import { ENERGY_ARTIFACT } from '../../engine/host/runs';
+import { Rng } from '../../engine/sim/rng';
 import { openStore, type Store } from '../../engine/store';
 
 export const EXAMPLE = 'rf-spintronic-mlp.nfab';
@@ -21,18 +22,6 @@ export interface ReportProject {
   snapshot: string;
   readFile: (p: string) => string | null;
   cleanup: () => void;
-}
-
-/** mulberry32: a seeded generator, so the curves (and the report) are the same every time. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function makeReportProject(): ReportProject {
@@ -81,7 +70,8 @@ export function makeReportProject(): ReportProject {
       tags: { sweep: sweepId, sweep_point: `${index + 1}/${NOISES.length}` },
     });
     store.setRunStatus(id, 'running');
-    const r = rng(index + 1);
+    const rng = new Rng(index + 1);
+    const r = () => rng.uniform();
     const points = [];
     for (let step = 32; step <= 2000; step += 32) {
       const progress = step / 2000;
