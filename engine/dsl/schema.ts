@@ -228,7 +228,7 @@ export const ROUTER_FIELDS: readonly FieldSpec[] = [
     name: 'area',
     doc:
       'Area of one router in um^2 (plain number); the chip has one router per tile copy. ISAAC: ' +
-      '151,000 um^2 per router shared by 4 tiles at 32 nm (Shafiee et al., ISCA 2016, Table I).',
+      '150,000 um^2 per router shared by 4 tiles, 37,500 per tile, at 32 nm (Shafiee et al., ISCA 2016).',
     type: um2,
   },
   {
@@ -346,7 +346,7 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
     name: 'adc_time',
     doc:
       'Time of one ADC conversion; a pass digitises its columns in ceil(cols / adc_share) conversions ' +
-      'per ADC. ISAAC: 1.28 GS/s, 0.78 ns (Shafiee et al., ISCA 2016).',
+      'per ADC. ISAAC: 1.2 GS/s, 0.833 ns (Shafiee et al., ISCA 2016; Kull et al., ISSCC 2013).',
     type: q('time', 0, 1),
   },
   {
@@ -362,7 +362,7 @@ export const CROSSBAR_FIELDS: readonly FieldSpec[] = [
   },
   {
     name: 'dac_area',
-    doc: 'Area of one DAC (one per row) in um^2 (plain number). ISAAC: 0.17 um^2 per 1-bit DAC at 32 nm.',
+    doc: 'Area of one DAC (one per row) in um^2 (plain number). ISAAC: 0.166 um^2 per 1-bit DAC at 32 nm.',
     type: um2,
   },
   {

@@ -1,7 +1,7 @@
 // Latency, area, static power, SRAM buffers and partial sums against hand-computed values
 // (docs/energy.md "Latency, throughput, area" and "Periphery"). The periphery numbers are ISAAC's
-// (Shafiee et al., ISCA 2016, Table I, 32 nm): 8-bit ADC at 1.28 GS/s (0.78 ns), 1,200 um^2 each;
-// 1-bit DAC 0.17 um^2; SRAM 0.16 pJ/bit is Horowitz (ISSCC 2014): 10 pJ per 64-bit read of 8 kB.
+// (Shafiee et al., ISCA 2016, Table I, 32 nm): 8-bit ADC at 1.2 GS/s (0.833 ns), 1,200 um^2 each;
+// 1-bit DAC 0.166 um^2 (as tabulated in Accelergy's hwcomponents-library, isaac.py); SRAM 0.16 pJ/bit is Horowitz (ISSCC 2014): 10 pJ per 64-bit read of 8 kB.
 import { describe, expect, it } from 'vitest';
 import { checkDocument } from '../../engine/dsl';
 import {
@@ -20,7 +20,7 @@ chip c {
   router { energy_per_bit = 50fJ  latency_per_hop = 1ns  area = 1000 }
   tile xbar : crossbar(rows = 128, cols = 128) {
     device = d  adc_bits = 8  dac_bits = 1  adc_energy = 2pJ  dac_energy = 0.1pJ
-    adc_time = 0.78ns  adc_share = 8  adc_area = 1200  dac_area = 0.17  periphery_area = 500
+    adc_time = 0.833ns  adc_share = 8  adc_area = 1200  dac_area = 0.166  periphery_area = 500
     count = 12
   }
 }
@@ -44,17 +44,17 @@ const term = (r: EnergyEstimate, component: string, layer: string | null, what =
 describe('latency of a tiled layer', () => {
   it('is the read time plus the conversions of the busiest ADC, plus the mesh hops', () => {
     const r = estimate(design());
-    // h: 100 columns / 8 per ADC = 13 conversions: 10 ns + 13 x 0.78 ns = 20.14 ns.
+    // h: 100 columns / 8 per ADC = 13 conversions: 10 ns + 13 x 0.833 ns = 20.829 ns.
     const h = r.latencyTerms.filter((t) => t.layer === 'h');
-    expect(h[0]!.time).toBeCloseTo(10e-9 + 13 * 0.78e-9, 18);
+    expect(h[0]!.time).toBeCloseTo(10e-9 + 13 * 0.833e-9, 18);
     // Partial sums: blocks 1 (1,0) and 2 (0,1) are one hop from block 0: 1 ns. Outputs to y at
     // tile 3 = (1,1): 2 hops, 2 ns.
     expect(h.map((t) => t.time).slice(1)).toEqual([1e-9, 2e-9]);
-    // y: 10 columns / 8 = 2 conversions: 10 + 1.56 ns.
+    // y: 10 columns / 8 = 2 conversions: 10 + 1.666 ns.
     const y = r.latencyTerms.filter((t) => t.layer === 'y');
     expect(y).toHaveLength(1);
-    expect(y[0]!.time).toBeCloseTo(11.56e-9, 18);
-    expect(r.latency).toBeCloseTo(20.14e-9 + 3e-9 + 11.56e-9, 18);
+    expect(y[0]!.time).toBeCloseTo(11.666e-9, 18);
+    expect(r.latency).toBeCloseTo(20.829e-9 + 3e-9 + 11.666e-9, 18);
     expect(r.throughput).toBeCloseTo(1 / r.latency!, 0);
   });
 
@@ -70,8 +70,8 @@ describe('latency of a tiled layer', () => {
 
   it('with pipeline = true, throughput is 1 / the slowest layer (its array time and transfers)', () => {
     const r = estimate(design('pipeline = true'));
-    expect(r.latency).toBeCloseTo(34.7e-9, 18);
-    expect(1 / r.throughput!).toBeCloseTo(23.14e-9, 18);
+    expect(r.latency).toBeCloseTo(35.495e-9, 18);
+    expect(1 / r.throughput!).toBeCloseTo(23.829e-9, 18);
   });
 });
 
@@ -85,16 +85,17 @@ describe('area of a tile', () => {
     // 128 columns / 8 = 16 ADCs per copy x 1,200 um^2.
     expect(by('adc').count).toBe(12 * 16);
     expect(by('adc').area).toBeCloseTo(192 * 1200e-12, 20);
-    expect(by('dac').area).toBeCloseTo(12 * 128 * 0.17e-12, 22);
+    expect(by('dac').area).toBeCloseTo(12 * 128 * 0.166e-12, 22);
     expect(by('periphery').area).toBeCloseTo(12 * 500e-12, 20);
     expect(by('router').area).toBeCloseTo(12 * 1000e-12, 20);
-    const total = 12 * 32768 * 4 * 32e-9 ** 2 + (192 * 1200 + 12 * 128 * 0.17 + 12 * 500 + 12 * 1000) * 1e-12;
+    const total =
+      12 * 32768 * 4 * 32e-9 ** 2 + (192 * 1200 + 12 * 128 * 0.166 + 12 * 500 + 12 * 1000) * 1e-12;
     expect(r.area).toBeCloseTo(total, 20);
     expect(formatReport(r)).toContain('Area:         0.2503 mm²');
   });
 
   it('says which parts have no area instead of guessing', () => {
-    const r = estimate(design().replace('adc_area = 1200  dac_area = 0.17', ''));
+    const r = estimate(design().replace('adc_area = 1200  dac_area = 0.166', ''));
     expect(r.areaTerms.some((t) => t.component === 'adc')).toBe(false);
     expect(r.assumptions.join('\n')).toMatch(/tile xbar gives no adc_area/);
     expect(r.assumptions.join('\n')).toMatch(/tile xbar gives no dac_area/);
@@ -105,10 +106,10 @@ describe('static, buffer and partial-sum energy', () => {
   it('charges static power x (1 / throughput)', () => {
     const r = estimate(design('static_power = 1mW'));
     const [s] = term(r, 'static', null);
-    expect(s!.count).toBeCloseTo(34.7e-9, 18); // s per classification
-    expect(s!.energy).toBeCloseTo(1e-3 * 34.7e-9, 22);
+    expect(s!.count).toBeCloseTo(35.495e-9, 18); // s per classification
+    expect(s!.energy).toBeCloseTo(1e-3 * 35.495e-9, 22);
     const piped = estimate(design('static_power = 1mW\n  pipeline = true'));
-    expect(term(piped, 'static', null)[0]!.energy).toBeCloseTo(1e-3 * 23.14e-9, 22);
+    expect(term(piped, 'static', null)[0]!.energy).toBeCloseTo(1e-3 * 23.829e-9, 22);
     expect(estimate(design()).assumptions.join('\n')).toMatch(/no static_power/);
   });
 
