@@ -10,6 +10,12 @@ export type StoreErrorCode =
   | 'SCHEMA_NOT_CURRENT'
   /** A read-only open of a path with no database file. */
   | 'MISSING'
+  /** Our database, but damaged (truncated, or pages that fail SQLite's quick_check). */
+  | 'CORRUPT'
+  /** Another connection holds a lock past the busy timeout. */
+  | 'LOCKED'
+  /** The file or its folder cannot be written (permissions, read-only disk). */
+  | 'READ_ONLY'
   | 'RUN_NOT_FOUND'
   | 'INVALID_METRIC';
 

@@ -1,5 +1,8 @@
-// Opening a project database: refuse files that are not ours or are from a newer build before
-// anything is written to them, then switch to WAL and migrate.
+// Opening a project database: refuse files that are not ours, are damaged or are from a newer
+// build before anything is written to them, then switch to WAL and migrate. Nothing here ever
+// replaces a database the user did not ask to replace: a damaged, locked or unwritable file gets a
+// StoreError saying what is wrong and how to recover (open read-only, or back up and start over
+// with backupAndResetStore, which keeps a copy first).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +12,12 @@ import { SqliteStore } from './store';
 import type { Store, StoreOptions } from './types';
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/**
+ * PRAGMA quick_check reads every page, about 1 s per few hundred MB; above this size the open
+ * skips it (damage then shows as a CORRUPT error on the first read that meets it).
+ */
+export const QUICK_CHECK_MAX_BYTES = 512 * 1024 * 1024;
+const SQLITE_MAGIC = 'SQLite format 3\0';
 
 interface Header {
   applicationId: number;
@@ -17,30 +26,102 @@ interface Header {
   schemaObjects: number;
 }
 
-function notOurs(dbPath: string, why: string, cause?: unknown): StoreError {
-  return new StoreError('NOT_A_PROJECT_DB', `${dbPath} is not a Neurofab project database (${why}).`, {
-    cause,
-  });
+/** What the first 100 bytes of the file say, read before SQLite touches it. */
+interface FileSniff {
+  size: number;
+  sqlite: boolean;
+  /** application_id in the header is ours: a damaged file of ours, not a foreign one. */
+  ours: boolean;
+  /** page size × page count from the header, when the header is trustworthy (else null). */
+  declaredBytes: number | null;
 }
 
-function readHeader(db: Database.Database, dbPath: string): Header {
+function sniff(abs: string): FileSniff | null {
+  let fd: number;
   try {
+    fd = fs.openSync(abs, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(100);
+    const n = fs.readSync(fd, head, 0, 100, 0);
+    const sqlite = n === 100 && head.toString('latin1', 0, 16) === SQLITE_MAGIC;
+    if (!sqlite) return { size, sqlite, ours: false, declaredBytes: null };
+    const rawPageSize = head.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+    const pages = head.readUInt32BE(28);
+    // The page count is valid only when the change counter matches "version-valid-for" (SQLite
+    // file format, section 1.3.7); old writers did not maintain it.
+    const valid = head.readUInt32BE(24) === head.readUInt32BE(92) && pages > 0;
     return {
-      applicationId: db.pragma('application_id', { simple: true }) as number,
-      userVersion: db.pragma('user_version', { simple: true }) as number,
-      schemaObjects: (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n,
+      size,
+      sqlite,
+      ours: head.readUInt32BE(68) === APPLICATION_ID,
+      declaredBytes: valid ? pageSize * pages : null,
     };
-  } catch (err) {
-    // SQLite only notices a non-database file on the first read, not at open.
-    if (isSqliteError(err, 'SQLITE_NOTADB') || isSqliteError(err, 'SQLITE_CORRUPT')) {
-      throw notOurs(dbPath, 'the file is not a SQLite database', err);
-    }
-    throw err;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
-function isSqliteError(err: unknown, code: string): boolean {
-  return err instanceof Error && (err as Error & { code?: unknown }).code === code;
+const RECOVER_DAMAGED =
+  'Nothing was changed, and your .nfab sources (separate files) are not affected. To start over ' +
+  'with an empty run history, keep the damaged file aside (rename it, e.g. to project.db.bak) or ' +
+  'back it up and reset the store (backupAndResetStore); the next open creates a new database.';
+
+function notOurs(dbPath: string, why: string, cause?: unknown): StoreError {
+  return new StoreError(
+    'NOT_A_PROJECT_DB',
+    `${dbPath} is not a Neurofab project database (${why}). It was left unchanged; move it ` +
+      'aside and the next open creates a new project database.',
+    { cause },
+  );
+}
+
+function damaged(dbPath: string, why: string, cause?: unknown): StoreError {
+  return new StoreError('CORRUPT', `${dbPath} is damaged (${why}). ${RECOVER_DAMAGED}`, { cause });
+}
+
+/** Turns SQLite's lock and permission errors into messages that say what to do. */
+function explain(err: unknown, dbPath: string, readonly: boolean, sniffed: FileSniff | null): unknown {
+  if (!(err instanceof Error) || err instanceof StoreError) return err;
+  const code = (err as Error & { code?: unknown }).code;
+  if (typeof code !== 'string') return err;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError(
+      'LOCKED',
+      `${dbPath} is locked by another process (another Neurofab Studio, a \`neurofab\` command on ` +
+        'this project, or a backup or sync tool). Close it and open the project again; nothing was changed.',
+      { cause: err },
+    );
+  }
+  if (code.startsWith('SQLITE_READONLY') || (code.startsWith('SQLITE_CANTOPEN') && sniffed)) {
+    return new StoreError(
+      'READ_ONLY',
+      readonly
+        ? `${dbPath} cannot be opened even read-only: its folder is not writable, and SQLite needs to ` +
+            'create its shared-memory file (project.db-shm) beside it. Copy the project to a writable folder to open it.'
+        : `${dbPath} cannot be written (file or folder permissions, or a read-only disk). Make it ` +
+            'writable, or open the project read-only to browse its runs; nothing was changed.',
+      { cause: err },
+    );
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) {
+    return sniffed?.ours
+      ? damaged(dbPath, err.message, err)
+      : notOurs(dbPath, 'the file is not a SQLite database', err);
+  }
+  return err;
+}
+
+function readHeader(db: Database.Database): Header {
+  return {
+    applicationId: db.pragma('application_id', { simple: true }) as number,
+    userVersion: db.pragma('user_version', { simple: true }) as number,
+    schemaObjects: (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n,
+  };
 }
 
 /** Throws unless the file is empty (ours to initialise) or one of ours at a version we understand. */
@@ -68,6 +149,46 @@ function checkHeader(h: Header, dbPath: string, readonly: boolean): void {
   }
 }
 
+/** Refuses, before SQLite opens it, a file that is not SQLite or is shorter than its header says. */
+function checkFile(s: FileSniff | null, dbPath: string): void {
+  if (!s || s.size === 0) return; // missing or empty: a new database
+  if (!s.sqlite) throw notOurs(dbPath, `the file (${s.size} bytes) does not start with SQLite's header`);
+  // With a WAL file beside it, the header's page count may include pages still in the WAL.
+  const wal = `${dbPath}-wal`;
+  const walBytes = fs.existsSync(wal) ? fs.statSync(wal).size : 0;
+  if (s.declaredBytes !== null && walBytes === 0 && s.size < s.declaredBytes) {
+    const why = `truncated: its header declares ${s.declaredBytes} bytes, the file has ${s.size}`;
+    throw s.ours ? damaged(dbPath, why) : notOurs(dbPath, `a SQLite file, ${why}`);
+  }
+}
+
+/**
+ * SQLite silently opens an unwritable file read-only and fails only at the first write, deep in
+ * a run. Ask the OS up front (this also catches root on an immutable file or a read-only disk).
+ */
+function checkWritable(abs: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, 'r+');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new StoreError(
+      'READ_ONLY',
+      `${abs} cannot be written (${code}: file or folder permissions, or a read-only disk). Make it ` +
+        'writable, or open the project read-only to browse its runs; nothing was changed.',
+      { cause: err },
+    );
+  }
+  fs.closeSync(fd);
+}
+
+function quickCheck(db: Database.Database, dbPath: string, size: number): void {
+  if (size > QUICK_CHECK_MAX_BYTES) return;
+  const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  if (problems.length) throw damaged(dbPath, `SQLite's quick_check: ${problems.join('; ')}`);
+}
+
 export function openStore(dbPath: string, options: StoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
   const abs = path.resolve(dbPath);
@@ -76,11 +197,20 @@ export function openStore(dbPath: string, options: StoreOptions = {}): Store {
   } else {
     fs.mkdirSync(path.dirname(abs), { recursive: true });
   }
-  const db = new Database(abs, { readonly, fileMustExist: readonly });
+  const sniffed = sniff(abs);
+  checkFile(sniffed, abs);
+  if (!readonly && sniffed) checkWritable(abs);
+  let db: Database.Database;
+  try {
+    db = new Database(abs, { readonly, fileMustExist: readonly });
+  } catch (err) {
+    throw explain(err, abs, readonly, sniffed);
+  }
   try {
     // Set first: the header read below may already wait on a writer's lock.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
-    checkHeader(readHeader(db, abs), abs, readonly);
+    checkHeader(readHeader(db), abs, readonly);
+    if (sniffed && sniffed.size > 0) quickCheck(db, abs, sniffed.size);
     if (!readonly) {
       // WAL lets read-only connections (CLI, reports) read while the host writes. The mode is
       // persistent in the file, so read-only connections inherit it.
@@ -93,11 +223,52 @@ export function openStore(dbPath: string, options: StoreOptions = {}): Store {
     if (!readonly) {
       migrate(db);
       // Another process may have migrated between our header check and our transaction.
-      checkHeader(readHeader(db, abs), abs, false);
+      checkHeader(readHeader(db), abs, false);
     }
     return new SqliteStore(db, abs, readonly, options.now ?? Date.now);
   } catch (err) {
     db.close();
-    throw err;
+    throw explain(err, abs, readonly, sniffed);
   }
+}
+
+/** `project.db.bak-2026-11-23T17-05-09Z`: sortable, and valid on every file system. */
+export function backupName(dbPath: string, when: Date): string {
+  const stamp = when
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  return `${dbPath}.bak-${stamp}`;
+}
+
+/**
+ * Copies the database (and its -wal, which may hold the latest commits) to
+ * project.db.bak-<date>[-N]; never overwrites an earlier backup. Returns the backup's path.
+ */
+export function backupStoreFile(dbPath: string, when = new Date()): string {
+  const abs = path.resolve(dbPath);
+  if (!fs.existsSync(abs)) throw new StoreError('MISSING', `No Neurofab project database at ${abs}.`);
+  const base = backupName(abs, when);
+  let target = base;
+  for (let i = 2; fs.existsSync(target); i++) target = `${base}-${i}`;
+  fs.copyFileSync(abs, target, fs.constants.COPYFILE_EXCL);
+  if (fs.existsSync(`${abs}-wal`)) fs.copyFileSync(`${abs}-wal`, `${target}-wal`, fs.constants.COPYFILE_EXCL);
+  return target;
+}
+
+/**
+ * The explicit "start over" recovery for a damaged or foreign database: backs it up first
+ * (backupStoreFile), then removes it with its -wal and -shm and opens a new, empty store.
+ * Never called implicitly: the user must ask for it.
+ */
+export function backupAndResetStore(
+  dbPath: string,
+  options: StoreOptions = {},
+  when = new Date(),
+): { backup: string; store: Store } {
+  if (options.readonly) throw new TypeError('backupAndResetStore needs a writable store.');
+  const abs = path.resolve(dbPath);
+  const backup = backupStoreFile(abs, when);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${abs}${suffix}`, { force: true });
+  return { backup, store: openStore(abs, options) };
 }

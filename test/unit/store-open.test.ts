@@ -1,11 +1,13 @@
 // Opening project databases: migrations, WAL, concurrent readers, and refusing files that are
-// not ours or come from a newer build without modifying them.
+// not ours, damaged, locked, unwritable or from a newer build without modifying them.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, LATEST_SCHEMA_VERSION, openStore, StoreError } from '../../engine/store';
+import { backupAndResetStore, backupStoreFile } from '../../engine/store/open';
 import { runInput, tempDbPath } from './store-helpers';
 
 function raw(dbPath: string): Database.Database {
@@ -195,3 +197,154 @@ describe('openStore: refusing foreign and future files', () => {
     expect(schemaSql(dbPath)).toEqual([]);
   });
 });
+
+// ---- Damaged, locked and unwritable databases (issue 10): a clear message, a recovery path, and
+// never a silent reset. Real files, a real second process holding the lock.
+
+/** A project database with one run and some metrics, closed (WAL checkpointed into the file). */
+function populatedDb(): { dbPath: string; runId: string } {
+  const dbPath = tempDbPath();
+  const store = openStore(dbPath);
+  const runId = store.createRun(runInput({ dslSnapshot: 'x'.repeat(50_000) }));
+  for (let i = 0; i < 500; i++)
+    store.logMetrics(runId, [{ key: 'loss', value: 1 / (i + 1), step: i, timestamp: i }]);
+  store.close();
+  return { dbPath, runId };
+}
+
+describe('openStore: damaged databases', () => {
+  it('a truncated database is reported as damaged, with the sizes, and left unchanged', () => {
+    const { dbPath } = populatedDb();
+    const full = fs.statSync(dbPath).size;
+    fs.truncateSync(dbPath, Math.floor(full / 2));
+    const hash = fileHash(dbPath);
+    expectStoreError(
+      () => openStore(dbPath),
+      'CORRUPT',
+      /is damaged \(truncated: its header declares \d+ bytes, the file has \d+\)/,
+    );
+    expectStoreError(() => openStore(dbPath, { readonly: true }), 'CORRUPT', /back it up and reset/);
+    expect(fileHash(dbPath)).toBe(hash);
+    expect(fs.readdirSync(path.dirname(dbPath))).toEqual(['project.db']);
+  });
+
+  it('a page overwritten with garbage is caught by quick_check at open', () => {
+    const { dbPath } = populatedDb();
+    const fd = fs.openSync(dbPath, 'r+');
+    fs.writeSync(fd, Buffer.alloc(4096, 0xaa), 0, 4096, 4096 * 3);
+    fs.closeSync(fd);
+    const hash = fileHash(dbPath);
+    expectStoreError(
+      () => openStore(dbPath),
+      'CORRUPT',
+      /is damaged \((SQLite's quick_check: |database disk image is malformed)/,
+    );
+    expect(fileHash(dbPath)).toBe(hash);
+  });
+
+  it('backupAndResetStore keeps the damaged file byte for byte, then starts an empty store', () => {
+    const { dbPath } = populatedDb();
+    fs.truncateSync(dbPath, 5000);
+    const hash = fileHash(dbPath);
+    const when = new Date('2026-11-23T17:05:09.123Z');
+    const { backup, store } = backupAndResetStore(dbPath, {}, when);
+    expect(path.basename(backup)).toBe('project.db.bak-2026-11-23T17-05-09Z');
+    expect(fileHash(backup)).toBe(hash);
+    expect(store.listRuns()).toEqual([]);
+    store.close();
+    // A second reset in the same second never overwrites the first backup.
+    const again = backupAndResetStore(dbPath, {}, when);
+    expect(path.basename(again.backup)).toBe('project.db.bak-2026-11-23T17-05-09Z-2');
+    again.store.close();
+    expect(fileHash(backup)).toBe(hash);
+  });
+
+  it('backupStoreFile copies the WAL too, so the latest commits are in the backup', () => {
+    const dbPath = tempDbPath();
+    const store = openStore(dbPath);
+    const runId = store.createRun(runInput());
+    // Still open: the run may live only in project.db-wal.
+    const backup = backupStoreFile(dbPath);
+    store.close();
+    const copy = openStore(backup, { readonly: true });
+    expect(copy.listRuns().map((r) => r.id)).toEqual([runId]);
+    copy.close();
+  });
+});
+
+describe('openStore: locked and unwritable databases', () => {
+  it('a database locked by another process gives LOCKED and opens once the lock is gone', async () => {
+    const { dbPath, runId } = populatedDb();
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const Database = require('better-sqlite3');
+         const db = new Database(${JSON.stringify(dbPath)});
+         db.pragma('locking_mode = EXCLUSIVE');
+         db.exec('BEGIN EXCLUSIVE');
+         db.exec('CREATE TABLE held (x)');
+         console.log('locked');
+         process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+         process.stdin.resume();`,
+      ],
+      { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+      holder.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+    });
+    try {
+      expectStoreError(
+        () => openStore(dbPath, { busyTimeoutMs: 200 }),
+        'LOCKED',
+        /is locked by another process/,
+      );
+      expectStoreError(() => openStore(dbPath, { readonly: true, busyTimeoutMs: 200 }), 'LOCKED', /Close it/);
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.on('exit', resolve));
+    }
+    const store = openStore(dbPath);
+    expect(store.listRuns().map((r) => r.id)).toEqual([runId]);
+    store.close();
+  }, 30_000);
+
+  it('an unwritable database gives READ_ONLY; opening it read-only is the way to browse it', (ctx) => {
+    const { dbPath, runId } = populatedDb();
+    const undo = makeUnwritable(dbPath);
+    if (!undo) {
+      ctx.skip();
+      return;
+    }
+    try {
+      const hash = fileHash(dbPath);
+      expectStoreError(
+        () => openStore(dbPath),
+        'READ_ONLY',
+        /cannot be written .*open the project read-only/,
+      );
+      const ro = openStore(dbPath, { readonly: true });
+      expect(ro.listRuns().map((r) => r.id)).toEqual([runId]);
+      ro.close();
+      expect(fileHash(dbPath)).toBe(hash);
+    } finally {
+      undo();
+    }
+  });
+});
+
+/**
+ * Makes a file unwritable for this process. chmod is not enough for root (which CI may be), so
+ * then the immutable attribute is used; returns null when neither works here.
+ */
+function makeUnwritable(file: string): (() => void) | null {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    fs.chmodSync(file, 0o444);
+    return () => fs.chmodSync(file, 0o644);
+  }
+  const set = spawnSync('chattr', ['+i', file]);
+  if (set.status !== 0) return null;
+  return () => spawnSync('chattr', ['-i', file]);
+}
