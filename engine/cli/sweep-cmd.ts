@@ -3,17 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { collectSweep } from '../cluster/collect';
-import { shellJoin } from '../cluster/commands';
-import { defaultNeurofabCommand, jobDirOf, prepareJobDir } from '../cluster/jobdir';
+import { ClusterError, type ClusterTarget, type Manifest } from '../cluster/manifest';
 import {
-  ClusterError,
-  type ClusterTarget,
-  type Manifest,
-  readManifest,
-  SCRIPT_FILE,
-} from '../cluster/manifest';
-import { type PointStatus, sbatchCommand, submit, sweepStatus } from '../cluster/slurm';
+  type CollectOutcome,
+  collectAndResubmit,
+  loadSweep,
+  pointLabel,
+  submitSweep,
+} from '../cluster/service';
+import { type PointStatus, sweepStatus } from '../cluster/slurm';
 import { storePath } from '../host/project';
 import { openStore } from '../store';
 import { EXIT, UsageError } from './usage';
@@ -24,10 +22,6 @@ function positive(name: string, value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`--${name} must be a positive integer, got "${value}".`);
   return n;
-}
-
-function label(m: Manifest, index: number): string {
-  return (m.points[index]?.assignments ?? []).map((a) => `${a.target}.${a.field}=${a.text}`).join(', ');
 }
 
 function cmdSubmit(args: string[]): number {
@@ -84,8 +78,7 @@ function cmdSubmit(args: string[]): number {
     throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}".`);
   }
   const projectDir = path.resolve(values.project ?? path.dirname(file));
-  // A dry run prepares the job directory like a real one (so the script it prints is exact), then removes it.
-  const { jobDir, manifest } = prepareJobDir({
+  const outcome = submitSweep({
     projectDir,
     file,
     ...(values.experiment ? { experiment: values.experiment } : {}),
@@ -96,33 +89,25 @@ function cmdSubmit(args: string[]): number {
       cpus: positive('cpus', values.cpus) ?? 1,
     },
     target,
-    neurofab: values.neurofab ?? (target.kind === 'ssh' ? 'neurofab' : defaultNeurofabCommand()),
+    ...(values.neurofab ? { neurofab: values.neurofab } : {}),
+    dryRun: values['dry-run'] ?? false,
   });
-  if (values['dry-run']) {
-    const command = shellJoin(sbatchCommand(manifest, jobDir));
+  const { manifest, jobDir, jobId } = outcome;
+  if (jobId === null) {
     console.log(
       `Would submit sweep ${manifest.sweepId}: ${manifest.points.length} point(s) of ${manifest.experiment}`,
     );
-    for (const p of manifest.points) console.log(`  point ${p.index}: ${label(manifest, p.index)}`);
-    console.log(`\n${target.kind === 'ssh' ? `on ${target.host}: ` : ''}${command}\n`);
-    console.log(fs.readFileSync(path.join(jobDir, SCRIPT_FILE), 'utf8'));
-    fs.rmSync(jobDir, { recursive: true, force: true });
+    for (const p of manifest.points) console.log(`  point ${p.index}: ${pointLabel(manifest, p.index)}`);
+    console.log(`\n${target.kind === 'ssh' ? `on ${target.host}: ` : ''}${outcome.command}\n`);
+    console.log(outcome.script);
     console.log('(dry run: nothing was submitted and the job directory was removed)');
     return EXIT.ok;
   }
-  const submission = submit(manifest, jobDir, undefined);
   if (values.json) {
-    console.log(
-      JSON.stringify({
-        sweepId: manifest.sweepId,
-        jobId: submission.jobId,
-        points: manifest.points.length,
-        jobDir,
-      }),
-    );
+    console.log(JSON.stringify({ sweepId: manifest.sweepId, jobId, points: manifest.points.length, jobDir }));
   } else {
     console.log(
-      `Submitted sweep ${manifest.sweepId} as Slurm job ${submission.jobId}: ${manifest.points.length} point(s).`,
+      `Submitted sweep ${manifest.sweepId} as Slurm job ${jobId}: ${manifest.points.length} point(s).`,
     );
     console.log(`Job directory: ${jobDir}`);
     console.log(`Follow it with: neurofab sweep status ${manifest.sweepId} --project ${projectDir}`);
@@ -139,7 +124,7 @@ function printStatus(m: Manifest, statuses: readonly PointStatus[]): void {
     const where = [s.jobId ? `job ${s.jobId}_${s.index}` : null, s.node ? `on ${s.node}` : null]
       .filter(Boolean)
       .join(' ');
-    console.log(`  point ${s.index} [${label(m, s.index)}]: ${s.state}${where ? ` (${where})` : ''}`);
+    console.log(`  point ${s.index} [${pointLabel(m, s.index)}]: ${s.state}${where ? ` (${where})` : ''}`);
   }
   const counts = new Map<string, number>();
   for (const s of statuses) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
@@ -160,8 +145,7 @@ function cmdStatus(args: string[]): number {
   });
   const [sweepId, ...extra] = positionals;
   if (!sweepId || extra.length > 0) throw new UsageError('sweep status needs exactly one sweep ID.');
-  const jobDir = jobDirOf(projectOf(values), sweepId);
-  const m = readManifest(jobDir);
+  const { jobDir, manifest: m } = loadSweep(projectOf(values), sweepId);
   const statuses = sweepStatus(m, jobDir);
   if (values.json) console.log(JSON.stringify({ sweepId, points: statuses }));
   else {
@@ -184,20 +168,17 @@ function cmdCollect(args: string[]): number {
   const [sweepId, ...extra] = positionals;
   if (!sweepId || extra.length > 0) throw new UsageError('sweep collect needs exactly one sweep ID.');
   const projectDir = projectOf(values);
-  const jobDir = jobDirOf(projectDir, sweepId);
-  const m = readManifest(jobDir);
-  const statuses = sweepStatus(m, jobDir);
   fs.mkdirSync(path.dirname(storePath(projectDir)), { recursive: true });
   const store = openStore(storePath(projectDir));
-  let result: ReturnType<typeof collectSweep>;
+  let outcome: CollectOutcome;
   try {
-    result = collectSweep(store, m, jobDir, statuses);
+    outcome = collectAndResubmit(store, projectDir, sweepId, values['resubmit-failed'] ?? false);
   } finally {
     store.close();
   }
-  const failed = statuses.filter((s) => s.state === 'failed').map((s) => s.index);
-  const resubmitted = values['resubmit-failed'] && failed.length > 0 ? submit(m, jobDir, failed) : null;
+  const { statuses, failed, resubmittedJobId, ...result } = outcome;
   if (values.json) {
+    const resubmitted = resubmittedJobId ? { jobId: resubmittedJobId, indices: failed } : null;
     console.log(JSON.stringify({ sweepId, ...result, failed, resubmitted }));
   } else {
     console.log(
@@ -206,8 +187,8 @@ function cmdCollect(args: string[]): number {
     );
     for (const u of result.unreadable) console.log(`  point ${u.index}: not imported: ${u.reason}`);
     printFailures(statuses);
-    if (resubmitted)
-      console.log(`\nResubmitted point(s) ${failed.join(', ')} as Slurm job ${resubmitted.jobId}.`);
+    if (resubmittedJobId)
+      console.log(`\nResubmitted point(s) ${failed.join(', ')} as Slurm job ${resubmittedJobId}.`);
     else if (failed.length > 0)
       console.log(`\nResubmit them with: neurofab sweep collect ${sweepId} --resubmit-failed`);
   }

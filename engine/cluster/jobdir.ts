@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { expandSweeps } from '../host/sweep';
 import type { RunOverrides } from '../protocol/schema';
@@ -27,6 +28,8 @@ export interface PrepareOptions {
   projectDir: string;
   /** The .nfab file, absolute or relative to the current directory. */
   file: string;
+  /** The file's text when it differs from the disk (an unsaved editor buffer). */
+  text?: string;
   experiment?: string;
   overrides: RunOverrides;
   slurm: SlurmOptions;
@@ -35,9 +38,12 @@ export interface PrepareOptions {
   neurofab: string;
 }
 
-/** The command that runs this very installation: node and bin/neurofab.js by absolute path. */
+/**
+ * The command that runs this very installation: node and bin/neurofab.js by absolute path. This
+ * module sits two folders below the root both as source (engine/cluster/) and bundled (out/engine/).
+ */
 export function defaultNeurofabCommand(): string {
-  const bin = path.resolve(process.argv[1] ?? 'bin/neurofab.js');
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'neurofab.js');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
 }
 
@@ -57,7 +63,8 @@ export function prepareJobDir(options: PrepareOptions): { jobDir: string; manife
   const sourceAbs = fs.realpathSync(path.resolve(options.file));
   const sourceFile = insideProject(projectDir, sourceAbs, 'The source');
   const read = new Set<string>([sourceFile]);
-  const check = checkDocument(sourceFile, fs.readFileSync(sourceAbs, 'utf8'), {
+  const sourceText = options.text ?? fs.readFileSync(sourceAbs, 'utf8');
+  const check = checkDocument(sourceFile, sourceText, {
     readFile: (p) => {
       const abs = path.resolve(projectDir, p);
       if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) return null;
@@ -103,7 +110,8 @@ export function prepareJobDir(options: PrepareOptions): { jobDir: string; manife
   for (const rel of files) {
     const to = path.join(jobDir, 'project', rel);
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(path.join(projectDir, rel), to);
+    if (rel === sourceFile) fs.writeFileSync(to, sourceText);
+    else fs.copyFileSync(path.join(projectDir, rel), to);
   }
   const manifest: Manifest = {
     format: 1,

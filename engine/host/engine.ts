@@ -1,6 +1,7 @@
 // The engine host's services: one object that owns the open project, its store and the run
 // manager, and answers every protocol method. Transports (MessagePort, WebSocket) attach to it.
 import path from 'node:path';
+import { clusterHandlers } from '../cluster/rpc';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { EnergyError, estimateEnergy } from '../energy';
 import { landauerFloor } from '../energy/landauer';
@@ -202,6 +203,8 @@ export class EngineHost {
       },
       // Run administration (tags, notes, delete, re-run, sweeps, series, export): engine/host/run-admin.ts.
       ...runAdminHandlers(() => this.requireProject()),
+      // Sweeps on Slurm (submit, status per point, collect): engine/cluster/rpc.ts.
+      ...clusterHandlers(() => this.requireProject()),
       // Loaded on first use: reports pull in ECharts and elkjs, which would add seconds to every
       // engine start (and to every restart after a crash).
       'report.export': async (params) => {

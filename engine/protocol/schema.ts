@@ -330,6 +330,76 @@ export const methods = {
       landauer: z.object({ energyPerClassification: z.number(), bits: z.number(), assumption: z.string() }),
     }),
   },
+  /**
+   * Runs a sweep's points as a Slurm array job (docs/cluster.md): writes the job directory under
+   * .neurofab/cluster/ and submits it with sbatch, locally or over SSH; dryRun only prepares and
+   * returns the script and command.
+   */
+  'cluster.submit': {
+    params: z.object({
+      path: z.string().min(1),
+      text: z.string().optional(),
+      experiment: z.string().optional(),
+      overrides: RunOverridesSchema.optional(),
+      slurm: z.object({
+        partition: z.string().min(1).max(200).optional(),
+        time: z.string().regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, 'Slurm time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS').optional(),
+        cpus: z.number().int().positive().max(1024).optional(),
+      }),
+      ssh: z.object({ host: z.string().min(1).max(500), remoteDir: z.string().min(1).max(4096) }).optional(),
+      /** How compute nodes start neurofab; default this installation (local) or `neurofab` (SSH). */
+      neurofab: z.string().min(1).max(4096).optional(),
+      dryRun: z.boolean().optional(),
+    }),
+    result: z.object({
+      sweepId: z.string(),
+      /** null for a dry run. */
+      jobId: z.string().nullable(),
+      points: z.number().int().nonnegative(),
+      command: z.string(),
+      script: z.string(),
+    }),
+  },
+  /** Every cluster sweep of the project, with each point's state from squeue and the task files. */
+  'cluster.sweeps': {
+    params: Empty,
+    result: z.object({
+      sweeps: z.array(
+        z.object({
+          sweepId: z.string(),
+          experiment: z.string(),
+          createdAt: z.number(),
+          /** 'local', or the SSH host. */
+          target: z.string(),
+          /** Set when the cluster could not be asked (squeue or SSH failed); points are then from files only. */
+          error: z.string().nullable(),
+          points: z.array(
+            z.object({
+              index: z.number().int().nonnegative(),
+              label: z.string(),
+              state: z.enum(['queued', 'running', 'done', 'failed', 'unsubmitted']),
+              jobId: z.string().nullable(),
+              node: z.string().nullable(),
+              reason: z.string().nullable(),
+              /** The run a collect imported for this point, if any. */
+              runId: z.string().nullable(),
+            }),
+          ),
+        }),
+      ),
+    }),
+  },
+  /** Imports a cluster sweep's finished points as runs (idempotent); resubmits failed points on request. */
+  'cluster.collect': {
+    params: z.object({ sweepId: z.string().min(1), resubmitFailed: z.boolean().optional() }),
+    result: z.object({
+      imported: z.array(z.object({ index: z.number().int(), runId: z.string() })),
+      alreadyCollected: z.array(z.number().int()),
+      unreadable: z.array(z.object({ index: z.number().int(), reason: z.string() })),
+      failed: z.array(z.number().int()),
+      resubmittedJobId: z.string().nullable(),
+    }),
+  },
   /** The spike recording of a spiking run; null when the run has none (analog runs, or not yet). */
   'runs.spikes': { params: z.object({ runId: z.string() }), result: SpikeRecordSchema.nullable() },
 } as const;

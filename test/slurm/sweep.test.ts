@@ -8,8 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningServer, startServer } from '../../engine/cli/serve';
 import { RunManager } from '../../engine/host/runs';
+import { webSocketTransport } from '../../engine/host/transports';
 import type { EventSink, RunDetail } from '../../engine/protocol';
+import { RpcClient } from '../../engine/protocol';
 import { openStore } from '../../engine/store';
 import {
   clusterUnavailableReason,
@@ -249,7 +253,7 @@ describe.skipIf(noSsh !== null)('a sweep submitted over SSH', () => {
 
   it('copies the job up, runs it through the login node, and collects the runs back', async () => {
     // The client has no SLURM_CONF: everything Slurm-related must go through SSH.
-    const env = { ...process.env, NEUROFAB_SSH_COMMAND: sshd.sshCommand };
+    const env: NodeJS.ProcessEnv = { ...process.env, NEUROFAB_SSH_COMMAND: sshd.sshCommand };
     delete env.SLURM_CONF;
     const cli = (args: string[]) =>
       spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
@@ -295,5 +299,80 @@ describe.skipIf(noSsh !== null)('a sweep submitted over SSH', () => {
     } finally {
       store.close();
     }
+  }, 600_000);
+});
+
+describe.skipIf(unavailable !== null)('the studio runs a sweep on the cluster (cluster.* RPCs)', () => {
+  let cluster: LocalCluster;
+  let server: RunningServer;
+  let client: RpcClient;
+  let project: string;
+  const savedConf = process.env.SLURM_CONF;
+
+  beforeAll(async () => {
+    cluster = await startLocalCluster();
+    // The engine process inherits the environment: its sbatch and squeue reach this cluster.
+    process.env.SLURM_CONF = cluster.env.SLURM_CONF;
+    project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'neurofab-studio-cluster-')));
+    fs.writeFileSync(
+      path.join(project, 'sweep.nfab'),
+      SOURCE.replace('sweep dev.program_noise in [0%, 2%, 5%, 10%]', 'sweep dev.program_noise in [0%, 10%]'),
+    );
+    const ui = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-ui-'));
+    fs.writeFileSync(path.join(ui, 'index.html'), '<!doctype html>');
+    server = await startServer({ projectDir: project, port: 0, rendererDir: ui });
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`);
+      socket.on('open', () => resolve(socket));
+      socket.on('error', reject);
+    });
+    client = new RpcClient(webSocketTransport(ws));
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+    cluster?.stop();
+    if (savedConf === undefined) delete process.env.SLURM_CONF;
+    else process.env.SLURM_CONF = savedConf;
+    for (const dir of [cluster?.dir, project]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('submits, shows each point, and collects the runs into the project', async () => {
+    const dry = await client.call('cluster.submit', { path: 'sweep.nfab', slurm: {}, dryRun: true });
+    expect(dry.jobId).toBeNull();
+    expect(dry.script).toContain('#SBATCH --array=0-1');
+    await expect(client.call('cluster.submit', { path: '../etc/passwd', slurm: {} })).rejects.toThrow(
+      /outside the project/,
+    );
+
+    const sub = await client.call('cluster.submit', {
+      path: 'sweep.nfab',
+      slurm: { cpus: 1 },
+      overrides: { epochs: 1 },
+      neurofab: neurofabCommand,
+    });
+    expect(sub.jobId).toMatch(/^\d+$/);
+    expect(sub.points).toBe(2);
+    const deadline = Date.now() + 240_000;
+    let states: string[] = [];
+    while (Date.now() < deadline) {
+      const { sweeps } = await client.call('cluster.sweeps', {});
+      const mine = sweeps.find((x) => x.sweepId === sub.sweepId)!;
+      expect(mine.error).toBeNull();
+      expect(mine.points.map((p) => p.label)).toEqual(['dev.program_noise=0%', 'dev.program_noise=10%']);
+      states = mine.points.map((p) => p.state);
+      if (states.every((x) => x === 'done' || x === 'failed')) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(states).toEqual(['done', 'done']);
+    const collected = await client.call('cluster.collect', { sweepId: sub.sweepId });
+    expect(collected.imported).toHaveLength(2);
+    const again = await client.call('cluster.collect', { sweepId: sub.sweepId });
+    expect(again.imported).toEqual([]);
+    const { runs } = await client.call('runs.list', {});
+    expect(runs.filter((r) => r.sweepId === sub.sweepId && r.status === 'finished')).toHaveLength(2);
+    const { sweeps } = await client.call('cluster.sweeps', {});
+    expect(sweeps.find((x) => x.sweepId === sub.sweepId)!.points.every((p) => p.runId !== null)).toBe(true);
   }, 600_000);
 });
