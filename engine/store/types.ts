@@ -43,13 +43,8 @@ export interface CreateSweepInput {
   total: number;
 }
 
-export interface SweepRecord {
-  id: string;
-  experiment: string;
-  sourceFile: string | null;
-  dslSnapshot: string;
-  overrides: RunOverrides;
-  total: number;
+/** A recorded sweep: what createSweep stored, and when. */
+export interface SweepRecord extends CreateSweepInput {
   createdAt: number;
 }
 

@@ -5,27 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_SWEEP_DSL as DSL } from './tiny-sweep';
 
 const root = path.join(__dirname, '../..');
 const bin = path.join(root, 'bin/neurofab.js');
-
-const DSL = `device dev : rram {
-  levels = 32
-  program_noise = 2%
-}
-chip c { tile xbar : crossbar(rows = 16, cols = 16) { device = dev  dac_bits = 0  adc_bits = 0  count = 4 } }
-network n {
-  input x : 2
-  dense h : 8 { act = relu } on xbar
-  dense y : 2 on xbar
-}
-experiment e {
-  chip = c  network = n  dataset = synthetic_moons
-  train { rule = hw_aware  optimizer = sgd(lr = 0.1, momentum = 0.9)  batch = 16  epochs = 2 }
-  seed = 5  train_limit = 256  test_limit = 64
-  sweep dev.levels in [4, 64]
-}
-`;
 
 function neurofab(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -56,7 +39,7 @@ describe('neurofab runs and run --rerun/--resume-sweep', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('resume-sweep runs the points a partial sweep left out; rerun repeats a run', () => {
-    // Only point 1 of the two: the sweep is recorded whole, point 0 is missing.
+    // Only point 1 of the four: the sweep is recorded whole, points 0, 2 and 3 are missing.
     const first = neurofab(['run', 'main.nfab', '--sweep', '1', '--json'], dir);
     expect(first.code, first.stderr).toBe(0);
     let runs = list();
@@ -66,12 +49,11 @@ describe('neurofab runs and run --rerun/--resume-sweep', () => {
 
     const resumed = neurofab(['run', '--resume-sweep', sweepId, '--jobs', '1', '--json'], dir);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(JSON.parse(resumed.stdout).runs).toHaveLength(1);
+    expect(JSON.parse(resumed.stdout).runs).toHaveLength(3);
     runs = list();
-    expect(runs.map((r) => [r.sweepId, r.sweepIndex, r.status]).sort()).toEqual([
-      [sweepId, 0, 'finished'],
-      [sweepId, 1, 'finished'],
-    ]);
+    expect(runs.map((r) => [r.sweepId, r.sweepIndex, r.status]).sort()).toEqual(
+      [0, 1, 2, 3].map((i) => [sweepId, i, 'finished']),
+    );
     const nothing = neurofab(['run', '--resume-sweep', sweepId, '--json'], dir);
     expect(nothing.code, nothing.stderr).toBe(0);
     expect(JSON.parse(nothing.stdout).runs).toEqual([]);
