@@ -331,9 +331,9 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
         null,
         null,
         'static',
-        `static power x ${si(1 / throughput, 's')} per classification (1 / throughput), count in s`,
+        `static power x ${si(1 / throughput, 's')} per classification (1 / throughput)`,
         1 / throughput,
-        { value: chip.staticPower, source: `dsl (chip ${chip.name}.static_power), W` },
+        { value: chip.staticPower, source: `dsl (chip ${chip.name}.static_power)` },
       );
     else assumptions.push('static power: set, but the latency is not estimated; not counted');
   } else assumptions.push('static (leakage) power: the chip gives no static_power; not counted');

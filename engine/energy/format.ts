@@ -58,12 +58,13 @@ export function formatReport(r: FormattableReport): string {
   const out: string[] = [];
   out.push(`Energy estimate: network ${r.network} on chip ${r.chip ?? '(none)'}, ${r.counts} counts`);
   out.push('');
+  // A static term is seconds x watts (static power x time per classification).
   const rows = r.terms.map((t) => [
     t.layer ?? '-',
     t.tile ?? '-',
     t.component,
-    num(t.count),
-    si(t.unitEnergy, 'J'),
+    t.component === 'static' ? si(t.count, 's') : num(t.count),
+    si(t.unitEnergy, t.component === 'static' ? 'W' : 'J'),
     si(t.energy, 'J'),
     t.what,
   ]);

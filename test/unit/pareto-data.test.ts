@@ -170,3 +170,17 @@ describe('frontOf (the step line of the Pareto view)', () => {
     ]);
   });
 });
+
+describe('describeTerm of a static term', () => {
+  it('reads seconds x watts', () => {
+    const t = term({
+      component: 'static',
+      layer: null,
+      what: 'static power',
+      count: 23.83e-9,
+      unitEnergy: 1e-3,
+      energy: 23.83e-12,
+    });
+    expect(describeTerm(t)).toBe('static power: 23.8 ns × 1 mW = 23.8 pJ (dsl)');
+  });
+});

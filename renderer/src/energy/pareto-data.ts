@@ -157,6 +157,9 @@ export function breakdown(terms: readonly EnergyTerm[]): Breakdown {
 
 /** One tooltip line of a term: what, count × unit energy = energy, and its source. */
 export function describeTerm(t: EnergyTerm): string {
+  // A static term is seconds per classification x watts.
+  if (t.component === 'static')
+    return `${t.what}: ${formatSi(t.count, 's')} × ${formatSi(t.unitEnergy, 'W')} = ${formatSi(t.energy)} (${t.source})`;
   const count = t.count >= 1e4 ? t.count.toExponential(3) : String(Number(t.count.toPrecision(6)));
   return `${t.what}${t.tile ? ` [${t.tile}]` : ''}: ${count} × ${formatSi(t.unitEnergy)} = ${formatSi(t.energy)} (${t.source})`;
 }
