@@ -42,7 +42,8 @@ section.run { margin-top: 28px; }
   section.run { break-before: page; margin-top: 0; }
   p.sub + section.run { break-before: auto; }
   h2, h3 { break-after: avoid; }
-  table, .chart, .schematic { break-inside: avoid; }
+  /* Rows, not whole tables: a long energy table would otherwise leave half a page blank. */
+  tr, .chart, .schematic { break-inside: avoid; }
   thead { display: table-header-group; }
 }
 `;
@@ -343,7 +344,7 @@ function energySection(report: EnergyReport): string {
   const figures = [
     `Network ${esc(report.network)} on chip ${esc(report.chip ?? '—')}`,
     `latency ${report.latency === null ? 'not estimated' : si(report.latency, 's')}`,
-    `throughput ${report.throughput === null ? 'not estimated' : `${si(report.throughput, '')}/s`}`,
+    `throughput ${report.throughput === null ? 'not estimated' : si(report.throughput, ' classifications/s')}`,
     `area ${report.area === null ? 'not estimated' : si(report.area, 'm²')}`,
   ].join(' · ');
   return [
