@@ -343,7 +343,8 @@ function LoadedRunsTable({
     const total = summary?.total ?? group.length;
     const finished = counts.finished ?? 0;
     const running = (counts.running ?? 0) + (counts.queued ?? 0);
-    const failed = (counts.failed ?? 0) + (counts.interrupted ?? 0) + (counts.cancelled ?? 0);
+    const failed = counts.failed ?? 0;
+    const stopped = (counts.interrupted ?? 0) + (counts.cancelled ?? 0);
     const open = !collapsed.has(sweepId);
     const ids = group.map((r) => r.id);
     const some = ids.some((id) => checked.has(id));
@@ -402,6 +403,7 @@ function LoadedRunsTable({
               {finished}/{total} finished
               {running > 0 && <span className="sweep-running"> · {running} running</span>}
               {failed > 0 && <span className="sweep-failed"> · {failed} failed</span>}
+              {stopped > 0 && <span className="sweep-stopped"> · {stopped} cancelled or interrupted</span>}
             </span>
             {summary && summary.missing.length > 0 && !groupActive && (
               <button
@@ -487,8 +489,13 @@ function LoadedRunsTable({
         </span>
       </div>
       <div className="runs-actions" role="toolbar" aria-label="Actions on the selected runs">
-        <span className="runs-selected" data-testid="runs-selected" data-count={checkedRuns.length}>
-          {none ? 'Tick runs to compare or act on them' : `${checkedRuns.length} selected`}
+        <span
+          className="runs-selected"
+          data-testid="runs-selected"
+          data-count={checkedRuns.length}
+          title="Tick runs (or a sweep's row) to compare or act on them"
+        >
+          {`${checkedRuns.length} selected`}
         </span>
         <button
           type="button"
@@ -567,7 +574,7 @@ function LoadedRunsTable({
           title="Write a self-contained HTML report of the selected runs into reports/"
           onClick={() => void report('html')}
         >
-          Report HTML
+          HTML report
         </button>
         <button
           type="button"
@@ -577,7 +584,7 @@ function LoadedRunsTable({
           title="Write a PDF report of the selected runs into reports/"
           onClick={() => void report('pdf')}
         >
-          Report PDF
+          PDF
         </button>
         {notice && (
           <span className="runs-notice" data-testid="runs-notice" data-path={notice.path ?? ''}>
