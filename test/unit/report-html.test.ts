@@ -106,6 +106,29 @@ describe('report HTML', () => {
     expect(page).toContain('does not elaborate cleanly');
   });
 
+  it('escapes what users typed (notes, tags, errors) and reports a failed run without metrics', async () => {
+    const id = p.store.createRun({
+      experiment: 'mnist_rf',
+      sourceFile: null,
+      seed: 1,
+      engineVersion: '0.1.0',
+      params: {},
+      dslSnapshot: p.snapshot,
+    });
+    p.store.setNote(id, '<script>alert(1)</script>\nsecond line');
+    p.store.setTag(id, 'x"><img src=y>', 'a&b');
+    p.store.setRunStatus(id, 'failed', 'worker crashed: <oom>');
+    const page = await buildReportHtml(p.store, [id], p.readFile);
+    expect(page).not.toMatch(/<script|<img|<oom>/i);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;<br>second line');
+    expect(page).toContain('worker crashed: &lt;oom&gt;');
+    expect(page).toContain('No loss or accuracy was logged.');
+    expect(page).toContain('The run recorded no energy estimate.');
+    // No source file: the snapshot is checked as snapshot.nfab, and its relative import still resolves.
+    expect(page).toContain('<h3>Network rf_mlp: 3 layers</h3>');
+    p.store.deleteRuns([id]);
+  });
+
   it('tells the format from the output file name', () => {
     expect(formatOf('a/b.html')).toBe('html');
     expect(formatOf('b.HTM')).toBe('html');
