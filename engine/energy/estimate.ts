@@ -90,9 +90,6 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
       source: unit.source,
     });
   };
-  const mappingOf = (l: Layer): LayerMapping | null =>
-    exp?.mappings?.find((m) => m.layer === l.name)?.mapping ??
-    ('mapping' in l ? (l.mapping as LayerMapping | null) : null);
   const neuronNamed = (name: string | undefined) =>
     name ? (model.neurons?.find((n) => n.name === name) ?? null) : null;
 
@@ -121,7 +118,7 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
   const weighted = net.layers.map((l) => ({ layer: l, counts: layerCounts(l) })).filter((x) => x.counts);
   for (const [index, { layer, counts }] of weighted.entries()) {
     const c = counts as LayerCounts;
-    const m = mappingOf(layer);
+    const m = mappingFor(exp, layer);
     const tile = m && chip ? findTile(chip, m.tile) : null;
     if (!m || !tile) {
       assumptions.push(
@@ -375,6 +372,11 @@ function inLayerOrder(net: Network, stages: LatencyTerm[]): LatencyTerm[] {
     .map((x) => x.s);
 }
 
+/** A layer's mapping on the experiment's chip, else the one the checker gave the layer. */
+function mappingFor(exp: Experiment | undefined, l: Layer): LayerMapping | null {
+  return exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+}
+
 const describe = (c: LayerCounts) =>
   c.passes > 1
     ? `${fmt(c.passes)} positions x ${fmt(c.rows)} x ${fmt(c.cols)} = ${fmt(c.synapses)}`
@@ -511,7 +513,7 @@ function addAnalogMovement(
   let next = 0;
   for (const l of net.layers) {
     const c = layerCounts(l);
-    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const m = mappingFor(exp, l);
     const tile = m ? findTile(chip, m.tile) : null;
     if (!c || !m || !tile) continue;
     const width = tile.kind === 'crossbar' && tile.adcBits > 0 ? tile.adcBits : 8;
@@ -591,7 +593,7 @@ function addBuffers(net: Network, exp: Experiment | undefined, chip: Chip, add: 
   const unit: Sourced = { value: chip.sramEnergy!, source: `dsl (chip ${chip.name}.sram_energy)` };
   for (const l of net.layers) {
     const c = layerCounts(l);
-    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const m = mappingFor(exp, l);
     const tile = m ? findTile(chip, m.tile) : null;
     if (!c || !tile) continue;
     if (tile.kind !== 'crossbar') {
@@ -628,7 +630,7 @@ function programmingEnergy(
   let weights = 0;
   for (const l of net.layers) {
     const c = layerCounts(l);
-    const m = exp?.mappings?.find((x) => x.layer === l.name)?.mapping ?? ('mapping' in l ? l.mapping : null);
+    const m = mappingFor(exp, l);
     const tile = m ? findTile(chip, m.tile) : null;
     const devName = tile?.kind === 'crossbar' ? tile.device : (tile as CoreTile | null)?.device;
     const device = devName ? model.devices.find((d) => d.name === devName) : undefined;
