@@ -6,7 +6,9 @@
 //  - noisy analog inference samples/s (RRAM, 8-bit DAC/ADC, read noise);
 //  - in-situ pulsed-update training samples/s (Gokmen–Vlasov device, batch 1);
 //  - analog (RRAM, per-step programming, 8-bit DAC/ADC, read noise) vs digital training cost at
-//    batch 32.
+//    batch 32;
+//  - store scale (issue 9): metric insert rate, a 1,000-run / 10M-point project (quick: 100 / 1M)
+//    built in a temporary folder, the runs table, a 100k-point series loaded, downsampled, drawn.
 // Every row carries the PyTorch figure of the reference machine where one exists, and the ratio.
 // The machine is shared in development: the 1-minute load average is recorded with the results.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { wasmRuntime } from '../engine/sim/wasm/runtime';
 import { createWasmKernels } from '../engine/sim/wasm/wasm-kernels';
 import { type DslBenchResults, formatDslBench, runDslBench } from './dsl-bench';
 import { benchSnn, formatSnnBench, type SnnBench } from './snn';
+import { benchStoreScale, formatStoreScaleBench, type StoreScaleBench } from './store-scale';
 
 /**
  * PyTorch 2.x CPU, 2 threads, on the reference machine kind (issue 6): sgemm ≈ 50 GFLOP/s at 256
@@ -106,6 +109,8 @@ export interface BenchResults {
   dsl: DslBenchResults;
   /** SNN rows (issue 7): recurrent LIF synaptic events/s vs Brian2, SNN training samples/s. */
   snn: SnnBench;
+  /** Store scale rows (issue 9): insert rate, 10M-point project, runs table, 100k-point series. */
+  storeScale: StoreScaleBench;
 }
 
 /** Median-free and honest about noise: the best of `runs` timings, each ≥ minSeconds. */
@@ -305,6 +310,9 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
     };
   }
 
+  // Last: it writes a large temporary database and leaves a big heap behind.
+  const storeScale = await benchStoreScale({ quick });
+
   return {
     date: new Date().toISOString(),
     quick,
@@ -320,6 +328,7 @@ export async function runBench({ quick }: { quick: boolean }): Promise<BenchResu
     analogVsDigital,
     dsl,
     snn,
+    storeScale,
   };
 }
 
@@ -370,6 +379,8 @@ export function formatBench(r: BenchResults): string {
       `(${int(r.analogVsDigital.digitalSamplesPerS)} vs ${int(r.analogVsDigital.analogSamplesPerS)} samples/s; goal < ${r.analogVsDigital.goal}×)`,
     '',
     formatSnnBench(r.snn),
+    '',
+    formatStoreScaleBench(r.storeScale),
   ].join('\n');
 }
 
