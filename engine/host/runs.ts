@@ -81,6 +81,8 @@ interface ActiveRun {
   cancel(): void;
   /** The sweep point it trains, so a resume does not start a point that is under way. */
   sweep: { id: string; index: number } | null;
+  /** Commits the metric points still buffered. */
+  flushMetrics(): void;
 }
 
 /** Flattens the plan into MLflow-style string params, so runs can be compared field by field. */
@@ -382,15 +384,16 @@ export class RunManager {
     let cancelledWhileQueued = false;
     let lastStep = 0;
     let cancelRunning: (() => void) | null = null;
+    // Points are committed in batches and announced only once committed (metric-batcher.ts).
+    const metrics = new MetricBatcher((points) => this.commitMetrics(runId, points));
     this.active.set(runId, {
       cancel: () => {
         if (cancelRunning) cancelRunning();
         else cancelledWhileQueued = true;
       },
       sweep: sweepRef,
+      flushMetrics: () => metrics.flush(),
     });
-    // Points are committed in batches and announced only once committed (metric-batcher.ts).
-    const metrics = new MetricBatcher((points) => this.commitMetrics(runId, points));
 
     const done = new Promise<RunOutcome>((resolve) => {
       const launch = () => {
@@ -528,7 +531,11 @@ export class RunManager {
 
   /** Cancels every run and waits for none; used on shutdown, where the store marks leftovers interrupted. */
   cancelAll(): void {
-    for (const run of this.active.values()) run.cancel();
+    for (const run of this.active.values()) {
+      run.cancel();
+      // The store closes right after this on shutdown: commit what the workers already sent.
+      run.flushMetrics();
+    }
   }
 
   private next(): void {
