@@ -4,6 +4,7 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import type { Diagnostic, ProjectInfo } from '../../../engine/protocol/schema';
 import { CompareView } from '../analysis/CompareView';
+import { ClusterPanel } from '../cluster/ClusterPanel';
 import { isNfab } from '../editor/documents';
 import { type EditorCommands, EditorPane } from '../editor/EditorPane';
 import { EditorTabs } from '../editor/EditorTabs';
@@ -23,7 +24,7 @@ import { StatusBar } from './StatusBar';
 import { useConnection, useDocuments, useStudio } from './studio-context';
 import { TitleBar } from './TitleBar';
 
-type BottomTab = 'runs' | 'compare' | 'problems' | 'output' | 'energy';
+type BottomTab = 'runs' | 'compare' | 'problems' | 'output' | 'energy' | 'cluster';
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 export function Workbench() {
@@ -386,6 +387,9 @@ export function Workbench() {
             <BottomTabButton id="energy" current={bottomTab} onSelect={setBottomTab}>
               Energy
             </BottomTabButton>
+            <BottomTabButton id="cluster" current={bottomTab} onSelect={setBottomTab}>
+              Cluster
+            </BottomTabButton>
           </div>
           <div className="bottom-body">
             {bottomTab === 'runs' && (
@@ -422,6 +426,16 @@ export function Workbench() {
                 key={project.root}
                 path={active && isNfab(active.path) ? active.path : null}
                 getText={() => (active ? active.model.getValue() : null)}
+                onOpenRun={setViewedRunId}
+              />
+            )}
+            {bottomTab === 'cluster' && (
+              <ClusterPanel
+                key={project.root}
+                path={target.path}
+                experiment={experiment}
+                getText={() => (active ? active.model.getValue() : null)}
+                overrides={quickLook ? { ...QUICK_LOOK } : null}
                 onOpenRun={setViewedRunId}
               />
             )}
