@@ -51,8 +51,10 @@ export interface SweepGroup {
   id: string;
   /** Swept paths, in the order of the first run's params. */
   paths: string[];
-  /** The report's runs of this sweep, ordered by sweep index (else by point value). */
+  /** The report's runs of this sweep, ordered by sweep index. */
   runs: ReportRun[];
+  /** Points in the sweep's grid as the store recorded it; null for runs older than sweep records. */
+  total: number | null;
 }
 
 export interface ReportData {
@@ -154,7 +156,7 @@ function sweepIdOf(run: RunDetail): string | null {
   return run.sweepId ?? run.tags.sweep ?? null;
 }
 
-function groupSweeps(runs: ReportRun[]): SweepGroup[] {
+function groupSweeps(store: Store, runs: ReportRun[]): SweepGroup[] {
   const groups = new Map<string, ReportRun[]>();
   for (const r of runs) {
     const id = sweepIdOf(r.run);
@@ -170,7 +172,12 @@ function groupSweeps(runs: ReportRun[]): SweepGroup[] {
     const index = (r: ReportRun) =>
       r.run.sweepIndex ?? (Number.parseInt(r.run.tags.sweep_point?.split('/')[0] ?? '', 10) || 1) - 1;
     list.sort((a, b) => index(a) - index(b));
-    out.push({ id, paths: Object.keys(list[0]!.sweepPoint), runs: list });
+    out.push({
+      id,
+      paths: Object.keys(list[0]!.sweepPoint),
+      runs: list,
+      total: store.getSweep(id)?.total ?? null,
+    });
   }
   return out;
 }
@@ -215,5 +222,5 @@ export function collectReport(
       sweepPoint,
     };
   });
-  return { runs, sweeps: groupSweeps(runs), generatedAt: now() };
+  return { runs, sweeps: groupSweeps(store, runs), generatedAt: now() };
 }

@@ -415,7 +415,8 @@ function sweepSection(g: SweepGroup): string {
   const charts = SWEEP_METRICS.map((m) => chart(sweepChart(g, m), `${m} vs ${g.paths.join(', ')}`)).join(
     '\n',
   );
-  return `<h3>Sweep ${esc(g.id)}: ${g.runs.length} points over ${esc(g.paths.join(' × '))}</h3>\n<div class="sweep">${charts}</div>`;
+  const points = g.total === null ? `${g.runs.length} points` : `${g.runs.length} of ${g.total} points`;
+  return `<h3>Sweep ${esc(g.id)}: ${points} over ${esc(g.paths.join(' × '))}</h3>\n<div class="sweep">${charts}</div>`;
 }
 
 export interface HtmlOptions {

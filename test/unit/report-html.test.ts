@@ -36,6 +36,7 @@ describe('report HTML', () => {
     expect(sweep.match(/<svg[\s>]/g)?.length).toBe(3);
     expect(sweep).toContain('>spin_res.program_noise</text>');
     expect(sweep).toContain('>test_accuracy</text>');
+    expect(html).toContain('<h3>Sweep mnist_rf-test: 3 of 3 points over spin_res.program_noise</h3>');
   });
 
   it('stands alone: no script, no external URL in src, href or CSS, no duplicate ids', () => {
