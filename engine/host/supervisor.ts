@@ -94,6 +94,7 @@ export class EngineSupervisor {
       const child = this.spawn(this.options.create ?? false);
       const onFirst = (m: FromChild) => {
         if (m.t !== 'ready') return;
+        child.off('message', onFirst);
         child.off('exit', onEarlyExit);
         if (m.error) {
           // Reject only once the child is gone: a failed start leaves no process behind.
