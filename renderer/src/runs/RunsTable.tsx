@@ -52,6 +52,41 @@ const COLUMN_LABELS: Record<string, string> = {
   test_loss: 'Test loss',
 };
 
+type ActionId =
+  | 'runs-rerun'
+  | 'runs-tag'
+  | 'runs-note'
+  | 'runs-delete'
+  | 'runs-export-csv'
+  | 'runs-export-json'
+  | 'report-html'
+  | 'report-pdf';
+interface Action {
+  id: ActionId;
+  label: string;
+  title: string;
+  danger?: boolean;
+}
+/** The bulk actions on the ticked runs, in toolbar groups (the id is also the test id). */
+const ACTION_GROUPS: Action[][] = [
+  [
+    {
+      id: 'runs-rerun',
+      label: 'Re-run',
+      title: 'Run again from the recorded DSL, seed and overrides (new runs)',
+    },
+    { id: 'runs-tag', label: 'Tag…', title: 'Set or remove a tag on the runs' },
+    { id: 'runs-note', label: 'Note…', title: 'Write a note on the runs' },
+    { id: 'runs-delete', label: 'Delete', title: 'Delete the runs and all they recorded', danger: true },
+  ],
+  [
+    { id: 'runs-export-csv', label: 'CSV', title: 'Download params, tags and metric history as CSV' },
+    { id: 'runs-export-json', label: 'JSON', title: 'Download params, tags and metric history as JSON' },
+    { id: 'report-html', label: 'HTML report', title: 'Write a self-contained HTML report into reports/' },
+    { id: 'report-pdf', label: 'PDF', title: 'Write a PDF report into reports/' },
+  ],
+];
+
 /** The run with its live status and latest metrics merged in, so filters see what the row shows. */
 function withLive(run: RunSummary, cache: RunCache): RunSummary {
   const live = cache.get(run.id);
@@ -262,6 +297,16 @@ function LoadedRunsTable({
       setNotice({ text: `Resumed ${res.runIds.length} missing point(s) of the sweep.` });
     });
 
+  const handlers: Record<ActionId, () => Promise<void>> = {
+    'runs-rerun': rerun,
+    'runs-tag': tag,
+    'runs-note': note,
+    'runs-delete': remove,
+    'runs-export-csv': () => exportRuns('csv'),
+    'runs-export-json': () => exportRuns('json'),
+    'report-html': () => report('html'),
+    'report-pdf': () => report('pdf'),
+  };
   const none = checkedRuns.length === 0;
   const allVisibleIds = visible.map((r) => r.id);
   const allChecked = allVisibleIds.length > 0 && allVisibleIds.every((id) => checked.has(id));
@@ -516,76 +561,24 @@ function LoadedRunsTable({
         >
           Diff
         </button>
-        <span className="toolbar-sep" />
-        <button type="button" className="button small" disabled={none || busy} onClick={() => void rerun()}>
-          Re-run
-        </button>
-        <button
-          type="button"
-          className="button small"
-          data-testid="runs-tag"
-          disabled={none || busy}
-          onClick={() => void tag()}
-        >
-          Tag…
-        </button>
-        <button
-          type="button"
-          className="button small"
-          data-testid="runs-note"
-          disabled={none || busy}
-          onClick={() => void note()}
-        >
-          Note…
-        </button>
-        <button
-          type="button"
-          className="button small danger"
-          data-testid="runs-delete"
-          disabled={none || busy}
-          onClick={() => void remove()}
-        >
-          Delete
-        </button>
-        <span className="toolbar-sep" />
-        <button
-          type="button"
-          className="button small"
-          data-testid="runs-export-csv"
-          disabled={none || busy}
-          onClick={() => void exportRuns('csv')}
-        >
-          CSV
-        </button>
-        <button
-          type="button"
-          className="button small"
-          data-testid="runs-export-json"
-          disabled={none || busy}
-          onClick={() => void exportRuns('json')}
-        >
-          JSON
-        </button>
-        <button
-          type="button"
-          className="button small"
-          data-testid="report-html"
-          disabled={none || busy}
-          title="Write a self-contained HTML report of the selected runs into reports/"
-          onClick={() => void report('html')}
-        >
-          HTML report
-        </button>
-        <button
-          type="button"
-          className="button small"
-          data-testid="report-pdf"
-          disabled={none || busy}
-          title="Write a PDF report of the selected runs into reports/"
-          onClick={() => void report('pdf')}
-        >
-          PDF
-        </button>
+        {ACTION_GROUPS.map((group) => (
+          <span key={group[0]!.id} className="runs-action-group">
+            <span className="toolbar-sep" />
+            {group.map((a) => (
+              <button
+                key={a.id}
+                type="button"
+                className={`button small ${a.danger ? 'danger' : ''}`}
+                data-testid={a.id}
+                disabled={none || busy}
+                title={a.title}
+                onClick={() => void handlers[a.id]()}
+              >
+                {a.label}
+              </button>
+            ))}
+          </span>
+        ))}
         {notice && (
           <span className="runs-notice" data-testid="runs-notice" data-path={notice.path ?? ''}>
             {notice.text}
