@@ -4,6 +4,14 @@
 import { useSyncExternalStore } from 'react';
 import { useConnection, useStudio } from './studio-context';
 
+function DismissButton({ testId, onClick }: { testId: string; onClick: () => void }) {
+  return (
+    <button type="button" className="icon-button" aria-label="Dismiss" data-testid={testId} onClick={onClick}>
+      ×
+    </button>
+  );
+}
+
 export function ErrorBanners() {
   const { errors } = useStudio();
   const items = useSyncExternalStore(errors.subscribe, errors.getSnapshot);
@@ -21,15 +29,7 @@ export function ErrorBanners() {
             </div>
             <div className="banner-message">{e.message}</div>
           </div>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Dismiss"
-            data-testid="dismiss-error"
-            onClick={() => errors.dismiss(e.id)}
-          >
-            ×
-          </button>
+          <DismissButton testId="dismiss-error" onClick={() => errors.dismiss(e.id)} />
         </div>
       ))}
     </div>
@@ -53,15 +53,7 @@ export function EngineRestartedBanner() {
           marked interrupted; their metrics up to the crash are kept.
         </div>
       </div>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Dismiss"
-        data-testid="dismiss-engine-restarted"
-        onClick={engine.dismissRestartNotice}
-      >
-        ×
-      </button>
+      <DismissButton testId="dismiss-engine-restarted" onClick={engine.dismissRestartNotice} />
     </div>
   );
 }
