@@ -116,3 +116,29 @@ test('the Pareto view shows the seven platforms and a quick-look run with its en
   await page.waitForTimeout(300); // let the canvases draw
   await page.screenshot({ path: screenshotTarget ?? test.info().outputPath('pareto.png') });
 });
+
+test("a spiking run's breakdown comes from its recorded spikes", async ({ page, studio }) => {
+  await page.goto(studio.url);
+  await page.locator('[data-testid="file-tree-item"][data-path="snn-mnist-bptt.nfab"]').click();
+  await expect(page.getByTestId('experiment-select').locator('option')).toHaveText(['mnist_bptt']);
+  await page.getByTestId('quick-look').check();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'finished', {
+    timeout: 120_000,
+  });
+  await openEnergyTab(page);
+  const breakdown = page.getByTestId('energy-breakdown');
+  // The open file: worst-case counts (every neuron spikes at every step).
+  await expect(breakdown).toHaveAttribute('data-state', 'ready');
+  await expect(breakdown).toHaveAttribute('data-counts', 'static');
+  const worst = await page.getByTestId('breakdown-total').textContent();
+  // The run: counts from its recorded spikes, far fewer than the worst case.
+  const source = page.getByTestId('breakdown-source');
+  await expect(source.locator('option')).toHaveCount(2, { timeout: 20_000 });
+  await source.selectOption({ index: 1 });
+  await expect(breakdown).toHaveAttribute('data-counts', 'recorded');
+  await expect(page.getByTestId('breakdown-total')).toContainText('counts: recorded');
+  await expect(page.getByTestId('breakdown-total')).not.toHaveText(worst ?? '');
+  await expect(page.getByTestId('breakdown-total')).toContainText('latency 25 ms');
+  await page.screenshot({ path: test.info().outputPath('breakdown-recorded.png') });
+});
