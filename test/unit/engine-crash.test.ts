@@ -33,9 +33,15 @@ describe('engine supervisor: the engine is killed during a run', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function startSupervised(project: string) {
+  async function startSupervised(project: string, onLog: (message: string) => void = () => {}) {
     const logs: string[] = [];
-    const supervisor = new EngineSupervisor({ projectDir: project, log: (m) => logs.push(m) });
+    const supervisor = new EngineSupervisor({
+      projectDir: project,
+      log: (m) => {
+        logs.push(m);
+        onLog(m);
+      },
+    });
     await supervisor.start();
     const [serverSide, clientSide] = memoryTransportPair();
     supervisor.attach(serverSide);
@@ -48,7 +54,12 @@ describe('engine supervisor: the engine is killed during a run', () => {
 
   it('restarts the engine, marks the run interrupted and keeps every metric the client saw', async () => {
     const project = tempProject();
-    const { supervisor, client } = await startSupervised(project);
+    // The supervisor logs the crash as it notices it, before the restart: a request sent then
+    // must wait for the new engine and be answered by it.
+    let whileDown: Promise<unknown> | null = null;
+    const { supervisor, client } = await startSupervised(project, (m) => {
+      if (m.includes('restarting in') && !whileDown) whileDown = client.call('engine.info', {});
+    });
     const firstPid = supervisor.pid!;
     expect(processAlive(firstPid)).toBe(true);
 
@@ -99,6 +110,8 @@ describe('engine supervisor: the engine is killed during a run', () => {
     expect(processAlive(firstPid)).toBe(false);
     expect(supervisor.pid).toBeDefined();
     expect(supervisor.pid).not.toBe(firstPid);
+    expect(whileDown).not.toBeNull();
+    expect(await whileDown).toMatchObject({ projectRoot: project });
     const engineInfo = await client.call('engine.info', {});
     expect(engineInfo.projectRoot).toBe(project);
 
