@@ -110,4 +110,41 @@ test('a sweep from the Sweep dialog, compared, diffed and reported', async ({ pa
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300); // let the canvases draw
   await page.screenshot({ path: screenshotTarget ?? test.info().outputPath('analysis.png') });
+
+  // Tags and notes are searched; a filter on a metric; a deleted point is a missing point the
+  // sweep's Resume runs again.
+  await tickOnly(page, runIds.slice(0, 2));
+  await page.getByTestId('runs-tag').click();
+  await page.getByTestId('prompt-input').fill('baseline=yes');
+  await page.getByTestId('prompt-ok').click();
+  await expect(page.getByTestId('run-tag')).toHaveText(['baseline=yes', 'baseline=yes']);
+  await tickOnly(page, runIds.slice(2, 3));
+  await page.getByTestId('runs-note').click();
+  await page.getByTestId('prompt-input').fill('the odd one out');
+  await page.getByTestId('prompt-ok').click();
+  await expect(page.getByTestId('run-note')).toHaveCount(1);
+  await page.getByTestId('runs-search').fill('odd one');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-run-id', runIds[2]!);
+  await page.getByTestId('runs-search').fill('baseline=yes');
+  await expect(rows).toHaveCount(2);
+  await page.getByTestId('runs-search').fill('');
+
+  await page.getByTestId('runs-filter').fill('test_accuracy > 2');
+  await expect(page.getByTestId('runs-none-match')).toBeVisible();
+  await page.getByTestId('runs-filter').fill('test_accuracy >= 0, status = finished');
+  await expect(rows).toHaveCount(4);
+  await page.getByTestId('runs-filter').fill('is high');
+  await expect(page.getByTestId('runs-filter-error')).toContainText('key op value');
+  await page.getByTestId('runs-filter').fill('');
+
+  await tickOnly(page, runIds.slice(3, 4));
+  await page.getByTestId('runs-delete').click();
+  await page.getByTestId('confirm-delete').click();
+  await expect(rows).toHaveCount(3);
+  await expect(sweepRow).toHaveAttribute('data-finished', '3');
+  await page.getByTestId('sweep-resume').click();
+  await expect(rows).toHaveCount(4);
+  await expect(sweepRow).toHaveAttribute('data-finished', '4', { timeout: 120_000 });
+  await expect(page.getByTestId('sweep-resume')).toHaveCount(0);
 });

@@ -594,7 +594,7 @@ function LoadedRunsTable({
         )}
       </div>
       {filter.error && (
-        <div className="runs-filter-error" role="alert">
+        <div className="runs-filter-error" role="alert" data-testid="runs-filter-error">
           {filter.error}
         </div>
       )}
