@@ -100,6 +100,40 @@ function timingText(r: EnergyReport): string {
   return parts.join(', ');
 }
 
+/**
+ * The estimator's latency and area terms (engine/energy: EnergyEstimate). They reach the view
+ * only once the RPC result schema lists them; until then a report has the totals only.
+ */
+type WithTerms = EnergyReport & {
+  latencyTerms?: { layer: string; tile: string | null; what: string; time: number }[];
+  areaTerms?: { tile: string | null; component: string; what: string; area: number; source: string }[];
+};
+
+function TimingAndArea({ report }: { report: WithTerms }) {
+  const latency = report.latencyTerms ?? [];
+  const area = report.areaTerms ?? [];
+  if (latency.length === 0 && area.length === 0) return null;
+  return (
+    <details className="energy-assumptions" data-testid="breakdown-timing">
+      <summary>latency and area terms</summary>
+      <ul>
+        {latency.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: terms are a fixed list per report
+          <li key={`l${i}`}>
+            {t.layer}: {formatSi(t.time, 's')} = {t.what}
+          </li>
+        ))}
+        {area.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: terms are a fixed list per report
+          <li key={`a${i}`}>
+            {t.tile ?? 'chip'} {t.component}: {areaText(t.area)} = {t.what} ({t.source})
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 const runLabel = (r: ParetoRun) =>
   `run ${r.runId.slice(0, 8)} · ${r.experiment}${r.sweepPoint ? ` (${r.sweepPoint})` : ''}`;
 
@@ -243,6 +277,7 @@ export function BreakdownChart({
           </div>
         )}
       </div>
+      {report && <TimingAndArea report={report} />}
       {report && report.assumptions.length > 0 && (
         <details className="energy-assumptions">
           <summary>{report.assumptions.length} assumptions</summary>
