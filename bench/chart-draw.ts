@@ -16,9 +16,10 @@ export interface DrawRow {
   /** init + setOption + renderToSVGString + dispose, best of `reps` (first render included in reps). */
   seconds: number;
   firstSeconds: number;
-  /** Process CPU time of the best run (steadier than wall clock on a shared machine). */
-  cpuSeconds: number;
-  svgBytes: number;
+  /** Process CPU time of the best run (steadier than wall clock on a shared machine); null in a browser. */
+  cpuSeconds: number | null;
+  /** Size of the SVG string; null for canvas. */
+  svgBytes: number | null;
 }
 
 /** The store's columns as the [step, value] pairs ECharts and `downsample` take. */

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MetricPoint } from '../engine/protocol/schema';
 import { openStore, type Store } from '../engine/store';
+import { type BrowserDraw, timeBrowserDraw } from './chart-browser';
 import { type DrawRow, lttb, timeDraw, toPairs } from './chart-draw';
 import {
   buildProject,
@@ -46,6 +47,8 @@ export interface Timing {
 }
 
 export interface StoreScaleBench {
+  /** When this section ran (it may be merged into results of another date). */
+  date: string;
   quick: boolean;
   /** 1-minute load average when this section started. */
   loadAverage: number;
@@ -107,10 +110,16 @@ export interface StoreScaleBench {
     rpcRunsGetShort: Timing | null;
     rpcSkipped?: string;
   };
+  /** ECharts SVG rendering in Node (server-side rendering). */
   draw: DrawRow[];
-  /** load + draw of the raw series, and load + LTTB + draw of the downsampled one (first times). */
+  /** ECharts canvas rendering in headless Chromium, as the studio draws (skipped without it). */
+  browserDraw: BrowserDraw;
+  /** load + draw of the raw series, and load + LTTB + draw of the downsampled one (first times, SVG). */
   loadAndDrawRawSeconds: number;
   loadAndDrawDownsampledSeconds: number;
+  /** The same with the Chromium canvas draw; null when it was skipped. */
+  loadAndDrawRawBrowserSeconds: number | null;
+  loadAndDrawDownsampledBrowserSeconds: number | null;
   goalSeconds: number;
 }
 
@@ -325,17 +334,7 @@ export async function benchStoreScale({
     const quickCheck = await timeQuickCheck(dbPath);
     // A fresh read-write connection, as the engine host opens a project.
     const [store, open] = timed(() => openStore(dbPath));
-    let measured: Omit<
-      StoreScaleBench,
-      | 'quick'
-      | 'loadAverage'
-      | 'insert'
-      | 'build'
-      | 'draw'
-      | 'loadAndDrawRawSeconds'
-      | 'loadAndDrawDownsampledSeconds'
-      | 'goalSeconds'
-    >;
+    let measured: Pick<StoreScaleBench, 'open' | 'series' | 'runDetail'>;
     let pairs: [number, number][];
     let downsampled: [number, number][];
     try {
@@ -398,9 +397,20 @@ export async function benchStoreScale({
       timeDraw('lttb', downsampled, 3),
       timeDraw('echarts-sampling', pairs, 3, 'lttb'),
     ];
+    const browserDraw = await timeBrowserDraw(
+      [
+        { name: 'raw', data: pairs },
+        { name: 'lttb', data: downsampled },
+        { name: 'echarts-sampling', data: pairs, sampling: 'lttb' },
+      ],
+      3,
+    );
     const [raw, small] = [draw[0]!, draw[1]!];
+    const [rawB, smallB] = [browserDraw.rows[0], browserDraw.rows[1]];
     const loadFirstSeconds = measured.series.loadFirst.seconds;
+    const lttbSeconds = measured.series.lttb.seconds;
     return {
+      date: new Date().toISOString(),
       quick,
       loadAverage,
       insert,
@@ -416,8 +426,13 @@ export async function benchStoreScale({
       },
       ...measured,
       draw,
+      browserDraw,
       loadAndDrawRawSeconds: loadFirstSeconds + raw.firstSeconds,
-      loadAndDrawDownsampledSeconds: loadFirstSeconds + measured.series.lttb.seconds + small.firstSeconds,
+      loadAndDrawDownsampledSeconds: loadFirstSeconds + lttbSeconds + small.firstSeconds,
+      loadAndDrawRawBrowserSeconds: rawB ? loadFirstSeconds + rawB.firstSeconds : null,
+      loadAndDrawDownsampledBrowserSeconds: smallB
+        ? loadFirstSeconds + lttbSeconds + smallB.firstSeconds
+        : null,
       goalSeconds: SCALE_GOALS.seriesLoadAndDrawSeconds,
     };
   } finally {
@@ -438,7 +453,7 @@ export function formatStoreScaleBench(r: StoreScaleBench): string {
   const d = r.runDetail;
   return [
     `Store scale (issue 9), load average ${r.loadAverage.toFixed(2)}${r.quick ? ' (quick run)' : ''}; wall clock (CPU time)`,
-    `  logMetrics insert rate: ${r.insert.map((i) => `batch ${i.batch}: ${int(i.pointsPerS)} points/s`).join(', ')}`,
+    `  logMetrics insert rate: ${r.insert.map((i) => `batch ${i.batch}: ${int(i.pointsPerS)} points/s (${int(i.pointsPerCpuSecond)} per CPU-s)`).join(', ')}`,
     `  build: ${int(b.runs)} runs (${b.longRuns} long), ${int(b.points)} points in ${b.seconds.toFixed(1)} s ` +
       `(${int(b.pointsPerS)} points/s, batches of ${b.batch}), project.db ${(b.dbBytes / 2 ** 20).toFixed(0)} MiB`,
     `  runs table (${int(o.runs)} runs, goal < ${o.goalSeconds} s): openStore ${t(o.open)} [quick_check alone ${t(o.quickCheck)}], ` +
@@ -448,7 +463,13 @@ export function formatStoreScaleBench(r: StoreScaleBench): string {
       `LTTB → ${int(s.downsampledPoints)} ${t(s.lttb)}; runs.metricSeries RPC ${t(s.rpcMetricSeries, s.rpcMetricSeriesSkipped)}`,
     `  open a run: getRun ${int(d.longRunPoints)} points ${t(d.getRunLong)}, runs.get RPC ${t(d.rpcRunsGetLong, d.rpcSkipped)}; ` +
       `getRun ${int(d.shortRunPoints)} points ${t(d.getRunShort)}, runs.get RPC ${t(d.rpcRunsGetShort, d.rpcSkipped)}`,
-    `  draw (ECharts SVG 800×400, first / best of 3): ${r.draw.map((x) => `${x.name} ${int(x.points)} points ${ms(x.firstSeconds)} / ${ms(x.seconds)}`).join('; ')}`,
-    `  load + draw (goal < ${r.goalSeconds} s): raw ${ms(r.loadAndDrawRawSeconds)}, load + LTTB + draw ${ms(r.loadAndDrawDownsampledSeconds)}`,
+    `  draw (ECharts SVG 800×400, first / best of 3): ${r.draw.map((x) => `${x.name} ${int(x.points)} points ${ms(x.firstSeconds)} / ${ms(x.seconds)} (${ms(x.cpuSeconds ?? Number.NaN)} CPU)`).join('; ')}`,
+    r.browserDraw.skipped !== undefined
+      ? `  draw in Chromium: n/a (${r.browserDraw.skipped})`
+      : `  draw (ECharts canvas in headless Chromium, first / best of 3): ${r.browserDraw.rows.map((x) => `${x.name} ${int(x.points)} points ${ms(x.firstSeconds)} / ${ms(x.seconds)}`).join('; ')}`,
+    `  load + draw (goal < ${r.goalSeconds} s): raw ${ms(r.loadAndDrawRawSeconds)} SVG` +
+      `${r.loadAndDrawRawBrowserSeconds === null ? '' : ` / ${ms(r.loadAndDrawRawBrowserSeconds)} Chromium`}, ` +
+      `load + LTTB + draw ${ms(r.loadAndDrawDownsampledSeconds)} SVG` +
+      `${r.loadAndDrawDownsampledBrowserSeconds === null ? '' : ` / ${ms(r.loadAndDrawDownsampledBrowserSeconds)} Chromium`}`,
   ].join('\n');
 }
