@@ -22,7 +22,7 @@ const examples = fs
   .sort()
   .map((f) => fs.readFileSync(path.join(examplesDir, f), 'utf8'));
 /** Imports resolve against the examples' lib/ folder, as in the example project. */
-const libFiles = new Map(
+const libFiles = new Map<string, string>(
   fs
     .readdirSync(path.join(examplesDir, 'lib'))
     .map((f) => [`lib/${f}`, fs.readFileSync(path.join(examplesDir, 'lib', f), 'utf8')] as const),
