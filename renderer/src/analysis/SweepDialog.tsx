@@ -98,6 +98,11 @@ export function SweepDialog({
       setError('The editor text changed while the sweep was inserted; try again.');
       return;
     }
+    // Show the line where it went, in whichever editor shows this file.
+    const at = m.getPositionAt(result.edit.offset + result.edit.newText.search(/\S/));
+    const editor = monaco.editor.getEditors().find((ed) => ed.getModel() === m);
+    editor?.revealLineInCenter(at.lineNumber);
+    editor?.setPosition(at);
     onClose();
     if (andRun) onRun();
   };

@@ -350,7 +350,19 @@ function LoadedRunsTable({
             onChange={(e) => setChecked([run.id], e.target.checked)}
           />
         </td>
-        <td className="mono">{shortId(run.id)}</td>
+        <td className="mono">
+          <button
+            type="button"
+            className="run-open"
+            title="Open the run in the Run panel"
+            onClick={(e) => {
+              e.stopPropagation();
+              onSelect(run.id);
+            }}
+          >
+            {shortId(run.id)}
+          </button>
+        </td>
         <td>{run.experiment}</td>
         <td className="mono" data-testid="run-sweep-point">
           {sweepPoint(run.params)}
