@@ -138,6 +138,9 @@ describe('Sweep dialog edit', () => {
     expect(importsOf(text)).toEqual(['lib/devices.nfab']);
     const lib = fs.readFileSync('examples/lib/devices.nfab', 'utf8');
     const targets = sweepTargets([{ text }, { text: lib }]);
+    // The device the design uses comes first, ahead of the library's others.
+    expect(targets[0]?.name).toBe('rpu_gv');
+    expect(targets.length).toBeGreaterThan(1);
     const rpu = targets.find((t) => t.name === 'rpu_gv');
     expect(rpu?.keyword).toBe('device');
     expect(rpu?.fields.map((f) => f.name)).toContain('up_down');

@@ -25,8 +25,29 @@ function specsFor(keyword: string, kind: string): readonly FieldSpec[] {
   return (NEURON_FIELDS as Record<string, readonly FieldSpec[]>)[kind] ?? [];
 }
 
-/** The devices and neurons declared in the files (the open one and what it imports). */
+/** Names the text refers to in field values (`device = rpu_gv`, `act = sto`). */
+export function referencedNames(text: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (list: readonly Statement[]) => {
+    for (const st of list) {
+      if (st.kind === 'field' && st.value?.kind === 'name') out.add(st.value.name);
+      if (st.kind === 'decl' && st.body) visit(st.body.statements);
+    }
+  };
+  visit(parse(text).file.statements);
+  return out;
+}
+
+/**
+ * The devices and neurons declared in the files (the open one first, then what it imports),
+ * those the open file refers to first: a library declares many more than a design uses.
+ */
 export function sweepTargets(files: readonly { text: string }[]): SweepTarget[] {
+  const used = files[0] ? referencedNames(files[0].text) : new Set<string>();
+  return declaredTargets(files).sort((a, b) => Number(used.has(b.name)) - Number(used.has(a.name)));
+}
+
+function declaredTargets(files: readonly { text: string }[]): SweepTarget[] {
   const out: SweepTarget[] = [];
   for (const { text } of files) {
     for (const st of parse(text).file.statements) {
