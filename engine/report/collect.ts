@@ -184,33 +184,35 @@ function groupSweeps(store: Store, runs: ReportRun[]): SweepGroup[] {
 
 /**
  * Reads everything a report of `runIds` shows. Unknown ids are an error naming them (a report of
- * fewer runs than asked for would mislead); duplicates are dropped.
+ * fewer runs than asked for would mislead); duplicates are dropped. Async only to yield between
+ * runs: the engine host runs this on its event loop, and a run's history can be long. Each run's
+ * full metric history is dropped once its curves are downsampled, so memory stays at one run's.
  */
-export function collectReport(
+export async function collectReport(
   store: Store,
   runIds: readonly string[],
   readFile: ReadFile,
   now: () => number = Date.now,
-): ReportData {
+): Promise<ReportData> {
   const ids = [...new Set(runIds)];
   if (ids.length === 0) throw new ReportInputError('Give at least one run id.');
-  const details = ids.map((id) => [id, store.getRun(id)] as const);
-  const missing = details.filter(([, r]) => !r).map(([id]) => id);
-  if (missing.length > 0) {
-    throw new ReportInputError(
-      `No run ${missing.join(', ')} in this project (\`neurofab runs list\` shows the run ids).`,
-    );
-  }
   const seen = new Map<string, string>();
-  const runs = details.map(([, run]): ReportRun => {
-    const r = run!;
+  const runs: ReportRun[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const r = store.getRun(id);
+    if (!r) {
+      missing.push(id);
+      continue;
+    }
+    if (missing.length > 0) continue;
     const dslHash = r.dslSnapshot === null ? null : sha256(r.dslSnapshot);
     const sameDslAs = dslHash !== null ? (seen.get(dslHash) ?? null) : null;
     if (dslHash !== null && sameDslAs === null) seen.set(dslHash, r.id);
     const { energy, error } = readEnergy(store, r.id);
     const sweepPoint = sweepPointOf(r);
-    return {
-      run: r,
+    runs.push({
+      run: { ...r, metricHistory: [] },
       dslHash,
       sameDslAs,
       // A later point of the same sweep differs only in the swept values: its tables are shown.
@@ -220,7 +222,13 @@ export function collectReport(
       energy,
       energyError: error,
       sweepPoint,
-    };
-  });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (missing.length > 0) {
+    throw new ReportInputError(
+      `No run ${missing.join(', ')} in this project (\`neurofab runs list\` shows the run ids).`,
+    );
+  }
   return { runs, sweeps: groupSweeps(store, runs), generatedAt: now() };
 }

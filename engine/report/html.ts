@@ -442,6 +442,11 @@ export async function renderReportHtml(data: ReportData, options: HtmlOptions = 
   const body: string[] = [];
   if (data.runs.length > 1) body.push(overview(data));
   for (const g of data.sweeps) body.push(sweepSection(g));
-  for (const r of data.runs) body.push(await runSection(r));
+  for (const r of data.runs) {
+    body.push(await runSection(r));
+    // The engine host builds reports on its event loop: let run progress and other calls through
+    // between runs (a report may hold up to 200).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return [...head, ...body, '</body></html>', ''].join('\n');
 }

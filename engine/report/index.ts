@@ -25,7 +25,7 @@ export async function buildReportHtml(
   readFile: ReadFile,
   now?: () => number,
 ): Promise<string> {
-  return renderReportHtml(collectReport(store, runIds, readFile, now));
+  return renderReportHtml(await collectReport(store, runIds, readFile, now));
 }
 
 /** Which format an output file name asks for, or null for any other extension. */

@@ -88,20 +88,24 @@ describe('report HTML', () => {
     expect(s).toContain('dsl (device spin_res)');
   });
 
-  it('stacks the energy bar by component per layer, in the largest bar’s prefix', () => {
-    const data = collectReport(p.store, [p.runIds[0]!], p.readFile);
+  it('stacks the energy bar by component per layer, in the largest bar’s prefix', async () => {
+    const data = await collectReport(p.store, [p.runIds[0]!], p.readFile);
     const svg = energyChart(data.runs[0]!.energy!)!;
     expect(svg).toContain('energy per classification by layer (nJ)');
     for (const label of ['x', 'h', 'y', 'synapse', 'neuron']) expect(svg).toContain(`>${label}</text>`);
   });
 
-  it('names unknown run ids instead of leaving them out', () => {
-    expect(() => collectReport(p.store, [p.runIds[0]!, 'no-such-run'], p.readFile)).toThrow(ReportInputError);
-    expect(() => collectReport(p.store, ['no-such-run'], p.readFile)).toThrow(/No run no-such-run/);
+  it('names unknown run ids instead of leaving them out', async () => {
+    await expect(
+      collectReport(p.store, [p.runIds[0]!, 'no-such-run', 'nor-this'], p.readFile),
+    ).rejects.toThrow(ReportInputError);
+    await expect(
+      collectReport(p.store, ['no-such-run', p.runIds[1]!, 'nor-this'], p.readFile),
+    ).rejects.toThrow('No run no-such-run, nor-this in this project');
   });
 
   it('shows a snapshot that no longer checks (missing import) with its errors', async () => {
-    const data = collectReport(p.store, [p.runIds[0]!], () => null);
+    const data = await collectReport(p.store, [p.runIds[0]!], () => null);
     expect(data.runs[0]!.architecture!.errors.join('\n')).toMatch(/lib\/devices\.nfab/);
     const page = await renderReportHtml(data);
     expect(page).toContain('does not elaborate cleanly');
