@@ -31,6 +31,7 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
   const [xAxis, setXAxis] = useState<XAxis>('step');
   const [series, setSeries] = useState<MetricSeries[] | null>(null);
   const [reloads, setReloads] = useState(0);
+  const [failed, setFailed] = useState(false);
 
   const ids = runs.map((r) => r.id).join(',');
   const active = runs.some((r) => isActiveStatus(cache.get(r.id)?.status ?? r.status));
@@ -53,8 +54,17 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
     engine
       .call('runs.metricSeries', { runIds: runs.map((r) => r.id), keys: [key], maxPoints: MAX_POINTS })
       .then(
-        (res) => !stale && setSeries(res.series),
-        (err) => errors.report(`Loading ${key} of ${runs.length} run(s)`, err),
+        (res) => {
+          if (stale) return;
+          setSeries(res.series);
+          setFailed(false);
+        },
+        (err) => {
+          if (stale) return;
+          errors.report(`Loading ${key} of ${runs.length} run(s)`, err);
+          setSeries(null);
+          setFailed(true);
+        },
       );
     return () => {
       stale = true;
@@ -204,7 +214,9 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
           attrs={{ series: curves.length, runs: curves.map((s) => s.id).join(' '), key: key ?? '' }}
         />
       ) : (
-        <div className="empty-note">Loading {key}…</div>
+        <div className="empty-note" data-testid="overlay-state">
+          {failed ? `Could not load ${key}: the error is shown above.` : `Loading ${key}…`}
+        </div>
       )}
     </div>
   );
