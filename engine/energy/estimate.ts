@@ -23,11 +23,7 @@ import { groupedNumber, si } from './format';
 import { addBuffers, addMovement, findTile, mappingFor } from './movement';
 import { crossbarStage, type LatencyTerm, rfChainStage, type StageTime, totalTiming } from './timing';
 
-/**
- * The report with its latency and area worked out term by term. The protocol's EnergyReport
- * carries the totals; these two lists ride along in `neurofab energy` and its --json (the RPC
- * result schema does not list them yet, so the studio receives the totals only).
- */
+/** The report with its latency and area worked out term by term (always present in a fresh estimate). */
 export interface EnergyEstimate extends EnergyReport {
   latencyTerms: LatencyTerm[];
   areaTerms: AreaTerm[];

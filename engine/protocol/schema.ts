@@ -182,6 +182,35 @@ export const EnergyReportSchema = z.object({
   counts: z.enum(['static', 'recorded']),
   terms: z.array(EnergyTermSchema),
   assumptions: z.array(z.string()),
+  /** How the latency adds up, stage by stage (absent in estimates recorded before they existed). */
+  latencyTerms: z
+    .array(
+      z.object({
+        layer: z.string(),
+        tile: z.string().nullable(),
+        /** What the time is made of, e.g. "784 passes x (10 ns read + 2 x 0.78 ns ADC)". */
+        what: z.string(),
+        /** s per classification. */
+        time: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
+  /** How the area adds up: count × unit area per part, with its source. */
+  areaTerms: z
+    .array(
+      z.object({
+        tile: z.string().nullable(),
+        component: z.enum(['cells', 'adc', 'dac', 'periphery', 'router']),
+        what: z.string(),
+        count: z.number().nonnegative(),
+        /** m² per count. */
+        unitArea: z.number().nonnegative(),
+        /** m² = count × unitArea. */
+        area: z.number().nonnegative(),
+        source: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type EnergyReport = z.infer<typeof EnergyReportSchema>;
 
@@ -343,7 +372,10 @@ export const methods = {
       overrides: RunOverridesSchema.optional(),
       slurm: z.object({
         partition: z.string().min(1).max(200).optional(),
-        time: z.string().regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, 'Slurm time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS').optional(),
+        time: z
+          .string()
+          .regex(/^(\d+-)?\d+(:\d{1,2}){0,2}$/, 'Slurm time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS')
+          .optional(),
         cpus: z.number().int().positive().max(1024).optional(),
       }),
       ssh: z.object({ host: z.string().min(1).max(500), remoteDir: z.string().min(1).max(4096) }).optional(),
