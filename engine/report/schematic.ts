@@ -1,9 +1,9 @@
 // The run's schematic in the report: the studio's own graph model (engine/dsl/schematic) laid out
-// by the studio's own elkjs layout (renderer/src/schematic/layout.ts: pure code, no DOM), drawn by
+// by the studio's own elkjs layout (engine/dsl/schematic/layout.ts: pure code, no DOM), drawn by
 // the studio's SVG export. One model, one layout, one drawing, in the editor and on paper.
 
-import { layoutGraph, type Placed } from '../../renderer/src/schematic/layout';
 import { buildGraph, type SchematicView } from '../dsl/schematic/graph';
+import { layoutGraph, type Placed } from '../dsl/schematic/layout';
 import { type Box, graphToSvg } from '../dsl/schematic/svg';
 import type { ElaboratedModel } from '../ir/model';
 

@@ -43,13 +43,13 @@ import {
   type SchematicView,
   tileId,
 } from '../../../engine/dsl/schematic/graph';
+import { endpointOf, isGroup, layoutGraph, type Placed } from '../../../engine/dsl/schematic/layout';
 import type { Box } from '../../../engine/dsl/schematic/svg';
 import { useStudio } from '../app/studio-context';
 import type { OpenDocument } from '../editor/documents';
 import { monaco } from '../editor/monaco-setup';
 import { exportPng, exportSvg } from './export';
 import { Inspector } from './Inspector';
-import { endpointOf, isGroup, layoutGraph, type Placed } from './layout';
 import { type SchematicModel as Model, SchematicModel, type SchematicState } from './model-state';
 import { type BlockData, NODE_TYPES } from './nodes';
 

@@ -2,7 +2,7 @@
 // nodes laid out together with their children, so edges between groups route cleanly. Node sizes
 // are computed from the text they show, so nothing overlaps.
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
-import type { SchematicGraph, SchematicNode } from '../../../engine/dsl/schematic/graph';
+import type { SchematicGraph, SchematicNode } from './graph';
 
 export const NODE_WIDTH = 236;
 export const GROUP_HEADER = 48;
