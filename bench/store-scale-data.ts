@@ -24,20 +24,22 @@ export interface ScaleShape {
   seed: number;
 }
 
-export const SHORT_KEYS = ['loss', 'accuracy', 'test_loss', 'test_accuracy'] as const;
+// The keys the trainer logs (engine/sim/train.ts) plus, for long runs, the kind of per-step
+// diagnostics a longer training logs.
+export const SHORT_KEYS = ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy'] as const;
 export const LONG_STEP_KEYS = [
-  'loss',
-  'accuracy',
+  'train_loss',
+  'train_accuracy',
+  'samples_per_s',
   'lr',
   'grad_norm',
   'weight_norm',
   'conductance_min',
   'conductance_max',
   'energy_per_step',
-  'step_time',
 ] as const;
-/** The key of the 100k-point series the load and chart figures use. */
-export const SERIES_KEY = 'loss';
+/** The key of the 100k-point series the load and chart figures use (the run view's first curve). */
+export const SERIES_KEY = 'train_loss';
 
 /** 1,000 runs, 10,000,000 points: 990 × 1,000 + 10 × (9 × 100,000 + 1,000). */
 export const FULL_SHAPE: ScaleShape = {
@@ -80,7 +82,7 @@ export function rng(seed: number): () => number {
 
 /** A curve value at progress x ∈ [0, 1]: loss-like keys decay, the rest rise, all with noise. */
 function curve(key: string, x: number, r: number, noise: number): number {
-  const falling = key.includes('loss') || key === 'lr' || key === 'grad_norm' || key === 'step_time';
+  const falling = key.includes('loss') || key === 'lr' || key === 'grad_norm';
   const base = falling ? 2.3 * Math.exp(-4 * x) + 0.05 : 1 - 0.9 * Math.exp(-5 * x);
   return base + noise * (r - 0.5);
 }

@@ -74,10 +74,10 @@ describe('store scale bench data', () => {
       expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 7 });
       // Values look like training curves, not constants: loss falls from start to end.
       const loss = db
-        .prepare<[string], { value: number }>(
-          "SELECT value FROM metrics WHERE run_id = ? AND key = 'loss' ORDER BY step",
+        .prepare<[string, string], { value: number }>(
+          'SELECT value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step',
         )
-        .all(built.longRunIds[0]!)
+        .all(built.longRunIds[0]!, SERIES_KEY)
         .map((r) => r.value);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       expect(mean(loss.slice(0, 30))).toBeGreaterThan(mean(loss.slice(-30)) + 1);
