@@ -102,6 +102,15 @@ test('a sweep from the Sweep dialog, compared, diffed and reported', async ({ pa
   expect(fs.existsSync(file)).toBe(true);
   expect(fs.readFileSync(file, 'utf8')).toContain('<svg');
 
+  // The same four runs exported as CSV: a real download holding every run id.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('runs-export-csv').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  const csv = fs.readFileSync((await download.path())!, 'utf8');
+  for (const id of runIds) expect(csv).toContain(id);
+
   // The picture for docs/ui-analysis.md: the compare view of the sweep.
   await page.getByTestId('tab-compare').click();
   await page.getByTestId('compare-tab-metrics').click();
