@@ -52,6 +52,8 @@ export const RunSummarySchema = z.object({
   endedAt: z.number().nullable(),
   sourceFile: z.string().nullable(),
   seed: z.number().int(),
+  /** The engine build that produced the run. */
+  engineVersion: z.string(),
   /** Latest value of each metric key. */
   metrics: z.record(z.string(), z.number()),
   params: z.record(z.string(), z.string()),

@@ -73,7 +73,7 @@ function provenance(r: ReportRun): string {
     ['Run id', `<code>${esc(run.id)}</code>`],
     ['Experiment', esc(run.experiment)],
     ['Status', esc(run.status) + (run.error ? ` — <span class="error">${esc(run.error)}</span>` : '')],
-    ['Studio version', `${esc(ENGINE_VERSION)} (Neurofab Studio that wrote this report)`],
+    ['Engine version', `${esc(run.engineVersion)} (trained the run); this report: ${esc(ENGINE_VERSION)}`],
     ['Source file', esc(run.sourceFile ?? '— (unsaved text)')],
     ['DSL hash', r.dslHash ? `sha256 <code>${r.dslHash}</code>` : '— (no DSL snapshot recorded)'],
     ['Seed', String(run.seed)],

@@ -30,6 +30,7 @@ interface SummaryRow {
   endedAt: number | null;
   sourceFile: string | null;
   seed: number;
+  engineVersion: string;
   error: string | null;
   params: string;
   metrics: string;
@@ -53,7 +54,7 @@ interface SweepRow {
 // by correlated subqueries (indexed lookups), so listing N runs is not N+1 round trips.
 const SUMMARY_SELECT = `
   SELECT r.id, e.name AS experiment, r.status, r.started_at AS startedAt, r.ended_at AS endedAt,
-         r.source_file AS sourceFile, r.seed, r.error, r.note,
+         r.source_file AS sourceFile, r.seed, r.engine_version AS engineVersion, r.error, r.note,
          r.sweep_id AS sweepId, r.sweep_index AS sweepIndex,
          (SELECT json_group_object(key, value) FROM params WHERE run_id = r.id) AS params,
          (SELECT json_group_object(key, value) FROM tags WHERE run_id = r.id) AS tags,
@@ -78,6 +79,7 @@ function toSummary(row: SummaryRow): RunSummary {
     endedAt: row.endedAt,
     sourceFile: row.sourceFile,
     seed: row.seed,
+    engineVersion: row.engineVersion,
     metrics: JSON.parse(row.metrics) as Record<string, number>,
     params: JSON.parse(row.params) as Record<string, string>,
     error: row.error,

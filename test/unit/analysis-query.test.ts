@@ -26,6 +26,7 @@ function run(id: string, over: Partial<RunSummary> = {}): RunSummary {
     endedAt: 1000,
     sourceFile: 'a.nfab',
     seed: 7,
+    engineVersion: '0.1.0',
     metrics: {},
     params: {},
     error: null,
