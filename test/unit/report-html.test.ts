@@ -59,7 +59,7 @@ describe('report HTML', () => {
       expect(s).toContain(`<code>${id}</code>`);
       expect(s).toContain('kind = builtin, name = mnist');
       expect(s).toContain('epochs = 1, trainLimit = 2000');
-      expect(s).toContain('Neurofab Studio that wrote this report');
+      expect(s).toMatch(/<th>Engine version<\/th><td>[^<]+ \(trained the run\); this report: /);
     }
   });
 
