@@ -11,6 +11,10 @@ import { emaSmooth } from './smoothing';
 
 type XAxis = 'step' | 'relative' | 'wall';
 const MAX_POINTS = 1500;
+/** Points over all curves of one chart (each run gets its share, at least 50). */
+const POINT_BUDGET = 150_000;
+/** runs.metricSeries' limit on runIds per call (engine/protocol/schema.ts). */
+const RPC_MAX_RUNS = 200;
 // Curves first: a one-epoch run has a single test point but a train_loss curve.
 const PREFERRED = ['train_loss', 'test_accuracy', 'train_accuracy', 'test_loss'];
 
@@ -51,21 +55,31 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
       return;
     }
     let stale = false;
-    engine
-      .call('runs.metricSeries', { runIds: runs.map((r) => r.id), keys: [key], maxPoints: MAX_POINTS })
-      .then(
-        (res) => {
-          if (stale) return;
-          setSeries(res.series);
-          setFailed(false);
-        },
-        (err) => {
-          if (stale) return;
-          errors.report(`Loading ${key} of ${runs.length} run(s)`, err);
-          setSeries(null);
-          setFailed(true);
-        },
+    // The RPC takes at most 200 runs a call; and many curves share the points budget, so a
+    // compare of hundreds of runs stays light to draw.
+    const ids = runs.map((r) => r.id);
+    const maxPoints = Math.max(50, Math.min(MAX_POINTS, Math.floor(POINT_BUDGET / ids.length)));
+    const calls: Promise<MetricSeries[]>[] = [];
+    for (let i = 0; i < ids.length; i += RPC_MAX_RUNS) {
+      calls.push(
+        engine
+          .call('runs.metricSeries', { runIds: ids.slice(i, i + RPC_MAX_RUNS), keys: [key], maxPoints })
+          .then((res) => res.series),
       );
+    }
+    Promise.all(calls).then(
+      (parts) => {
+        if (stale) return;
+        setSeries(parts.flat());
+        setFailed(false);
+      },
+      (err) => {
+        if (stale) return;
+        errors.report(`Loading ${key} of ${runs.length} run(s)`, err);
+        setSeries(null);
+        setFailed(true);
+      },
+    );
     return () => {
       stale = true;
     };
@@ -120,7 +134,7 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
       animation: false,
       backgroundColor: 'transparent',
       textStyle: { fontFamily: 'inherit' },
-      grid: { left: 56, right: 24, top: 40, bottom: 32 },
+      grid: { left: 56, right: 24, top: 52, bottom: 32 },
       legend: {
         top: 4,
         type: 'scroll',

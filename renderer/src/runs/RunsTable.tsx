@@ -45,6 +45,8 @@ interface Props {
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'finished', 'failed', 'interrupted', 'cancelled'];
 const DEFAULT_COLUMNS = ['test_accuracy', 'train_loss'];
+/** Rows (a sweep counts as one) drawn before "Show more". */
+const ROW_PAGE = 300;
 const COLUMN_LABELS: Record<string, string> = {
   test_accuracy: 'Test acc.',
   train_accuracy: 'Train acc.',
@@ -128,6 +130,7 @@ function LoadedRunsTable({
   const [prompt, setPrompt] = useState<PromptRequest | null>(null);
   const [notice, setNotice] = useState<{ text: string; path?: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [limit, setLimit] = useState(ROW_PAGE);
 
   const runs = stored.map((r) => withLive(r, cache));
   const anyActive = runs.some((r) => isActiveStatus(r.status));
@@ -139,6 +142,8 @@ function LoadedRunsTable({
     .filter((r) => matchesClauses(r, filter.clauses))
     .sort((a, b) => compareRuns(a, b, sort));
   const items = groupBySweep(visible);
+  // Thousands of rows would make every live update slow: the first pages only, more on demand.
+  const shown = items.slice(0, limit);
 
   // Columns one can add: every metric and param key of the project's runs not shown yet.
   const addable = useMemo(() => {
@@ -664,7 +669,7 @@ function LoadedRunsTable({
             </tr>
           </thead>
           <tbody>
-            {items.map((item) =>
+            {shown.map((item) =>
               item.kind === 'run'
                 ? row(item.run, false)
                 : [
@@ -674,6 +679,16 @@ function LoadedRunsTable({
             )}
           </tbody>
         </table>
+        {shown.length < items.length && (
+          <button
+            type="button"
+            className="button small runs-more"
+            data-testid="runs-more"
+            onClick={() => setLimit((l) => l + ROW_PAGE)}
+          >
+            Show more ({items.length - shown.length} more rows or sweeps)
+          </button>
+        )}
         {visible.length === 0 && (
           <div className="empty-note" data-testid="runs-none-match">
             No run matches the search and filter.
