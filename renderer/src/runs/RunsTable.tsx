@@ -45,6 +45,8 @@ interface Props {
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'finished', 'failed', 'interrupted', 'cancelled'];
 const DEFAULT_COLUMNS = ['test_accuracy', 'train_loss'];
+/** report.export's limit on runIds (engine/protocol/schema.ts). */
+const REPORT_MAX_RUNS = 200;
 /** Rows (a sweep counts as one) drawn before "Show more". */
 const ROW_PAGE = 300;
 const COLUMN_LABELS: Record<string, string> = {
@@ -288,6 +290,11 @@ function LoadedRunsTable({
 
   const report = (format: 'html' | 'pdf') =>
     act(`Exporting a ${format.toUpperCase()} report`, async () => {
+      if (checkedRuns.length > REPORT_MAX_RUNS) {
+        throw new Error(
+          `A report takes at most ${REPORT_MAX_RUNS} runs; ${checkedRuns.length} are ticked. Filter or untick some.`,
+        );
+      }
       const res = await engine.call('report.export', { runIds: checkedRuns.map((r) => r.id), format });
       setNotice({
         text: `Report written to ${res.path} (${(res.bytes / 1024).toFixed(0)} KiB).`,
