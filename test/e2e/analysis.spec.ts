@@ -143,6 +143,10 @@ test('a sweep from the Sweep dialog, compared, diffed and reported', async ({ pa
   await expect(page.getByTestId('runs-none-match')).toBeVisible();
   await page.getByTestId('runs-filter').fill('test_accuracy >= 0, status = finished');
   await expect(rows).toHaveCount(4);
+  // The filter is still there after a visit to another tab.
+  await page.getByTestId('tab-compare').click();
+  await page.getByTestId('tab-runs').click();
+  await expect(page.getByTestId('runs-filter')).toHaveValue('test_accuracy >= 0, status = finished');
   await page.getByTestId('runs-filter').fill('is high');
   await expect(page.getByTestId('runs-filter-error')).toContainText('key op value');
   await page.getByTestId('runs-filter').fill('');

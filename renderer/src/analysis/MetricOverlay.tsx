@@ -8,6 +8,7 @@ import { isActiveStatus, shortId } from '../runs/format';
 import { AXIS, axisStyle, type ChartOption, EChart, RUN_COLORS, TOOLTIP } from './EChart';
 import { sweepPoint } from './query';
 import { emaSmooth } from './smoothing';
+import { useViewState } from './view-state';
 
 type XAxis = 'step' | 'relative' | 'wall';
 const MAX_POINTS = 1500;
@@ -27,12 +28,12 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
   const { engine, errors, runs: cache } = useStudio();
   const version = useRunCacheVersion();
   const keys = useMemo(() => [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort(), [runs]);
-  const [picked, setPicked] = useState<string | null>(null);
+  const [picked, setPicked] = useViewState<string | null>('overlay.key', null);
   const key =
     picked && keys.includes(picked) ? picked : (PREFERRED.find((k) => keys.includes(k)) ?? keys[0] ?? null);
-  const [smoothing, setSmoothing] = useState(0);
-  const [logY, setLogY] = useState(false);
-  const [xAxis, setXAxis] = useState<XAxis>('step');
+  const [smoothing, setSmoothing] = useViewState('overlay.smoothing', 0);
+  const [logY, setLogY] = useViewState('overlay.logY', false);
+  const [xAxis, setXAxis] = useViewState<XAxis>('overlay.x', 'step');
   const [series, setSeries] = useState<MetricSeries[] | null>(null);
   const [reloads, setReloads] = useState(0);
   const [failed, setFailed] = useState(false);

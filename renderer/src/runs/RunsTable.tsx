@@ -15,6 +15,7 @@ import {
   sweepPoint,
 } from '../analysis/query';
 import { type RunsState, useRunsList } from '../analysis/use-runs';
+import { useViewState } from '../analysis/view-state';
 import type { ConfirmRequest } from '../app/ConfirmDialog';
 import { useRunCacheVersion, useStudio } from '../app/studio-context';
 import { formatDuration, formatNumber, formatPercent, formatTime, isActiveStatus, shortId } from './format';
@@ -123,12 +124,12 @@ function LoadedRunsTable({
 }: Props & { list: RunsState; runs: RunSummary[] }) {
   const { engine, errors, runs: cache } = useStudio();
   useRunCacheVersion();
-  const [search, setSearch] = useState('');
-  const [status, setStatus] = useState<RunStatus | ''>('');
-  const [filterText, setFilterText] = useState('');
-  const [columns, setColumns] = useState<string[]>(DEFAULT_COLUMNS);
-  const [sort, setSort] = useState<SortKey>({ column: 'started', descending: true });
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [search, setSearch] = useViewState('runs.search', '');
+  const [status, setStatus] = useViewState<RunStatus | ''>('runs.status', '');
+  const [filterText, setFilterText] = useViewState('runs.filter', '');
+  const [columns, setColumns] = useViewState<string[]>('runs.columns', DEFAULT_COLUMNS);
+  const [sort, setSort] = useViewState<SortKey>('runs.sort', { column: 'started', descending: true });
+  const [collapsed, setCollapsed] = useViewState<ReadonlySet<string>>('runs.collapsed', new Set());
   const [prompt, setPrompt] = useState<PromptRequest | null>(null);
   const [notice, setNotice] = useState<{ text: string; path?: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -629,7 +630,7 @@ function LoadedRunsTable({
               <th className="check-cell">
                 <input
                   type="checkbox"
-                  aria-label="Select every shown run"
+                  aria-label="Tick every run that matches the search and filter"
                   data-testid="runs-check-all"
                   checked={allChecked}
                   onChange={(e) => setChecked(allVisibleIds, e.target.checked)}
