@@ -30,6 +30,8 @@ import {
 export const SCALE_GOALS = { runsTableSeconds: 1, seriesLoadAndDrawSeconds: 1 };
 /** Points the downsampled chart keeps: about two per horizontal pixel of an 800 px chart. */
 export const DOWNSAMPLE_TO = 2_000;
+/** The keys the run view charts (SERIES in renderer/src/runs/MetricsChart.tsx; engine code cannot import it). */
+export const RUN_VIEW_KEYS = ['train_loss', 'test_loss', 'train_accuracy', 'test_accuracy'] as const;
 
 export interface InsertRow {
   /** Points per logMetrics call (one transaction). */
@@ -109,6 +111,11 @@ export interface StoreScaleBench {
     getRunShort: Timing;
     rpcRunsGetShort: Timing | null;
     rpcSkipped?: string;
+    /**
+     * The alternative for a long run: `runs.metricSeries` of the run view's four keys with
+     * maxPoints DOWNSAMPLE_TO (what the run panel would load instead of the whole history).
+     */
+    rpcRunViewSeries: Timing | null;
   };
   /** ECharts SVG rendering in Node (server-side rendering). */
   draw: DrawRow[];
@@ -238,6 +245,7 @@ interface RpcTimings {
   runsGetLong: Timing | null;
   runsGetShort: Timing | null;
   runsGetSkipped?: string;
+  runViewSeries: Timing | null;
 }
 
 /**
@@ -268,12 +276,20 @@ async function benchRpc(root: string, longRunId: string, shortRunId: string): Pr
     const [runsGetShort, shortSkipped] = await attempt(() => client.call('runs.get', { runId: shortRunId }));
     const [runsGetLong, longSkipped] = await attempt(() => client.call('runs.get', { runId: longRunId }));
     const runsGetSkipped = longSkipped ?? shortSkipped;
+    const [runViewSeries] = await attempt(() =>
+      client.call('runs.metricSeries', {
+        runIds: [longRunId],
+        keys: [...RUN_VIEW_KEYS],
+        maxPoints: DOWNSAMPLE_TO,
+      }),
+    );
     return {
       hostOpen,
       runsList,
       metricSeries,
       runsGetLong,
       runsGetShort,
+      runViewSeries,
       ...(runsListSkipped !== undefined ? { runsListSkipped } : {}),
       ...(metricSeriesSkipped !== undefined ? { metricSeriesSkipped } : {}),
       ...(runsGetSkipped !== undefined ? { runsGetSkipped } : {}),
@@ -375,6 +391,7 @@ export async function benchStoreScale({
           shortRunPoints: shortDetail?.metricHistory.length ?? 0,
           getRunShort,
           rpcRunsGetShort: null,
+          rpcRunViewSeries: null,
         },
       };
     } finally {
@@ -390,6 +407,7 @@ export async function benchStoreScale({
       measured.series.rpcMetricSeriesSkipped = rpc.metricSeriesSkipped;
     measured.runDetail.rpcRunsGetLong = rpc.runsGetLong;
     measured.runDetail.rpcRunsGetShort = rpc.runsGetShort;
+    measured.runDetail.rpcRunViewSeries = rpc.runViewSeries;
     if (rpc.runsGetSkipped !== undefined) measured.runDetail.rpcSkipped = rpc.runsGetSkipped;
 
     const draw = [
@@ -462,7 +480,8 @@ export function formatStoreScaleBench(r: StoreScaleBench): string {
     `  ${int(s.points)}-point series "${s.key}": ${s.method} ${t(s.loadFirst)} first, ${t(s.load)} warm; ` +
       `LTTB → ${int(s.downsampledPoints)} ${t(s.lttb)}; runs.metricSeries RPC ${t(s.rpcMetricSeries, s.rpcMetricSeriesSkipped)}`,
     `  open a run: getRun ${int(d.longRunPoints)} points ${t(d.getRunLong)}, runs.get RPC ${t(d.rpcRunsGetLong, d.rpcSkipped)}; ` +
-      `getRun ${int(d.shortRunPoints)} points ${t(d.getRunShort)}, runs.get RPC ${t(d.rpcRunsGetShort, d.rpcSkipped)}`,
+      `getRun ${int(d.shortRunPoints)} points ${t(d.getRunShort)}, runs.get RPC ${t(d.rpcRunsGetShort, d.rpcSkipped)}; ` +
+      `long run's chart keys via runs.metricSeries ${t(d.rpcRunViewSeries)}`,
     `  draw (ECharts SVG 800×400, first / best of 3): ${r.draw.map((x) => `${x.name} ${int(x.points)} points ${ms(x.firstSeconds)} / ${ms(x.seconds)} (${ms(x.cpuSeconds ?? Number.NaN)} CPU)`).join('; ')}`,
     r.browserDraw.skipped !== undefined
       ? `  draw in Chromium: n/a (${r.browserDraw.skipped})`
