@@ -6,6 +6,7 @@ import { checkDocument } from '../../engine/dsl/index';
 import { applyEdit } from '../../engine/dsl/schematic/edits';
 import type { RunSummary } from '../../engine/protocol/schema';
 import {
+  compactNumber,
   compareRuns,
   groupBySweep,
   matchesClauses,
@@ -146,5 +147,14 @@ describe('Sweep dialog edit', () => {
     expect(rpu?.keyword).toBe('device');
     expect(rpu?.fields.map((f) => f.name)).toContain('up_down');
     expect(rpu?.fields.map((f) => f.name)).toContain('program_noise');
+  });
+});
+
+describe('axis numbers', () => {
+  it('stay short: exponent for tiny and huge values, separators in between', () => {
+    expect(compactNumber(1.8e-9)).toBe('1.8e-9');
+    expect(compactNumber(100_000)).toBe('100,000');
+    expect(compactNumber(0.123456)).toBe('0.1235');
+    expect(compactNumber(0)).toBe('0');
   });
 });

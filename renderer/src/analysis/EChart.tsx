@@ -11,6 +11,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { compactNumber } from './query';
 
 echarts.use([
   LineChart,
@@ -47,11 +48,14 @@ export const TOOLTIP = {
   textStyle: { color: '#d4d7dd', fontSize: 11 },
 };
 
-export const axisStyle = (name: string) => ({
+export const axisStyle = (name: string, time = false) => ({
   name,
   nameTextStyle: { color: AXIS.color, fontSize: 10 },
   axisLine: { lineStyle: { color: AXIS.line } },
-  axisLabel: { color: AXIS.color, fontSize: 10 },
+  // A time axis keeps ECharts' own date labels.
+  axisLabel: time
+    ? { color: AXIS.color, fontSize: 10 }
+    : { color: AXIS.color, fontSize: 10, formatter: (v: number) => compactNumber(v) },
   splitLine: { lineStyle: { color: AXIS.split } },
 });
 

@@ -153,7 +153,7 @@ export function MetricOverlay({ runs }: { runs: RunSummary[] }) {
       },
       xAxis: {
         type: xAxis === 'wall' ? 'time' : 'value',
-        ...axisStyle(xName),
+        ...axisStyle(xName, xAxis === 'wall'),
         nameLocation: 'end',
         splitLine: { show: false },
         ...(xAxis === 'wall' ? {} : { min: 'dataMin' }),

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import type { RunSummary } from '../../../engine/protocol/schema';
 import { AXIS, axisStyle, type ChartOption, EChart, RUN_COLORS, TOOLTIP } from './EChart';
 import { runLabel } from './MetricOverlay';
-import { commonMetrics, toNumber, varyingParams } from './query';
+import { commonMetrics, compactNumber, toNumber, varyingParams } from './query';
 
 const METRIC_ORDER = ['test_accuracy', 'train_accuracy', 'test_loss', 'train_loss'];
 const MAX_METRIC_AXES = 6;
@@ -115,7 +115,11 @@ function axisLook() {
   return {
     nameTextStyle: { color: AXIS.color, fontSize: 10 },
     axisLine: { lineStyle: { color: AXIS.line } },
-    axisLabel: { color: AXIS.color, fontSize: 10 },
+    axisLabel: {
+      color: AXIS.color,
+      fontSize: 10,
+      formatter: (v: number | string) => (typeof v === 'number' ? compactNumber(v) : v),
+    },
   };
 }
 
@@ -138,7 +142,8 @@ export function ParamView({ runs }: { runs: RunSummary[] }) {
       const x = toNumber(r.params[param]);
       const y = r.metrics[metric];
       if (x === null || y === undefined) continue;
-      const g = r.sweepId ? `sweep ${r.sweepId.slice(0, 8)} · ${r.experiment}` : r.experiment;
+      // Sweep ids read `<experiment>-<8 hex>`: whole, they name both.
+      const g = r.sweepId ? `sweep ${r.sweepId}` : r.experiment;
       if (!groups.has(g)) groups.set(g, []);
       groups.get(g)!.push([x, y, runLabel(r)]);
     }

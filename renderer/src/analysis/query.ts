@@ -193,3 +193,11 @@ export function commonMetrics(runs: readonly RunSummary[]): string[] {
     .filter((k) => rest.every((r) => k in r.metrics))
     .sort();
 }
+
+/** Axis numbers short enough to read: 1.8e-9 rather than 0.0000000018. */
+export function compactNumber(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a < 1e-3 || a >= 1e7) return v.toExponential(1);
+  return Number(v.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
