@@ -1,6 +1,7 @@
-// The Cluster tab on a real one-node Slurm cluster (test/slurm/cluster.ts): preview the array
-// job of the RF spintronic MLP's 5-point sweep, submit it on the Quick look slices, watch every
-// point finish, and collect the five runs into the project.
+// The Cluster tab on a real one-node Slurm cluster (test/slurm/cluster.ts): the Sweep… dialog
+// writes a 4-point programming-noise sweep into the RF spintronic MLP and hands it to the Cluster
+// tab, which previews the array job, submits it on the Quick look slices, watches every point
+// finish, and collects the four runs into the project.
 //   NEUROFAB_CLUSTER_SCREENSHOT=docs/cluster.png npx playwright test cluster   (the docs image)
 import { clusterUnavailableReason, type LocalCluster, startLocalCluster } from '../slurm/cluster';
 import { expect, test } from './fixtures';
@@ -46,29 +47,36 @@ test('a sweep runs on Slurm from the Cluster tab and its points come back as run
     await page.mouse.move(box.x + box.width / 2, box.y - 380, { steps: 8 });
     await page.mouse.up();
   }
-  await page.getByTestId('tab-cluster').click();
+  // The Sweep… dialog replaces the example's 5-value sweep and opens the Cluster tab.
+  await page.getByTestId('sweep-button').click();
+  const dialog = page.getByTestId('sweep-dialog');
+  await dialog.getByTestId('sweep-field').selectOption('spin_res.program_noise');
+  await dialog.getByTestId('sweep-values').fill('0%, 0.1%, 0.5%, 1%');
+  await dialog.getByTestId('sweep-cluster').click();
+  await expect(dialog).toBeHidden();
   const panel = page.getByTestId('cluster-panel');
+  await expect(panel).toBeVisible();
   await expect(panel).toContainText('No sweep of this project has been submitted');
   await expect(panel).toContainText('Quick look slices (2000 training / 1000 test samples, 1 epoch(s))');
 
   await panel.getByRole('button', { name: 'Preview job' }).click();
-  await expect(panel.locator('.cluster-preview pre')).toContainText('#SBATCH --array=0-4');
+  await expect(panel.locator('.cluster-preview pre')).toContainText('#SBATCH --array=0-3');
   await expect(panel.locator('.cluster-preview pre')).toContainText('--train-limit 2000 --test-limit 1000');
 
   await page.getByTestId('cluster-submit').click();
-  await expect(panel.getByRole('status')).toContainText(/Submitted mnist_rf-\w+ as Slurm job \d+: 5 point/);
+  await expect(panel.getByRole('status')).toContainText(/Submitted mnist_rf-\w+ as Slurm job \d+: 4 point/);
   const points = panel.locator('.cluster-points tbody tr');
-  await expect(points).toHaveCount(5);
+  await expect(points).toHaveCount(4);
   await expect
     .poll(async () => points.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state'))), {
       timeout: 240_000,
       intervals: [1000],
     })
-    .toEqual(['done', 'done', 'done', 'done', 'done']);
+    .toEqual(['done', 'done', 'done', 'done']);
 
-  await panel.getByRole('button', { name: 'Collect 5' }).click();
-  await expect(panel.getByRole('status')).toContainText('5 run(s) imported');
-  await expect(panel.locator('.cluster-points').getByRole('button', { name: 'open' })).toHaveCount(5);
+  await panel.getByRole('button', { name: 'Collect 4' }).click();
+  await expect(panel.getByRole('status')).toContainText('4 run(s) imported');
+  await expect(panel.locator('.cluster-points').getByRole('button', { name: 'open' })).toHaveCount(4);
   await expect(panel.locator('.cluster-points tbody tr').first()).toContainText('spin_res.program_noise=0%');
   if (screenshotTarget) await page.screenshot({ path: screenshotTarget });
 

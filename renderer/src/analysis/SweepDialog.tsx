@@ -16,12 +16,15 @@ export function SweepDialog({
   experiment,
   onClose,
   onRun,
+  onRunOnCluster,
 }: {
   doc: OpenDocument;
   experiment: string;
   onClose: () => void;
   /** Runs the experiment as the Run button would (its Quick look setting applies). */
   onRun: () => void;
+  /** Opens the Cluster tab, where the inserted sweep is submitted to Slurm (docs/cluster.md). */
+  onRunOnCluster?: () => void;
 }) {
   const { engine } = useStudio();
   // Imported files, read once through the engine: their devices are sweepable too, and the
@@ -66,7 +69,7 @@ export function SweepDialog({
   const values = parseValues(valuesText);
   const line = `sweep ${chosen} in [${values.join(', ')}]`;
 
-  const apply = (andRun: boolean) => {
+  const apply = (then: 'stay' | 'run' | 'cluster') => {
     const text = doc.model.getValue();
     const result = sweepEdit(text, experiment, chosen, values);
     if (!result.ok) {
@@ -104,7 +107,8 @@ export function SweepDialog({
     editor?.revealLineInCenter(at.lineNumber);
     editor?.setPosition(at);
     onClose();
-    if (andRun) onRun();
+    if (then === 'run') onRun();
+    else if (then === 'cluster') onRunOnCluster?.();
   };
 
   return (
@@ -163,7 +167,7 @@ export function SweepDialog({
               setError(null);
             }}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') apply(true);
+              if (e.key === 'Enter') apply('run');
             }}
           />
         </label>
@@ -185,7 +189,7 @@ export function SweepDialog({
             className="button"
             data-testid="sweep-insert"
             disabled={!chosen || values.length === 0}
-            onClick={() => apply(false)}
+            onClick={() => apply('stay')}
           >
             Insert
           </button>
@@ -194,10 +198,22 @@ export function SweepDialog({
             className="button primary"
             data-testid="sweep-run"
             disabled={!chosen || values.length === 0}
-            onClick={() => apply(true)}
+            onClick={() => apply('run')}
           >
             Insert and run
           </button>
+          {onRunOnCluster && (
+            <button
+              type="button"
+              className="button"
+              data-testid="sweep-cluster"
+              disabled={!chosen || values.length === 0}
+              onClick={() => apply('cluster')}
+              title="Insert the sweep, then submit it to Slurm from the Cluster tab"
+            >
+              Insert, run on cluster…
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -457,6 +457,7 @@ export function Workbench() {
           target.path && setExperimentByFile((m) => ({ ...m, [target.path!]: name }))
         }
         onRun={() => void startRun()}
+        onRunOnCluster={() => setBottomTab('cluster')}
         quick={quickLook}
         onQuickChange={setQuickLook}
         starting={starting}

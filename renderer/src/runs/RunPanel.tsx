@@ -22,6 +22,8 @@ interface Props {
   experiment: string | null;
   onExperimentChange: (name: string) => void;
   onRun: () => void;
+  /** Shows the Cluster tab (the Sweep… dialog's "run on cluster"). */
+  onRunOnCluster?: () => void;
   /** Run a quick look on a slice (QUICK_LOOK) instead of the experiment as written (Run and Ctrl+Enter). */
   quick: boolean;
   onQuickChange: (quick: boolean) => void;
@@ -45,6 +47,7 @@ export function RunPanel({
   experiment,
   onExperimentChange,
   onRun,
+  onRunOnCluster,
   quick,
   onQuickChange,
   starting,
@@ -169,6 +172,7 @@ export function RunPanel({
           experiment={experiment}
           onClose={() => setSweeping(false)}
           onRun={onRun}
+          {...(onRunOnCluster ? { onRunOnCluster } : {})}
         />
       )}
 
