@@ -17,6 +17,7 @@ import {
 } from '../protocol';
 import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
+import { downsampledHistory } from '../store/series';
 import { ENGINE_VERSION } from '../version';
 import {
   listProjectFiles,
@@ -156,10 +157,16 @@ export class EngineHost {
       },
       'run.cancel': ({ runId }) => ({ cancelled: this.requireProject().runs.cancel(runId) }),
       'runs.list': () => ({ runs: this.requireProject().store.listRuns() }),
-      'runs.get': ({ runId }) => {
-        const run = this.requireProject().store.getRun(runId);
+      'runs.get': ({ runId, maxPointsPerKey }) => {
+        const { store } = this.requireProject();
+        if (maxPointsPerKey === undefined) {
+          const run = store.getRun(runId);
+          if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+          return run;
+        }
+        const run = store.getRun(runId, { history: false });
         if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
-        return run;
+        return { ...run, metricHistory: downsampledHistory(store, runId, maxPointsPerKey) };
       },
       'energy.pareto': () => {
         const { root, store } = this.requireProject();

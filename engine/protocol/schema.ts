@@ -264,7 +264,17 @@ export const methods = {
     result: z.object({ runId: z.string(), runIds: z.array(z.string()), sweepId: z.string().nullable() }),
   },
   'runs.list': { params: Empty, result: z.object({ runs: z.array(RunSummarySchema) }) },
-  'runs.get': { params: z.object({ runId: z.string() }), result: RunDetailSchema },
+  /**
+   * A run with its metric history; with maxPointsPerKey each metric's history is downsampled (LTTB
+   * over step) to at most that many points, so opening a run of a million points stays quick.
+   */
+  'runs.get': {
+    params: z.object({
+      runId: z.string(),
+      maxPointsPerKey: z.number().int().min(10).max(1_000_000).optional(),
+    }),
+    result: RunDetailSchema,
+  },
   /** Sets a tag, or removes it when value is null. */
   'runs.setTag': {
     params: z.object({

@@ -2,7 +2,7 @@
 // three buckets) over step, so a 100 000-point loss curve reaches the renderer as ~2000 points
 // that keep its shape (peaks and dips survive, unlike every-nth sampling).
 import { createLTTB } from 'downsample';
-import type { MetricSeries } from '../protocol/schema';
+import type { MetricPoint, MetricSeries } from '../protocol/schema';
 import type { MetricColumns, Store } from './types';
 
 /** Points per series when the caller does not say. */
@@ -55,4 +55,16 @@ export function metricSeries(
     timestamps: Array.from(kept.timestamps),
     total: cols.steps.length,
   };
+}
+
+/** Every metric of a run, each downsampled to maxPoints, as protocol points in step order per key. */
+export function downsampledHistory(store: Store, runId: string, maxPoints: number): MetricPoint[] {
+  const out: MetricPoint[] = [];
+  for (const key of store.metricKeys(runId)) {
+    const cols = downsampleColumns(store.metricColumns(runId, key), maxPoints);
+    for (let i = 0; i < cols.steps.length; i++) {
+      out.push({ key, value: cols.values[i]!, step: cols.steps[i]!, timestamp: cols.timestamps[i]! });
+    }
+  }
+  return out;
 }

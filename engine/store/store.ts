@@ -407,7 +407,7 @@ export class SqliteStore implements Store {
     return this.stmt.listRuns.all().map(toSummary);
   }
 
-  getRun(runId: string): RunDetail | null {
+  getRun(runId: string, options: { history?: boolean } = {}): RunDetail | null {
     // One read transaction so the summary, history and overrides are from the same snapshot even
     // while the writer is logging metrics.
     return this.db.transaction((): RunDetail | null => {
@@ -416,7 +416,7 @@ export class SqliteStore implements Store {
       const dsl = this.stmt.getArtifact.get(runId, DSL_ARTIFACT);
       return {
         ...toSummary(row),
-        metricHistory: this.stmt.metricHistory.all(runId),
+        metricHistory: options.history === false ? [] : this.stmt.metricHistory.all(runId),
         dslSnapshot: dsl === undefined ? null : dsl.content.toString(),
         overrides: JSON.parse(this.stmt.overrides.get(runId)!.overrides) as RunOverrides,
       };

@@ -93,7 +93,8 @@ export interface Store {
   getArtifact(runId: string, name: string): Artifact | null;
   /** Every run, newest first, with params and the latest value of each metric. */
   listRuns(): RunSummary[];
-  getRun(runId: string): RunDetail | null;
+  /** The run with its whole metric history, or without it (metricHistory []) when history is false. */
+  getRun(runId: string, options?: { history?: boolean }): RunDetail | null;
   /** Start-up recovery: runs a crash left 'queued' or 'running' become 'interrupted'. */
   markInterrupted(): number;
   close(): void;

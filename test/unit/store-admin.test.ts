@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type MetricPoint, MetricSeriesSchema, RunSummarySchema } from '../../engine/protocol/schema';
 import { openStore, type Store } from '../../engine/store';
 import { csvField, exportRuns, UnknownRunsError } from '../../engine/store/export';
-import { lttbIndices, metricSeries } from '../../engine/store/series';
+import { downsampledHistory, lttbIndices, metricSeries } from '../../engine/store/series';
 import { runInput, steppingClock, tempDbPath } from './store-helpers';
 
 const root = path.join(__dirname, '../..');
@@ -192,6 +192,22 @@ describe('store: metric columns and series', () => {
       expect(Array.from(spiky)).toContain(12_345);
       // Short series come back whole.
       expect(metricSeries(store, id, 'loss', 100_000).steps).toHaveLength(20_000);
+    });
+  });
+
+  it('a run opens without its history, or with every metric downsampled for the run panel', () => {
+    withStore((store) => {
+      const id = store.createRun(runInput());
+      store.logMetrics(id, [...curve(5_000, 'loss', 1), ...curve(150, 'accuracy', 2)]);
+      expect(store.getRun(id, { history: false })!.metricHistory).toEqual([]);
+      expect(store.getRun(id)!.metricHistory).toHaveLength(5_150);
+      const history = downsampledHistory(store, id, 200);
+      const byKey = (k: string) => history.filter((p) => p.key === k);
+      expect(byKey('loss').length).toBeLessThanOrEqual(200);
+      expect(byKey('loss').length).toBeGreaterThan(150);
+      expect([byKey('loss')[0]!.step, byKey('loss').at(-1)!.step]).toEqual([0, 4_999]);
+      // A metric with fewer points than the budget comes back whole, values and timestamps as logged.
+      expect(byKey('accuracy')).toEqual(curve(150, 'accuracy', 2));
     });
   });
 });
