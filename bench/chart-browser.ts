@@ -3,7 +3,7 @@
 // end of setOption, which paints synchronously (no lazyUpdate). Optional: without Chromium or
 // Playwright the rows are skipped with the reason.
 import { createRequire } from 'node:module';
-import { CHART_HEIGHT, CHART_WIDTH, type DrawRow } from './chart-draw';
+import { CHART_HEIGHT, CHART_WIDTH, type DrawRow, lineOption } from './chart-draw';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -44,29 +44,24 @@ export async function timeBrowserDraw(cases: Case[], reps: number): Promise<Brow
     const rows: DrawRow[] = [];
     for (const c of cases) {
       const times = await page.evaluate(
-        ({ data, sampling, reps }) => {
+        ({ option, reps }) => {
           // Runs in the page: `echarts` is the global the script tag defined.
-          const e = (globalThis as unknown as { echarts: typeof import('echarts') }).echarts;
-          const el = (
-            globalThis as unknown as { document: { getElementById(id: string): unknown } }
-          ).document.getElementById('c');
+          const g = globalThis as unknown as {
+            echarts: typeof import('echarts');
+            document: { getElementById(id: string): unknown };
+          };
+          const el = g.document.getElementById('c');
           const out: number[] = [];
           for (let r = 0; r < reps; r++) {
             const t = performance.now();
-            const chart = e.init(el as never, null, { renderer: 'canvas' });
-            chart.setOption({
-              animation: false,
-              grid: { left: 50, right: 20, top: 20, bottom: 30 },
-              xAxis: { type: 'value', name: 'step' },
-              yAxis: { type: 'value', scale: true },
-              series: [{ type: 'line', showSymbol: false, data, ...(sampling ? { sampling } : {}) }],
-            });
+            const chart = g.echarts.init(el as never, null, { renderer: 'canvas' });
+            chart.setOption(option);
             out.push((performance.now() - t) / 1000);
             chart.dispose();
           }
           return out;
         },
-        { data: c.data, sampling: c.sampling ?? null, reps },
+        { option: lineOption(c.data, c.sampling), reps },
       );
       rows.push({
         name: c.name,

@@ -33,6 +33,17 @@ export function lttb(pairs: [number, number][], threshold: number): [number, num
   return LTTB(pairs, threshold) as [number, number][];
 }
 
+/** The chart the run view draws (MetricsChart.tsx): one line without symbols, no animation. */
+export function lineOption(data: [number, number][], sampling?: 'lttb') {
+  return {
+    animation: false,
+    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'value', name: 'step' },
+    yAxis: { type: 'value', scale: true },
+    series: [{ type: 'line', showSymbol: false, data, ...(sampling ? { sampling } : {}) }],
+  };
+}
+
 /** Renders one line chart to an SVG string; returns its length. */
 export function renderLineSvg(data: [number, number][], sampling?: 'lttb'): number {
   const chart = echarts.init(null, null, {
@@ -42,13 +53,7 @@ export function renderLineSvg(data: [number, number][], sampling?: 'lttb'): numb
     height: CHART_HEIGHT,
   });
   try {
-    chart.setOption({
-      animation: false,
-      grid: { left: 50, right: 20, top: 20, bottom: 30 },
-      xAxis: { type: 'value', name: 'step' },
-      yAxis: { type: 'value', scale: true },
-      series: [{ type: 'line', showSymbol: false, data, ...(sampling ? { sampling } : {}) }],
-    });
+    chart.setOption(lineOption(data, sampling));
     return chart.renderToSVGString().length;
   } finally {
     // Without dispose the zrender animation loop keeps Node's event loop alive.

@@ -5,6 +5,7 @@
 // Values are seeded and shaped like training curves (decaying loss with noise, rising accuracy),
 // so downsampling and charting see realistic data, not constants.
 import type { MetricPoint } from '../engine/protocol/schema';
+import { Rng } from '../engine/sim/rng';
 import type { Store } from '../engine/store';
 
 export interface ScaleShape {
@@ -68,18 +69,6 @@ export function expectedPoints(s: ScaleShape): number {
   return (s.runs - s.longRuns) * shortRunPoints(s) + s.longRuns * longRunPoints(s);
 }
 
-/** mulberry32: small, fast and seedable; Math.random cannot be seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A curve value at progress x ∈ [0, 1]: loss-like keys decay, the rest rise, all with noise. */
 function curve(key: string, x: number, r: number, noise: number): number {
   const falling = key.includes('loss') || key === 'lr' || key === 'grad_norm';
@@ -106,7 +95,8 @@ export function buildProject(
   onProgress?: (points: number) => void,
 ): BuiltProject {
   if (shape.longRuns > shape.runs) throw new Error(`longRuns (${shape.longRuns}) > runs (${shape.runs}).`);
-  const random = rng(shape.seed);
+  const generator = new Rng(shape.seed);
+  const random = () => generator.uniform();
   const t0 = performance.now();
   const runIds: string[] = [];
   const longRunIds: string[] = [];

@@ -3,6 +3,7 @@
 // itself on a tiny shape. No timings here: speed lives in `npm run bench`.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { benchStoreScale, DOWNSAMPLE_TO, formatStoreScaleBench } from '../../bench/store-scale';
 import {
   buildProject,
   expectedPoints,
@@ -98,4 +99,21 @@ describe('store scale bench data', () => {
     };
     expect(values()).toEqual(values());
   });
+
+  it('the whole section runs on a tiny project: every figure measured, nothing skipped', async () => {
+    const r = await benchStoreScale({ quick: true, shape: TINY, log: () => {} });
+    expect(r.build.points).toBe(expectedPoints(TINY));
+    expect(r.open.runs).toBe(TINY.runs);
+    expect(r.series).toMatchObject({ method: 'metricColumns', points: TINY.longSteps });
+    expect(r.series.downsampledPoints).toBe(Math.min(TINY.longSteps, DOWNSAMPLE_TO));
+    expect(r.runDetail.longRunPoints).toBe(longRunPoints(TINY));
+    // The RPCs went through the real EngineHost: a failure would leave null and a reason.
+    for (const t of [r.open.rpcRunsList, r.series.rpcMetricSeries, r.runDetail.rpcRunsGetLong]) {
+      expect(t?.seconds).toBeGreaterThan(0);
+    }
+    expect(r.open.rpcSkipped ?? r.series.rpcMetricSeriesSkipped ?? r.runDetail.rpcSkipped).toBeUndefined();
+    expect(r.draw.map((d) => d.name)).toEqual(['raw', 'lttb', 'echarts-sampling']);
+    expect(r.insert.map((i) => i.batch)).toEqual([1, 10, 100, 1_000]);
+    expect(formatStoreScaleBench(r)).toContain(`${TINY.runs} runs (${TINY.longRuns} long)`);
+  }, 60_000);
 });
