@@ -16,7 +16,7 @@ export function resolveRunIds(store: Store, typed: readonly string[]): { ids: st
   const ids: string[] = [];
   const errors: string[] = [];
   for (const t of typed) {
-    if (store.getRun(t)) {
+    if (store.runStatuses([t]).has(t)) {
       ids.push(t);
       continue;
     }

@@ -221,7 +221,8 @@ export class EngineHost {
       },
       'runs.energy': ({ runId }) => {
         const { store } = this.requireProject();
-        if (!store.getRun(runId)) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        if (!store.runStatuses([runId]).has(runId))
+          throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
         const a = store.getArtifact(runId, ENERGY_ARTIFACT);
         if (!a) return null;
         const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');
@@ -229,7 +230,8 @@ export class EngineHost {
       },
       'runs.spikes': ({ runId }) => {
         const { store } = this.requireProject();
-        if (!store.getRun(runId)) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        if (!store.runStatuses([runId]).has(runId))
+          throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
         const a = store.getArtifact(runId, SPIKES_ARTIFACT);
         if (!a) return null;
         const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');

@@ -194,7 +194,7 @@ export class RunManager {
    * whose sweep blocks re-patch to the same values). The new run is tagged rerun_of.
    */
   rerun(runId: string): StartedExperiment {
-    const run = this.store.getRun(runId);
+    const run = this.store.getRun(runId, { history: false });
     if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
     if (run.dslSnapshot === null) {
       throw new RpcError(ErrorCode.NotFound, `Run ${runId} has no DSL snapshot to run again.`);

@@ -2,13 +2,13 @@
 // energy estimate and elaborated DSL snapshot, and the sweep the runs form (if they form one).
 // Pure data: no HTML here, so the page builder and the tests see the same numbers.
 import { createHash } from 'node:crypto';
-import { LTTB } from 'downsample';
 import { checkDocument, formatDiagnostic, type ReadFile } from '../dsl';
 import { ENERGY_ARTIFACT } from '../host/runs';
 import { applySweepPoint } from '../host/sweep';
 import type { ElaboratedModel, Experiment } from '../ir/model';
 import { type EnergyReport, EnergyReportSchema, type RunDetail } from '../protocol/schema';
 import type { Store } from '../store';
+import { downsampleColumns } from '../store/series';
 
 /** Points per curve in a chart: more add bytes to the file and nothing a reader can see. */
 export const MAX_CURVE_POINTS = 400;
@@ -70,26 +70,13 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Metric history grouped by key, each curve in step order, downsampled with LTTB. */
-export function curvesOf(run: RunDetail, maxPoints = MAX_CURVE_POINTS): Curve[] {
-  const byKey = new Map<string, [number, number][]>();
-  for (const p of run.metricHistory) {
-    const list = byKey.get(p.key) ?? [];
-    if (list.length === 0) byKey.set(p.key, list);
-    list.push([p.step, p.value]);
-  }
-  const out: Curve[] = [];
-  for (const [key, points] of byKey) {
-    points.sort((a, b) => a[0] - b[0]);
-    const kept = points.length > maxPoints ? (LTTB(points, maxPoints) as [number, number][]) : points;
-    out.push({
-      key,
-      steps: kept.map((p) => p[0]),
-      values: kept.map((p) => p[1]),
-      total: points.length,
-    });
-  }
-  return out;
+/** Each metric of a run, read as columns and LTTB-downsampled (the whole history never loads). */
+export function curvesOf(store: Store, runId: string, maxPoints = MAX_CURVE_POINTS): Curve[] {
+  return store.metricKeys(runId).map((key) => {
+    const cols = store.metricColumns(runId, key);
+    const kept = downsampleColumns(cols, maxPoints);
+    return { key, steps: Array.from(kept.steps), values: Array.from(kept.values), total: cols.steps.length };
+  });
 }
 
 function readEnergy(store: Store, runId: string): { energy: EnergyReport | null; error: string | null } {
@@ -200,7 +187,7 @@ export async function collectReport(
   const runs: ReportRun[] = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const r = store.getRun(id);
+    const r = store.getRun(id, { history: false });
     if (!r) {
       missing.push(id);
       continue;
@@ -212,13 +199,13 @@ export async function collectReport(
     const { energy, error } = readEnergy(store, r.id);
     const sweepPoint = sweepPointOf(r);
     runs.push({
-      run: { ...r, metricHistory: [] },
+      run: r,
       dslHash,
       sameDslAs,
       // A later point of the same sweep differs only in the swept values: its tables are shown.
       architecture:
         sameDslAs === null || Object.keys(sweepPoint).length > 0 ? elaborate(r, readFile, sweepPoint) : null,
-      curves: curvesOf(r),
+      curves: curvesOf(store, r.id),
       energy,
       energyError: error,
       sweepPoint,
