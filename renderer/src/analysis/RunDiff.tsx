@@ -56,7 +56,11 @@ export function RunDiff({ runs }: { runs: RunSummary[] }) {
     setDetails(null);
     if (!a || !b) return;
     let stale = false;
-    Promise.all([engine.call('runs.get', { runId: a }), engine.call('runs.get', { runId: b })]).then(
+    // The diff compares params, metrics and DSL, not histories: a token history keeps it quick on long runs.
+    Promise.all([
+      engine.call('runs.get', { runId: a, maxPointsPerKey: 10 }),
+      engine.call('runs.get', { runId: b, maxPointsPerKey: 10 }),
+    ]).then(
       ([da, db]) => !stale && setDetails([da, db]),
       (err) => errors.report(`Loading runs ${shortId(a)} and ${shortId(b)}`, err),
     );
