@@ -2,8 +2,8 @@
 // bounded fuzz tests in `npm test` (test/unit/fuzz-*.test.ts): the .nfab front end and the RPC
 // decoder. Runs each property N times (default 200,000; env FUZZ_RUNS also works) with a fresh
 // seed unless one is given, then prints the cases tried per property and the failures with their
-// counterexamples (fast-check prints the seed and path to replay one). Known, reported bugs run
-// as plain tests here (FUZZ_CAMPAIGN=1), so their counterexamples show.
+// counterexamples (fast-check prints the seed and path to replay one). FUZZ_CAMPAIGN=1 tells the
+// test files they are in a campaign.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDocument, formatDiagnostic } from '../dsl';
 import { formatDocument } from '../dsl/format';
+import { decodeUtf8, NotUtf8Error } from '../text/utf8';
 
 export const FMT_USAGE = 'Usage: neurofab fmt [--check] FILE...';
 
@@ -50,7 +51,16 @@ export function cmdFmt(args: string[]): number {
   let unformatted = 0;
   let broken = 0;
   for (const file of positionals) {
-    const text = fs.readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      // Strict: formatting a file that is not UTF-8 would write replacement characters over its bytes.
+      text = decodeUtf8(file, fs.readFileSync(file));
+    } catch (err) {
+      if (!(err instanceof NotUtf8Error)) throw err;
+      console.error(`neurofab: ${err.message}`);
+      broken++;
+      continue;
+    }
     const syntax = checkDocument(file, text).diagnostics.filter(
       (d) => d.severity === 'error' && d.code === 'syntax',
     );
@@ -69,6 +79,6 @@ export function cmdFmt(args: string[]): number {
     }
   }
   if (check && unformatted > 0) console.error(`${unformatted} file(s) not formatted; run neurofab fmt.`);
-  if (broken > 0) console.error(`${broken} file(s) with syntax errors left unformatted.`);
+  if (broken > 0) console.error(`${broken} file(s) with syntax errors or not UTF-8 left unformatted.`);
   return unformatted > 0 || broken > 0 ? 1 : 0;
 }

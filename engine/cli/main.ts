@@ -8,6 +8,7 @@ import { checkDocument, formatDiagnostic } from '../dsl';
 import { EnergyError, estimateEnergy, formatReport } from '../energy';
 import type { RunManager, RunOutcome, StartedExperiment } from '../host/runs';
 import type { EventName, EventPayload, EventSink } from '../protocol';
+import { decodeUtf8, NotUtf8Error } from '../text/utf8';
 import { ENGINE_VERSION } from '../version';
 import { cmdFmt } from './fmt';
 import { ProgressBar } from './progress';
@@ -72,7 +73,8 @@ function positiveInt(name: string, value: string | undefined, allowZero = false)
 function readSource(file: string): string {
   if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file.`);
   if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a .nfab file.`);
-  return fs.readFileSync(file, 'utf8');
+  // Strict: a file that is not UTF-8 is reported (exit 1), not checked as mangled text.
+  return decodeUtf8(file, fs.readFileSync(file));
 }
 
 /** Reads imported .nfab files, confined to `root` (null outside it or when missing). */
@@ -443,6 +445,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
+    if (err instanceof NotUtf8Error) {
+      console.error(`neurofab: ${err.message}`);
+      return EXIT.inputErrors;
+    }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`neurofab: ${(err as Error).message}\n\n${USAGE}`);
       return EXIT.usage;

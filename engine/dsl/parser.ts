@@ -46,6 +46,13 @@ function showToken(t: Token): string {
   return `'${shown}'`;
 }
 
+/**
+ * Blocks, lists and calls nested deeper than this are reported and skipped instead of parsed: the
+ * parser (and the checker and formatter after it) recurse once per level, and 100,000 '[' in a
+ * file would otherwise overflow the stack and take the engine down instead of giving a diagnostic.
+ */
+export const MAX_NESTING = 200;
+
 class Parser {
   private readonly tokens: Token[];
   private readonly problems: ParseProblem[];
@@ -56,6 +63,8 @@ class Parser {
   private readonly quietRanges: Span[] = [];
   /** An unterminated comment or string ran to the end of the file. */
   private readonly truncated: boolean;
+  /** Blocks, lists and calls currently open around the token being parsed. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     const lexed = lex(text);
@@ -283,7 +292,52 @@ class Parser {
     return t.kind === 'ident' && (CLAUSE_KEYWORDS as readonly string[]).includes(t.text) && !this.at('=', 1);
   }
 
+  /**
+   * Runs `parse` one nesting level deeper, or, past MAX_NESTING, reports the opening token and
+   * skips to its matching closer (iteratively) and returns `skipped`.
+   */
+  private nested<T>(parse: () => T, skipped: (open: Token, last: Token) => T): T {
+    if (this.depth >= MAX_NESTING) {
+      const open = this.peek();
+      this.quietUntil = -1;
+      this.report(
+        open,
+        `nested more than ${MAX_NESTING} levels deep; blocks, lists and calls may nest at most ${MAX_NESTING} levels`,
+      );
+      let balance = 0;
+      let last = open;
+      do {
+        const t = this.next();
+        last = t;
+        if (t.kind === '[' || t.kind === '(' || t.kind === '{') balance++;
+        else if (t.kind === ']' || t.kind === ')' || t.kind === '}') balance--;
+      } while (balance > 0 && !this.at('eof'));
+      this.quietUntil = Math.max(this.quietUntil, last.end);
+      return skipped(open, last);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private parseBlock(): Block {
+    return this.nested(
+      () => this.parseBlockBody(),
+      (open, last) => ({
+        kind: 'block',
+        open: { start: open.start, end: open.end },
+        statements: [],
+        close: null,
+        start: open.start,
+        end: last.end,
+      }),
+    );
+  }
+
+  private parseBlockBody(): Block {
     const open = this.next();
     const statements: Statement[] = [];
     let close: Span | null = null;
@@ -359,12 +413,29 @@ class Parser {
         this.next();
         return { kind: 'string', value: t.value ?? '', start: t.start, end: t.end };
       case '[':
-        return this.parseList();
+        return this.nested(
+          () => this.parseList(),
+          (open, last) => ({ kind: 'list', items: [], start: open.start, end: last.end }),
+        );
       case 'ident': {
         // `key =` is the next field, not this field's value.
         if (this.at('=', 1)) break;
         this.next();
-        if (this.at('(')) return this.parseCall(this.ident(t));
+        if (this.at('(')) {
+          const callee = this.ident(t);
+          return this.nested(
+            () => this.parseCall(callee),
+            (open, last) => ({
+              kind: 'call',
+              callee,
+              open: { start: open.start, end: open.end },
+              args: [],
+              close: null,
+              start: callee.start,
+              end: last.end,
+            }),
+          );
+        }
         if (this.at('.') && this.at('ident', 1)) {
           const parts = [this.ident(t)];
           while (this.at('.') && this.at('ident', 1)) {

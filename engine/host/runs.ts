@@ -384,8 +384,17 @@ export class RunManager {
     let cancelledWhileQueued = false;
     let lastStep = 0;
     let cancelRunning: (() => void) | null = null;
+    // Why the store refused this run's metrics (a full disk, an I/O error): the run is stopped
+    // and recorded as failed with it, rather than finishing with a silently incomplete history.
+    let storeFailure: string | null = null;
     // Points are committed in batches and announced only once committed (metric-batcher.ts).
-    const metrics = new MetricBatcher((points) => this.commitMetrics(runId, points));
+    const metrics = new MetricBatcher((points) =>
+      this.commitMetrics(runId, points, (reason) => {
+        if (storeFailure !== null) return;
+        storeFailure = reason;
+        cancelRunning?.();
+      }),
+    );
     this.active.set(runId, {
       cancel: () => {
         if (cancelRunning) cancelRunning();
@@ -427,6 +436,12 @@ export class RunManager {
           // Before the status changes: a finished run's history is complete when clients hear of it.
           metrics.flush();
           for (const a of result.artifacts ?? []) this.storeArtifact(runId, a);
+          if (storeFailure !== null) {
+            const error = `The project database refused the run's metrics (${storeFailure}); the run was stopped. Metrics written before that are kept. Free disk space, then re-run it.`;
+            resolve(this.finish(runId, experiment, 'failed', result.metrics, error));
+            this.next();
+            return;
+          }
           if (result.status === 'finished')
             this.recordEnergy(runId, model, experiment, result.metrics, lastStep);
           resolve(this.finish(runId, experiment, result.status, result.metrics, result.error ?? null));
@@ -494,7 +509,11 @@ export class RunManager {
    * Runs from a timer, so it must not throw: points the store would refuse are dropped with a
    * warning instead of failing the batch they came in.
    */
-  private commitMetrics(runId: string, points: MetricPoint[]): void {
+  private commitMetrics(
+    runId: string,
+    points: MetricPoint[],
+    onStoreFailure?: (reason: string) => void,
+  ): void {
     const ok = points.filter(isStorable);
     if (ok.length < points.length) {
       const bad = points.find((p) => !isStorable(p))!;
@@ -508,11 +527,9 @@ export class RunManager {
     try {
       this.store.logMetrics(runId, ok);
     } catch (err) {
-      this.sink.emit('run.log', {
-        runId,
-        level: 'error',
-        message: `metrics not recorded: ${err instanceof Error ? err.message : String(err)}`,
-      });
+      const reason = err instanceof Error ? err.message : String(err);
+      this.sink.emit('run.log', { runId, level: 'error', message: `metrics not recorded: ${reason}` });
+      onStoreFailure?.(reason);
       return;
     }
     this.sink.emit('run.metrics', { runId, points: ok });
@@ -551,7 +568,17 @@ export class RunManager {
     error: string | null,
   ): RunOutcome {
     this.active.delete(runId);
-    this.store.setRunStatus(runId, status, error ?? undefined);
+    try {
+      this.store.setRunStatus(runId, status, error ?? undefined);
+    } catch (err) {
+      // The database may refuse even this (a full disk): the run stays 'running' in the file, and
+      // the next open marks it interrupted. Clients still hear how it ended.
+      this.sink.emit('run.log', {
+        runId,
+        level: 'error',
+        message: `the run's end (${status}) was not recorded: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
     this.sink.emit('run.status', { runId, status, error });
     this.sink.emit('runs.changed', {});
     return { runId, experiment, status, metrics, error };

@@ -195,7 +195,9 @@ export class RpcConnection {
   private async receive(raw: unknown): Promise<void> {
     const msg = WireMessageSchema.safeParse(raw);
     if (!msg.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+      // Echo the id only when it is one a reply may carry (an integer), so the error is well-formed.
+      const rawId = (raw as { id?: unknown } | null | undefined)?.id;
+      const id = Number.isSafeInteger(rawId) ? (rawId as number) : -1;
       this.transport.send({
         type: 'error',
         id,
@@ -212,7 +214,10 @@ export class RpcConnection {
       return;
     }
     if (m.type !== 'request') return;
-    const def = (methods as Record<string, (typeof methods)[MethodName]>)[m.method];
+    // Own properties only: a method named 'constructor' or 'toString' must not find Object.prototype's.
+    const def = Object.hasOwn(methods, m.method)
+      ? (methods as Record<string, (typeof methods)[MethodName]>)[m.method]
+      : undefined;
     if (!def) {
       this.transport.send({
         type: 'error',

@@ -63,9 +63,9 @@ describe.skipIf(process.platform === 'win32')('a disk that fills up during a run
     expect(runs()[0]?.status).toBe('finished');
   });
 
-  // Reported to the lead (engine/host/runs.ts): the run ends 'finished' and the CLI exits 0 with
-  // "error: metrics not recorded: disk I/O error" in the log; its metrics are silently incomplete.
-  it.fails('records the run as failed, with the reason, and the CLI exits non-zero', () => {
+  // It used to end 'finished' (exit 0) with only "metrics not recorded: disk I/O error" in the log:
+  // the run manager now stops the run and records it failed with the store's reason.
+  it('records the run as failed, with the reason, and the CLI exits non-zero', () => {
     const last = runs().at(-1)!;
     expect(last.status).toBe('failed');
     expect(last.error ?? '').toMatch(/disk|space|I\/O/i);

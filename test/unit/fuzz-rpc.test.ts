@@ -7,7 +7,8 @@
 //    case after a bounded number of event-loop turns, not a timer).
 // Bounded here (FUZZ_RUNS, default 500 per property); `npm run fuzz` runs a long campaign.
 //
-// it.fails marks bugs outside this helper's files, reported to the lead; flip them when fixed.
+// Found by it, and fixed in rpc.ts: a method named after an Object.prototype property (the
+// request was never answered and the rejection went unhandled), and non-integer ids echoed back.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,26 +27,6 @@ import {
 } from '../../engine/protocol';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
-/** Known bugs (reported) are it.fails in npm test; the fuzz campaign runs them as plain tests to show counterexamples. */
-const itKnownBug = process.env.FUZZ_CAMPAIGN ? it : it.fails;
-/**
- * In the campaign, the random properties skip inputs that hit the known bugs (unless
- * FUZZ_INCLUDE_KNOWN=1), so they explore past them instead of stopping at the first case.
- */
-const SKIP_KNOWN = Boolean(process.env.FUZZ_CAMPAIGN) && !process.env.FUZZ_INCLUDE_KNOWN;
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-function hitsKnownBug(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
-  const { id, method } = raw as { id?: unknown; method?: unknown };
-  if (typeof id === 'number' && !Number.isSafeInteger(id)) return true;
-  return typeof method === 'string' && method in Object.prototype;
-}
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const quickstart = fs.readFileSync(
   path.resolve(import.meta.dirname, '../../examples/quickstart.nfab'),
@@ -262,32 +243,27 @@ describe('fuzz: RPC message decoder', () => {
   // "Cannot read properties of undefined (reading 'safeParse')" as an unhandled rejection (which
   // ends a Node process by default) and the request is never answered. Also: a malformed message
   // with a non-integer numeric id (NaN, 1.5) is answered with that id, which no client can parse.
-  // Fix: /tmp/h9/hardening-rpc-decoder.patch (engine/protocol/rpc.ts).
-  itKnownBug('answers a request whose method is an Object.prototype name', async () => {
+  // Fixed in engine/protocol/rpc.ts (own-property method lookup, integer ids only).
+  it('answers a request whose method is an Object.prototype name', async () => {
     for (const method of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
       await checkOne({ type: 'request', id: 7, method, params: {} });
     }
   });
 
-  itKnownBug(
-    'answers every random or mutated message with one well-formed reply, or stays silent as specified',
-    async () => {
-      let n = 0;
-      try {
-        await fc.assert(
-          fc.asyncProperty(messageArb, async (raw) => {
-            if (SKIP_KNOWN) fc.pre(!hitsKnownBug(raw));
-            n++;
-            await checkOne(raw);
-          }),
-          { numRuns: RUNS, seed: SEED },
-        );
-      } finally {
-        tried['rpc random/mutated messages'] = n;
-      }
-    },
-    3_600_000,
-  );
+  it('answers every random or mutated message with one well-formed reply, or stays silent as specified', async () => {
+    let n = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(messageArb, async (raw) => {
+          n++;
+          await checkOne(raw);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    } finally {
+      tried['rpc random/mutated messages'] = n;
+    }
+  }, 3_600_000);
 
   it('answers a request for each plain method name', async () => {
     for (const method of METHOD_NAMES.filter(
@@ -297,56 +273,51 @@ describe('fuzz: RPC message decoder', () => {
     }
   });
 
-  itKnownBug(
-    'never leaves a JSON text frame unanswered on the WebSocket transport',
-    async () => {
-      let n = 0;
-      try {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.oneof(
-              fc.string({ maxLength: 200 }),
-              fc.string({ unit: 'binary', maxLength: 200 }),
-              validMessages.map((m) => JSON.stringify(m)),
-              validMessages.map((m) => JSON.stringify(m).slice(0, -1)),
-            ),
-            async (text) => {
-              if (SKIP_KNOWN) fc.pre(!hitsKnownBug(parseOrUndefined(text)));
-              n++;
-              const socket = Object.assign(new EventEmitter(), {
-                OPEN: 1,
-                readyState: 1,
-                sent: [] as string[],
-                send(s: string) {
-                  this.sent.push(s);
-                },
-                close() {},
-              });
-              const transport = webSocketTransport(socket as unknown as WebSocket);
-              new RpcServer(handlers).attach(transport);
-              socket.emit('message', Buffer.from(text), false);
-              let parsed: unknown;
-              let json = true;
-              try {
-                parsed = JSON.parse(text);
-              } catch {
-                json = false;
-              }
-              const want = json ? expectation(parsed) : ({ kind: 'bad' } as const);
-              await settle(() => want.kind !== 'silent' && socket.sent.length > 0);
-              if (want.kind === 'silent') expect(socket.sent).toEqual([]);
-              else {
-                expect(socket.sent, 'no reply (hang)').toHaveLength(1);
-                expect(WireMessageSchema.safeParse(JSON.parse(socket.sent[0]!)).success).toBe(true);
-              }
-            },
+  it('never leaves a JSON text frame unanswered on the WebSocket transport', async () => {
+    let n = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ maxLength: 200 }),
+            fc.string({ unit: 'binary', maxLength: 200 }),
+            validMessages.map((m) => JSON.stringify(m)),
+            validMessages.map((m) => JSON.stringify(m).slice(0, -1)),
           ),
-          { numRuns: RUNS, seed: SEED },
-        );
-      } finally {
-        tried['websocket text frames'] = n;
-      }
-    },
-    3_600_000,
-  );
+          async (text) => {
+            n++;
+            const socket = Object.assign(new EventEmitter(), {
+              OPEN: 1,
+              readyState: 1,
+              sent: [] as string[],
+              send(s: string) {
+                this.sent.push(s);
+              },
+              close() {},
+            });
+            const transport = webSocketTransport(socket as unknown as WebSocket);
+            new RpcServer(handlers).attach(transport);
+            socket.emit('message', Buffer.from(text), false);
+            let parsed: unknown;
+            let json = true;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              json = false;
+            }
+            const want = json ? expectation(parsed) : ({ kind: 'bad' } as const);
+            await settle(() => want.kind !== 'silent' && socket.sent.length > 0);
+            if (want.kind === 'silent') expect(socket.sent).toEqual([]);
+            else {
+              expect(socket.sent, 'no reply (hang)').toHaveLength(1);
+              expect(WireMessageSchema.safeParse(JSON.parse(socket.sent[0]!)).success).toBe(true);
+            }
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+    } finally {
+      tried['websocket text frames'] = n;
+    }
+  }, 3_600_000);
 });
