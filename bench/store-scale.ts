@@ -32,6 +32,8 @@ export const SCALE_GOALS = { runsTableSeconds: 1, seriesLoadAndDrawSeconds: 1 };
 export const DOWNSAMPLE_TO = 2_000;
 /** The keys the run view charts (SERIES in renderer/src/runs/MetricsChart.tsx; engine code cannot import it). */
 export const RUN_VIEW_KEYS = ['train_loss', 'test_loss', 'train_accuracy', 'test_accuracy'] as const;
+/** Points per metric the run panel asks runs.get for (renderer/src/runs/RunPanel.tsx RUN_CHART_POINTS). */
+export const RUN_PANEL_POINTS = 4_000;
 
 export interface InsertRow {
   /** Points per logMetrics call (one transaction). */
@@ -116,6 +118,8 @@ export interface StoreScaleBench {
      * maxPoints DOWNSAMPLE_TO (what the run panel would load instead of the whole history).
      */
     rpcRunViewSeries: Timing | null;
+    /** `runs.get` as the run panel calls it: the chart's keys downsampled to RUN_PANEL_POINTS (long run). */
+    rpcRunsGetPanelLong: Timing | null;
   };
   /** ECharts SVG rendering in Node (server-side rendering). */
   draw: DrawRow[];
@@ -246,6 +250,7 @@ interface RpcTimings {
   runsGetShort: Timing | null;
   runsGetSkipped?: string;
   runViewSeries: Timing | null;
+  runsGetPanelLong: Timing | null;
 }
 
 /**
@@ -280,6 +285,13 @@ async function benchRpc(root: string, longRunId: string, shortRunId: string): Pr
         maxPoints: DOWNSAMPLE_TO,
       }),
     );
+    const [runsGetPanelLong] = await attempt(() =>
+      client.call('runs.get', {
+        runId: longRunId,
+        maxPointsPerKey: RUN_PANEL_POINTS,
+        keys: [...RUN_VIEW_KEYS],
+      }),
+    );
     const [runsGetShort, shortSkipped] = await attempt(() => client.call('runs.get', { runId: shortRunId }));
     const [runsGetLong, longSkipped] = await attempt(() => client.call('runs.get', { runId: longRunId }));
     const runsGetSkipped = longSkipped ?? shortSkipped;
@@ -290,6 +302,7 @@ async function benchRpc(root: string, longRunId: string, shortRunId: string): Pr
       runsGetLong,
       runsGetShort,
       runViewSeries,
+      runsGetPanelLong,
       ...(runsListSkipped !== undefined ? { runsListSkipped } : {}),
       ...(metricSeriesSkipped !== undefined ? { metricSeriesSkipped } : {}),
       ...(runsGetSkipped !== undefined ? { runsGetSkipped } : {}),
@@ -409,6 +422,7 @@ export async function benchStoreScale({
           getRunShort,
           rpcRunsGetShort: null,
           rpcRunViewSeries: null,
+          rpcRunsGetPanelLong: null,
         },
       };
     } finally {
@@ -425,6 +439,7 @@ export async function benchStoreScale({
     measured.runDetail.rpcRunsGetLong = rpc.runsGetLong;
     measured.runDetail.rpcRunsGetShort = rpc.runsGetShort;
     measured.runDetail.rpcRunViewSeries = rpc.runViewSeries;
+    measured.runDetail.rpcRunsGetPanelLong = rpc.runsGetPanelLong;
     if (rpc.runsGetSkipped !== undefined) measured.runDetail.rpcSkipped = rpc.runsGetSkipped;
 
     const [raw, small] = [draw[0]!, draw[1]!];
@@ -485,7 +500,8 @@ export function formatStoreScaleBench(r: StoreScaleBench): string {
       `LTTB → ${int(s.downsampledPoints)} ${t(s.lttb)}; runs.metricSeries RPC ${t(s.rpcMetricSeries, s.rpcMetricSeriesSkipped)}`,
     `  open a run: getRun ${int(d.longRunPoints)} points ${t(d.getRunLong)}, runs.get RPC ${t(d.rpcRunsGetLong, d.rpcSkipped)}; ` +
       `getRun ${int(d.shortRunPoints)} points ${t(d.getRunShort)}, runs.get RPC ${t(d.rpcRunsGetShort, d.rpcSkipped)}; ` +
-      `long run's chart keys via runs.metricSeries ${t(d.rpcRunViewSeries)}`,
+      `long run's chart keys via runs.metricSeries ${t(d.rpcRunViewSeries)}; ` +
+      `runs.get as the run panel asks (${int(RUN_PANEL_POINTS)} points per key) ${t(d.rpcRunsGetPanelLong)}`,
     `  draw (ECharts SVG 800×400, first / best of 3): ${r.draw.map((x) => `${x.name} ${int(x.points)} points ${ms(x.firstSeconds)} / ${ms(x.seconds)} (${ms(x.cpuSeconds ?? Number.NaN)} CPU)`).join('; ')}`,
     r.browserDraw.skipped !== undefined
       ? `  draw in Chromium: n/a (${r.browserDraw.skipped})`

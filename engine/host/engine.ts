@@ -157,7 +157,7 @@ export class EngineHost {
       },
       'run.cancel': ({ runId }) => ({ cancelled: this.requireProject().runs.cancel(runId) }),
       'runs.list': () => ({ runs: this.requireProject().store.listRuns() }),
-      'runs.get': ({ runId, maxPointsPerKey }) => {
+      'runs.get': ({ runId, maxPointsPerKey, keys }) => {
         const { store } = this.requireProject();
         if (maxPointsPerKey === undefined) {
           const run = store.getRun(runId);
@@ -166,7 +166,7 @@ export class EngineHost {
         }
         const run = store.getRun(runId, { history: false });
         if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
-        return { ...run, metricHistory: downsampledHistory(store, runId, maxPointsPerKey) };
+        return { ...run, metricHistory: downsampledHistory(store, runId, maxPointsPerKey, keys) };
       },
       'energy.pareto': () => {
         const { root, store } = this.requireProject();

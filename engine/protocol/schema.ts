@@ -272,6 +272,8 @@ export const methods = {
     params: z.object({
       runId: z.string(),
       maxPointsPerKey: z.number().int().min(10).max(1_000_000).optional(),
+      /** With maxPointsPerKey: only these keys' histories (the summary's latest metrics stay whole). */
+      keys: z.array(z.string()).max(100).optional(),
     }),
     result: RunDetailSchema,
   },

@@ -58,9 +58,15 @@ export function metricSeries(
 }
 
 /** Every metric of a run, each downsampled to maxPoints, as protocol points in step order per key. */
-export function downsampledHistory(store: Store, runId: string, maxPoints: number): MetricPoint[] {
+export function downsampledHistory(
+  store: Store,
+  runId: string,
+  maxPoints: number,
+  keys?: readonly string[],
+): MetricPoint[] {
   const out: MetricPoint[] = [];
-  for (const key of store.metricKeys(runId)) {
+  const logged = store.metricKeys(runId);
+  for (const key of keys ? logged.filter((k) => keys.includes(k)) : logged) {
     const cols = downsampleColumns(store.metricColumns(runId, key), maxPoints);
     for (let i = 0; i < cols.steps.length; i++) {
       out.push({ key, value: cols.values[i]!, step: cols.steps[i]!, timestamp: cols.timestamps[i]! });

@@ -208,6 +208,10 @@ describe('store: metric columns and series', () => {
       expect([byKey('loss')[0]!.step, byKey('loss').at(-1)!.step]).toEqual([0, 4_999]);
       // A metric with fewer points than the budget comes back whole, values and timestamps as logged.
       expect(byKey('accuracy')).toEqual(curve(150, 'accuracy', 2));
+      // Only the keys asked for (the run panel's chart keys).
+      expect(new Set(downsampledHistory(store, id, 200, ['accuracy', 'absent']).map((p) => p.key))).toEqual(
+        new Set(['accuracy']),
+      );
     });
   });
 });

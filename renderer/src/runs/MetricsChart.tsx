@@ -26,6 +26,9 @@ const SERIES: SeriesDef[] = [
   { key: 'test_accuracy', label: 'test accuracy', color: '#3fcf8e', axis: 1, markers: true },
 ];
 
+/** The metrics the chart draws: the run panel loads only their histories. */
+export const CHART_KEYS = SERIES.map((s) => s.key);
+
 const AXIS = { color: '#8a93a3', line: '#3a404c', split: '#262a33' };
 
 function baseOption(): echarts.EChartsCoreOption {

@@ -6,7 +6,7 @@ import type { RunDetail } from '../../../engine/protocol/schema';
 import { SweepDialog } from '../analysis/SweepDialog';
 import { useRunCacheVersion, useStudio } from '../app/studio-context';
 import { formatNumber, formatRate, isActiveStatus, shortId } from './format';
-import { MetricsChart } from './MetricsChart';
+import { CHART_KEYS, MetricsChart } from './MetricsChart';
 import { RunDetails } from './RunDetails';
 import { TERMINAL } from './run-cache';
 import { StatusBadge } from './StatusBadge';
@@ -74,7 +74,7 @@ export function RunPanel({
     let stale = false;
     // A chart is drawn from at most a few thousand points a metric: a million-point run opens in
     // a fraction of the time its whole history would take (bench: storeScale).
-    engine.call('runs.get', { runId: viewedRunId, maxPointsPerKey: RUN_CHART_POINTS }).then(
+    engine.call('runs.get', { runId: viewedRunId, maxPointsPerKey: RUN_CHART_POINTS, keys: CHART_KEYS }).then(
       (d) => {
         if (stale) return;
         runs.load(d);
