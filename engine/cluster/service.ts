@@ -2,22 +2,15 @@
 // sweep: submit (or dry-run) it, list where every point stands, collect and resubmit.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunOverrides } from '../protocol/schema';
 import type { Store } from '../store';
 import { CLUSTER_POINT_TAG, type CollectResult, collectSweep } from './collect';
 import { shellJoin } from './commands';
-import { CLUSTER_DIR, defaultNeurofabCommand, jobDirOf, prepareJobDir } from './jobdir';
-import { type ClusterTarget, type Manifest, readManifest, SCRIPT_FILE, type SlurmOptions } from './manifest';
+import { CLUSTER_DIR, defaultNeurofabCommand, jobDirOf, type PrepareOptions, prepareJobDir } from './jobdir';
+import { type Manifest, readManifest, SCRIPT_FILE } from './manifest';
 import { type PointStatus, sbatchCommand, submit, sweepStatus } from './slurm';
 
-export interface SubmitRequest {
-  projectDir: string;
-  file: string;
-  text?: string;
-  experiment?: string;
-  overrides: RunOverrides;
-  slurm: SlurmOptions;
-  target: ClusterTarget;
+/** What prepareJobDir needs, with the node command optional (a default per target) and dry-run. */
+export interface SubmitRequest extends Omit<PrepareOptions, 'neurofab'> {
   neurofab?: string;
   dryRun: boolean;
 }

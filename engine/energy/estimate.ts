@@ -13,14 +13,13 @@ import {
   dacEnergy,
   neuronSpikeEnergy,
   neuronUpdateEnergy,
-  type Sourced,
   synapseReadEnergy,
   synopEnergy,
   writeEnergy,
 } from './components';
 import { conversions, type LayerCounts, layerCounts } from './counts';
 import { groupedNumber, si } from './format';
-import { addBuffers, addMovement, findTile, mappingFor } from './movement';
+import { type Add, addBuffers, addMovement, findTile, mappingFor } from './movement';
 import { crossbarStage, type LatencyTerm, rfChainStage, type StageTime, totalTiming } from './timing';
 
 /** The report with its latency and area worked out term by term (always present in a fresh estimate). */
@@ -54,14 +53,7 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
   const { net, exp, chip } = resolveDesign(model, opts);
   const terms: EnergyTerm[] = [];
   const assumptions: string[] = [];
-  const add = (
-    layer: string | null,
-    tile: string | null,
-    component: EnergyTerm['component'],
-    what: string,
-    count: number,
-    unit: Sourced,
-  ) => {
+  const add: Add = (layer, tile, component, what, count, unit) => {
     if (count <= 0) return;
     terms.push({
       layer,

@@ -219,24 +219,25 @@ export class EngineHost {
         const { exportReportHandler } = await import('../report/rpc');
         return exportReportHandler(project, params);
       },
-      'runs.energy': ({ runId }) => {
-        const { store } = this.requireProject();
-        if (!store.runStatuses([runId]).has(runId))
-          throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
-        const a = store.getArtifact(runId, ENERGY_ARTIFACT);
-        if (!a) return null;
-        const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');
-        return EnergyReportSchema.parse(JSON.parse(text));
-      },
-      'runs.spikes': ({ runId }) => {
-        const { store } = this.requireProject();
-        if (!store.runStatuses([runId]).has(runId))
-          throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
-        const a = store.getArtifact(runId, SPIKES_ARTIFACT);
-        if (!a) return null;
-        const text = typeof a.content === 'string' ? a.content : a.content.toString('utf8');
-        return SpikeRecordSchema.parse(JSON.parse(text));
-      },
+      'runs.energy': ({ runId }) =>
+        readJsonArtifact(this.requireProject().store, runId, ENERGY_ARTIFACT, EnergyReportSchema),
+      'runs.spikes': ({ runId }) =>
+        readJsonArtifact(this.requireProject().store, runId, SPIKES_ARTIFACT, SpikeRecordSchema),
     };
   }
+}
+
+/** A run's JSON artifact checked against its schema; null when the run has none, NOT_FOUND for no run. */
+function readJsonArtifact<T>(
+  store: Store,
+  runId: string,
+  name: string,
+  schema: { parse(v: unknown): T },
+): T | null {
+  if (!store.runStatuses([runId]).has(runId)) {
+    throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+  }
+  const a = store.getArtifact(runId, name);
+  if (!a) return null;
+  return schema.parse(JSON.parse(typeof a.content === 'string' ? a.content : a.content.toString('utf8')));
 }
