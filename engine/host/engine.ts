@@ -19,11 +19,13 @@ import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { downsampledHistory } from '../store/series';
 import { ENGINE_VERSION } from '../version';
+import { discardBackup, fileHash, listBackups, textHash, writeBackup } from './backups';
 import {
   listProjectFiles,
   openProjectRoot,
   projectInfo,
   readProjectText,
+  resolveInProject,
   storePath,
   writeProjectText,
 } from './project';
@@ -115,11 +117,51 @@ export class EngineHost {
       }),
       'project.open': ({ root, create }) => projectInfo(this.openProject(root, create ?? false).root),
       'project.current': () => (this.project ? projectInfo(this.project.root) : null),
-      'file.read': ({ path: rel }) => ({ path: rel, text: readProjectText(this.requireProject().root, rel) }),
-      'file.write': ({ path: rel, text }) => ({
-        path: rel,
-        size: writeProjectText(this.requireProject().root, rel, text),
-      }),
+      'file.read': ({ path: rel }) => {
+        const text = readProjectText(this.requireProject().root, rel);
+        return { path: rel, text, hash: textHash(text) };
+      },
+      'file.write': ({ path: rel, text, ifHash }) => {
+        const { root } = this.requireProject();
+        if (ifHash !== undefined) {
+          const now = fileHash(resolveInProject(root, rel));
+          if (now !== ifHash) {
+            throw new RpcError(
+              ErrorCode.Conflict,
+              now === null
+                ? `${rel} was deleted on disk since it was opened; save again to write it back.`
+                : `${rel} changed on disk since it was opened; reload it, or save again to overwrite it.`,
+            );
+          }
+        }
+        return { path: rel, size: writeProjectText(root, rel, text), hash: textHash(text) };
+      },
+      'file.hashes': ({ paths }) => {
+        const { root } = this.requireProject();
+        return { files: paths.map((p) => ({ path: p, hash: fileHash(resolveInProject(root, p)) })) };
+      },
+      'backup.write': ({ path: rel, text, baseHash }) => {
+        const { root } = this.requireProject();
+        resolveInProject(root, rel); // a backup only of a file the project may hold
+        writeBackup(root, rel, text, baseHash);
+        return {};
+      },
+      'backup.discard': ({ path: rel }) => {
+        discardBackup(this.requireProject().root, rel);
+        return {};
+      },
+      'backup.list': () => {
+        const { root } = this.requireProject();
+        return {
+          backups: listBackups(root).flatMap((b) => {
+            try {
+              return [{ ...b, diskHash: fileHash(resolveInProject(root, b.path)) }];
+            } catch {
+              return []; // a path the project can no longer hold (a link out of it): not offered
+            }
+          }),
+        };
+      },
       'dsl.check': ({ path: rel, text }) => {
         const result = this.checkSource(rel, text);
         return { diagnostics: result.diagnostics, experiments: result.model.experiments.map((e) => e.name) };

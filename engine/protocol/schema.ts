@@ -231,11 +231,46 @@ export const methods = {
   'project.current': { params: Empty, result: ProjectInfoSchema.nullable() },
   'file.read': {
     params: z.object({ path: z.string().min(1) }),
-    result: z.object({ path: z.string(), text: z.string() }),
+    /** hash: sha256 of the file's bytes, to notice when something else changes the file. */
+    result: z.object({ path: z.string(), text: z.string(), hash: z.string() }),
   },
   'file.write': {
-    params: z.object({ path: z.string().min(1), text: z.string() }),
-    result: z.object({ path: z.string(), size: z.number().int() }),
+    params: z.object({
+      path: z.string().min(1),
+      text: z.string(),
+      /**
+       * The hash of the file as the editor last read or saved it (null: the file should not exist).
+       * When the file on disk differs, the write is refused with CONFLICT and nothing is written.
+       */
+      ifHash: z.string().nullable().optional(),
+    }),
+    result: z.object({ path: z.string(), size: z.number().int(), hash: z.string() }),
+  },
+  /** The current hash of each file (null when it no longer exists): how the editor notices outside edits. */
+  'file.hashes': {
+    params: z.object({ paths: z.array(z.string().min(1)).max(500) }),
+    result: z.object({ files: z.array(z.object({ path: z.string(), hash: z.string().nullable() })) }),
+  },
+  /** Keeps a copy of an unsaved buffer in .neurofab/backups/ (hot exit). */
+  'backup.write': {
+    params: z.object({ path: z.string().min(1), text: z.string(), baseHash: z.string().nullable() }),
+    result: z.object({}),
+  },
+  'backup.discard': { params: z.object({ path: z.string().min(1) }), result: z.object({}) },
+  /** Unsaved buffers a previous session left, with the hash of each file on disk now. */
+  'backup.list': {
+    params: Empty,
+    result: z.object({
+      backups: z.array(
+        z.object({
+          path: z.string(),
+          text: z.string(),
+          baseHash: z.string().nullable(),
+          savedAt: z.number(),
+          diskHash: z.string().nullable(),
+        }),
+      ),
+    }),
   },
   'dsl.check': {
     params: z.object({ path: z.string().min(1), text: z.string() }),
@@ -491,6 +526,8 @@ export const ErrorCode = {
   NoProject: 'NO_PROJECT',
   NotFound: 'NOT_FOUND',
   Forbidden: 'FORBIDDEN',
+  /** The file changed on disk since the editor read it. */
+  Conflict: 'CONFLICT',
   DslErrors: 'DSL_ERRORS',
   Cancelled: 'CANCELLED',
   Internal: 'INTERNAL',

@@ -5,6 +5,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import type { Diagnostic, ProjectInfo } from '../../../engine/protocol/schema';
 import { CompareView } from '../analysis/CompareView';
 import { ClusterPanel } from '../cluster/ClusterPanel';
+import { DiskBanners } from '../editor/DiskBanners';
 import { isNfab } from '../editor/documents';
 import { type EditorCommands, EditorPane } from '../editor/EditorPane';
 import { EditorTabs } from '../editor/EditorTabs';
@@ -263,6 +264,7 @@ export function Workbench() {
       />
       <ConnectionBanner />
       <ErrorBanners />
+      <DiskBanners projectRoot={project?.root ?? null} />
       {body}
       <StatusBar
         diagnostics={diagnostics}

@@ -16,6 +16,10 @@ const HAS_IMPORT = /^\s*import\b/m;
 
 /** Pause in typing before the engine checks the text (keeps RPC traffic to one call per pause). */
 const CHECK_DEBOUNCE_MS = 300;
+/** Pause in typing before an unsaved buffer is backed up (hot exit, engine/host/backups.ts). */
+const BACKUP_DEBOUNCE_MS = 1000;
+/** How often open files are compared with the disk while the page is visible. */
+export const DISK_POLL_MS = 3000;
 const MARKER_OWNER = 'nfab';
 
 export interface OpenDocument {
@@ -31,10 +35,15 @@ export interface OpenDocument {
   viewState: monaco.editor.ICodeEditorViewState | null;
   timer: number | null;
   checkSeq: number;
+  /** sha256 of the file on disk as last read or saved (null: not on disk). */
+  diskHash: string | null;
+  /** Set when the file on disk changed (or was deleted: null) since: the editor offers a reload. */
+  changedOnDisk: { hash: string | null } | null;
+  backupTimer: number | null;
 }
 
 export interface DocumentsSnapshot {
-  tabs: { path: string; dirty: boolean }[];
+  tabs: { path: string; dirty: boolean; changedOnDisk: boolean }[];
   active: OpenDocument | null;
   /** Bumped whenever diagnostics or experiments change. */
   revision: number;
@@ -124,8 +133,9 @@ export class Documents {
       return;
     }
     let text: string;
+    let hash: string;
     try {
-      ({ text } = await this.engine.call('file.read', { path }));
+      ({ text, hash } = await this.engine.call('file.read', { path }));
     } catch (err) {
       this.errors.report(`Opening ${path}`, err);
       return;
@@ -148,6 +158,9 @@ export class Documents {
       viewState: null,
       timer: null,
       checkSeq: 0,
+      diskHash: hash,
+      changedOnDisk: null,
+      backupTimer: null,
     };
     model.onDidChangeContent(() => {
       const dirty = model.getAlternativeVersionId() !== doc.savedVersion;
@@ -156,6 +169,7 @@ export class Documents {
         this.emit();
       }
       this.scheduleCheck(doc);
+      this.scheduleBackup(doc);
     });
     this.docs.set(path, doc);
     this.order = [...this.order, path];
@@ -174,6 +188,9 @@ export class Documents {
     const doc = this.docs.get(path);
     if (!doc) return;
     if (doc.timer !== null) window.clearTimeout(doc.timer);
+    if (doc.backupTimer !== null) window.clearTimeout(doc.backupTimer);
+    // Its unsaved changes were discarded on purpose: no backup brings them back.
+    if (doc.dirty) void this.discardBackup(doc.path);
     monaco.editor.setModelMarkers(doc.model, MARKER_OWNER, []);
     doc.model.dispose();
     this.docs.delete(path);
@@ -193,16 +210,134 @@ export class Documents {
     const doc = this.docs.get(path);
     if (!doc) return false;
     const version = doc.model.getAlternativeVersionId();
+    let hash: string;
     try {
-      await this.engine.call('file.write', { path, text: doc.model.getValue() });
+      // Refused (CONFLICT) when something else changed the file since it was read: nothing is
+      // overwritten without the user choosing to (Keep mine, then save again).
+      ({ hash } = await this.engine.call('file.write', {
+        path,
+        text: doc.model.getValue(),
+        ifHash: doc.diskHash,
+      }));
     } catch (err) {
+      if ((err as { code?: string }).code === 'CONFLICT') void this.pollDisk();
       this.errors.report(`Saving ${path}`, err);
       return false;
     }
     doc.savedVersion = version;
+    doc.diskHash = hash;
+    doc.changedOnDisk = null;
     doc.dirty = doc.model.getAlternativeVersionId() !== version;
+    if (!doc.dirty) void this.discardBackup(path);
     this.emit();
     return true;
+  }
+
+  /**
+   * Compares every open file with the disk; a file changed (or deleted) by something else is
+   * marked, and the editor offers to reload it.
+   */
+  async pollDisk(): Promise<void> {
+    const docs = [...this.docs.values()];
+    if (docs.length === 0) return;
+    let files: { path: string; hash: string | null }[];
+    try {
+      ({ files } = await this.engine.call('file.hashes', { paths: docs.map((d) => d.path) }));
+    } catch {
+      return; // the engine is away (reconnecting): the next poll asks again
+    }
+    let changed = false;
+    for (const f of files) {
+      const doc = this.docs.get(f.path);
+      if (!doc) continue;
+      const known = doc.changedOnDisk ? doc.changedOnDisk.hash : doc.diskHash;
+      if (f.hash === known) continue;
+      // Back where the editor has it (e.g. an outside edit undone): nothing to offer any more.
+      doc.changedOnDisk = f.hash === doc.diskHash ? null : { hash: f.hash };
+      changed = true;
+    }
+    if (changed) this.emit();
+  }
+
+  /** Replaces the buffer with the file on disk (one undoable edit) and clears the mark. */
+  async reload(path: string): Promise<void> {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    let text: string;
+    let hash: string;
+    try {
+      ({ text, hash } = await this.engine.call('file.read', { path }));
+    } catch (err) {
+      this.errors.report(`Reloading ${path}`, err);
+      return;
+    }
+    this.replaceText(doc, text);
+    doc.savedVersion = doc.model.getAlternativeVersionId();
+    doc.diskHash = hash;
+    doc.changedOnDisk = null;
+    doc.dirty = false;
+    void this.discardBackup(path);
+    this.emit();
+  }
+
+  /** Keeps the editor's text; the next save overwrites the changed file. */
+  keepMine(path: string): void {
+    const doc = this.docs.get(path);
+    if (!doc?.changedOnDisk) return;
+    doc.diskHash = doc.changedOnDisk.hash;
+    doc.changedOnDisk = null;
+    // The buffer no longer matches the disk: it is unsaved work now.
+    doc.savedVersion = -1;
+    doc.dirty = true;
+    this.scheduleBackup(doc);
+    this.emit();
+  }
+
+  /**
+   * Brings back the unsaved buffers a previous session left (hot exit): each file opens with the
+   * backed-up text as one undoable edit over the disk's, so Ctrl+Z shows what is on disk. Returns
+   * the restored paths, and those whose file also changed on disk since.
+   */
+  async restoreBackups(): Promise<{ restored: string[]; diskChanged: string[] }> {
+    const { backups } = await this.engine.call('backup.list', {});
+    const restored: string[] = [];
+    const diskChanged: string[] = [];
+    for (const b of backups) {
+      await this.open(b.path);
+      const doc = this.docs.get(b.path);
+      if (!doc) continue; // the file cannot be opened any more: its backup stays for a human
+      if (doc.model.getValue() !== b.text) this.replaceText(doc, b.text);
+      restored.push(b.path);
+      if (b.baseHash !== b.diskHash) diskChanged.push(b.path);
+    }
+    return { restored, diskChanged };
+  }
+
+  private replaceText(doc: OpenDocument, text: string): void {
+    doc.model.pushStackElement();
+    doc.model.pushEditOperations([], [{ range: doc.model.getFullModelRange(), text }], () => null);
+    doc.model.pushStackElement();
+  }
+
+  private scheduleBackup(doc: OpenDocument): void {
+    if (doc.backupTimer !== null) window.clearTimeout(doc.backupTimer);
+    doc.backupTimer = window.setTimeout(() => {
+      doc.backupTimer = null;
+      if (doc.model.isDisposed()) return;
+      if (!doc.dirty) {
+        void this.discardBackup(doc.path);
+        return;
+      }
+      this.engine
+        .call('backup.write', { path: doc.path, text: doc.model.getValue(), baseHash: doc.diskHash })
+        .catch(() => {
+          // Best effort: the buffer is still in the editor, and the next change tries again.
+        });
+    }, BACKUP_DEBOUNCE_MS);
+  }
+
+  private async discardBackup(path: string): Promise<void> {
+    await this.engine.call('backup.discard', { path }).catch(() => {});
   }
 
   /** Re-checks every open file, e.g. after reconnecting to a restarted engine. */
@@ -244,7 +379,11 @@ export class Documents {
 
   private emit(): void {
     this.snapshot = {
-      tabs: this.order.map((path) => ({ path, dirty: this.docs.get(path)?.dirty ?? false })),
+      tabs: this.order.map((path) => ({
+        path,
+        dirty: this.docs.get(path)?.dirty ?? false,
+        changedOnDisk: this.docs.get(path)?.changedOnDisk != null,
+      })),
       active: this.active,
       revision: this.revision,
     };
