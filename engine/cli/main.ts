@@ -34,6 +34,10 @@ Usage:
   neurofab runs list [--project DIR] [--json]
   neurofab runs export [ID...] [--format csv|json] [--out FILE] [--project DIR]
                                          runs with params, tags and metric history (all if no ID)
+  neurofab store check [--project DIR]   say whether the project database opens, and if not, why
+  neurofab store recover --yes [--project DIR]
+                                         copy a damaged project database to project.db.bak-<date>
+                                         and start an empty one (the .nfab files are not touched)
   neurofab report ID... --out FILE.html|FILE.pdf [--project DIR]
                                          a self-contained report of the runs (HTML, or PDF through
                                          headless Chromium)
@@ -421,6 +425,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'sweep': {
         const { cmdSweep } = await import('./sweep-cmd');
         return await cmdSweep(rest);
+      }
+      case 'store': {
+        const { cmdStore } = await import('./store-cmd');
+        return await cmdStore(rest);
       }
       case 'report': {
         const { cmdReport } = await import('./report-cmd');

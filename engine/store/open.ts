@@ -70,14 +70,15 @@ function sniff(abs: string): FileSniff | null {
 
 const RECOVER_DAMAGED =
   'Nothing was changed, and your .nfab sources (separate files) are not affected. To start over ' +
-  'with an empty run history, keep the damaged file aside (rename it, e.g. to project.db.bak) or ' +
-  'back it up and reset the store (backupAndResetStore); the next open creates a new database.';
+  'with an empty run history, run `neurofab store recover --yes --project <folder>`: it copies the file ' +
+  '(and its -wal) to project.db.bak-<date>, then creates a new database.';
 
 function notOurs(dbPath: string, why: string, cause?: unknown): StoreError {
   return new StoreError(
     'NOT_A_PROJECT_DB',
     `${dbPath} is not a Neurofab project database (${why}). It was left unchanged; move it ` +
-      'aside and the next open creates a new project database.',
+      'aside (or run `neurofab store recover --yes --project <folder>`, which keeps a copy) and the next ' +
+      'open creates a new project database.',
     { cause },
   );
 }
