@@ -28,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = path.join(root, 'bin', 'neurofab.js');
 const neurofabCommand = `${process.execPath} ${bin}`;
 
-// Small enough to run in seconds, long enough (2 epochs of 1,500 samples) that a task can be
+// Small enough to run in seconds, long enough (2 epochs of 3,000 samples) that a task can be
 // caught running and killed.
 const SOURCE = `device dev : rram {
   levels = 32
@@ -43,7 +43,7 @@ network mlp {
 experiment e {
   chip = c  network = mlp  dataset = mnist
   train { rule = hw_aware  optimizer = sgd(lr = 0.1, momentum = 0.9)  batch = 32  epochs = 2 }
-  seed = 7  train_limit = 1500  test_limit = 300
+  seed = 7  train_limit = 3000  test_limit = 300
   sweep dev.program_noise in [0%, 2%, 5%, 10%]
 }
 `;
@@ -134,12 +134,24 @@ describe.skipIf(unavailable !== null)('a sweep on a one-node Slurm cluster', () 
     expect(submitted.code, submitted.stderr).toBe(0);
     const { sweepId, jobId } = JSON.parse(submitted.stdout) as { sweepId: string; jobId: string };
 
-    // Kill point 3 once it runs (two cores: it starts when one of the first points ends).
-    await waitFor('point 3 to run', sweepId, (p) => p[3]!.state === 'running' || p[3]!.state === 'done');
-    const victim = status(sweepId)[3]!;
-    expect(victim.state, 'point 3 finished before it could be killed; make the points longer').toBe(
-      'running',
-    );
+    // Kill point 3 once it runs (on two cores it starts when one of the first points ends). squeue
+    // is asked directly, every 50 ms: the CLI's own start-up would make the window easy to miss.
+    const deadline = Date.now() + 240_000;
+    let state = '';
+    while (Date.now() < deadline) {
+      const q = spawnSync('squeue', ['-h', '-r', '-j', jobId, '-o', '%K|%T'], {
+        env: cluster.env,
+        encoding: 'utf8',
+      });
+      state =
+        q.stdout
+          .split('\n')
+          .find((l) => l.startsWith('3|'))
+          ?.split('|')[1] ?? 'gone';
+      if (state === 'RUNNING' || state === 'gone') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(state, 'point 3 finished before it could be killed; make the points longer').toBe('RUNNING');
     const cancel = spawnSync('scancel', [`${jobId}_3`], { env: cluster.env, encoding: 'utf8' });
     expect(cancel.status, cancel.stderr).toBe(0);
 
