@@ -91,10 +91,14 @@ function liveTasks(
   return live;
 }
 
-/** Where every point of the sweep stands. SSH targets copy tasks/ and logs/ down first. */
+/**
+ * Where every point of the sweep stands. The queue is read before the task files (copied down
+ * first for SSH targets): a task writes its status file before it leaves the queue, so a task
+ * squeue no longer lists has its file by then, and is never taken for one that died.
+ */
 export function sweepStatus(m: Manifest, jobDir: string): PointStatus[] {
-  copyDown(m.target, jobDir);
   const live = liveTasks(m);
+  copyDown(m.target, jobDir);
   return m.points.map(({ index }) => {
     const lastSubmission = [...m.submissions].reverse().find((s) => s.indices.includes(index)) ?? null;
     const running = live.get(index);
