@@ -21,7 +21,7 @@ function testHandlers(overrides: Partial<Handlers> = {}): Handlers {
     'engine.info': () => ({ version: 'test', protocol: 1, projectRoot: null }),
     'file.read': ({ path }: { path: string }) => {
       if (path === 'missing.nfab') throw new RpcError(ErrorCode.NotFound, 'missing.nfab does not exist.');
-      return { path, text: `contents of ${path}` };
+      return { path, text: `contents of ${path}`, hash: 'sha256-of-contents' };
     },
     'runs.list': () => ({ runs: [] }),
   };

@@ -223,7 +223,11 @@ describe('openStore: damaged databases', () => {
       'CORRUPT',
       /is damaged \(truncated: its header declares \d+ bytes, the file has \d+\)/,
     );
-    expectStoreError(() => openStore(dbPath, { readonly: true }), 'CORRUPT', /neurofab store recover --yes --project/);
+    expectStoreError(
+      () => openStore(dbPath, { readonly: true }),
+      'CORRUPT',
+      /neurofab store recover --yes --project/,
+    );
     expect(fileHash(dbPath)).toBe(hash);
     expect(fs.readdirSync(path.dirname(dbPath))).toEqual(['project.db']);
   });
