@@ -2,6 +2,8 @@
 // user's own ~/.ssh/config (keys, jump hosts, ControlMaster). BatchMode makes SSH fail with a
 // message instead of waiting for a password nobody can type into the studio.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ClusterError, type ClusterTarget } from './manifest';
 
 export interface CommandResult {
@@ -92,13 +94,27 @@ export function copyUp(target: ClusterTarget, localDir: string): void {
   );
 }
 
-/** Brings the remote tasks/ and logs/ folders back into the local job directory (SSH targets only). */
+/**
+ * Brings the remote tasks/ and logs/ folders back into the local job directory (SSH targets only).
+ * The local copies are replaced, not merged: a copy taken while a task ran holds SQLite's -wal and
+ * -shm files, and a stale WAL left beside the final database would be replayed over it.
+ */
 export function copyDown(target: ClusterTarget, localDir: string): void {
   if (target.kind !== 'ssh') return;
-  // Folders a sweep has not produced yet are skipped rather than failing the copy.
-  const remote = `cd ${shellQuote(target.remoteDir)} && tar -cf - $(ls -d tasks logs 2>/dev/null)`;
-  tarOverSsh(
-    target,
-    `${sshPrefix(target.host)} ${shellQuote(remote)} | tar -C ${shellQuote(localDir)} -xf -`,
-  );
+  const staging = fs.mkdtempSync(path.join(localDir, '.download-'));
+  try {
+    // Folders a sweep has not produced yet are skipped rather than failing the copy.
+    const remote = `cd ${shellQuote(target.remoteDir)} && tar -cf - $(ls -d tasks logs 2>/dev/null)`;
+    tarOverSsh(
+      target,
+      `${sshPrefix(target.host)} ${shellQuote(remote)} | tar -C ${shellQuote(staging)} -xf -`,
+    );
+    for (const sub of ['tasks', 'logs']) {
+      if (!fs.existsSync(path.join(staging, sub))) continue;
+      fs.rmSync(path.join(localDir, sub), { recursive: true, force: true });
+      fs.renameSync(path.join(staging, sub), path.join(localDir, sub));
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
