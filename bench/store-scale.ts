@@ -219,25 +219,14 @@ export function benchInsertRate(dir: string, quick: boolean): InsertRow[] {
   return rows;
 }
 
-/** The series through metricColumns when the store has it, else filtered from getRun. */
+/** The series as typed columns (Store.metricColumns). */
 function loadSeries(
   store: Store,
   runId: string,
   key: string,
 ): { steps: ArrayLike<number>; values: ArrayLike<number>; method: 'metricColumns' | 'getRun' } {
-  if (typeof (store as Partial<Store>).metricColumns === 'function') {
-    const c = store.metricColumns(runId, key);
-    return { steps: c.steps, values: c.values, method: 'metricColumns' };
-  }
-  const history = store.getRun(runId)?.metricHistory ?? [];
-  const steps: number[] = [];
-  const values: number[] = [];
-  for (const p of history) {
-    if (p.key !== key) continue;
-    steps.push(p.step);
-    values.push(p.value);
-  }
-  return { steps, values, method: 'getRun' };
+  const c = store.metricColumns(runId, key);
+  return { steps: c.steps, values: c.values, method: 'metricColumns' };
 }
 
 interface RpcTimings {

@@ -100,13 +100,20 @@ const rememberProject = (root: string) => {
   if (app.isReady()) refreshMenu();
 };
 
+/** Brings the window up (restored if minimised); null when there is none yet. */
+function focusMainWindow(): BrowserWindow | null {
+  const win = mainWindow;
+  if (!win || win.isDestroyed()) return null;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  return win;
+}
+
 /** Opens a project in the window on behalf of the OS (file association, second launch, recent list). */
 function openProjectInWindow(root: string): void {
   rememberProject(root);
-  const win = mainWindow;
-  if (!win || win.isDestroyed()) return; // the window, once created, asks the engine for projectRoot
-  if (win.isMinimized()) win.restore();
-  win.focus();
+  const win = focusMainWindow();
+  if (!win) return; // the window, once created, asks the engine for projectRoot
   win.webContents.send(Channels.menuCommand, { command: 'open-project', root });
 }
 
@@ -129,10 +136,7 @@ function refreshMenu(): void {
 app.on('second-instance', (_event, argv, cwd) => {
   const target = launchTarget(argv.slice(1), cwd);
   if (target) openProjectInWindow(target.root);
-  else if (mainWindow && !mainWindow.isDestroyed()) {
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  }
+  else focusMainWindow();
 });
 
 // macOS delivers file-association opens as an event, possibly before 'ready'.
@@ -247,8 +251,9 @@ app.whenReady().then(() => {
   if (!primaryInstance) return;
   hardenSession();
   registerIpc({ engine, devOrigin, onProjectChosen: rememberProject });
+  // rememberProject refreshes the menu itself.
   if (projectRoot) rememberProject(projectRoot);
-  refreshMenu();
+  else refreshMenu();
   if (fs.existsSync(path.join(app.getAppPath(), 'out', 'engine', 'host.js'))) {
     engine.start();
   } else {

@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { storePath } from '../host/project';
+import { projectReader, storePath } from '../host/project';
 import { formatOf, PdfError, ReportInputError, writeReport } from '../report';
-import { projectReader } from '../report/rpc';
 import { openStore, type Store, StoreError } from '../store';
 import { EXIT, UsageError } from './usage';
 

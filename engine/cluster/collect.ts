@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENERGY_ARTIFACT } from '../host/runs';
-import type { RunDetail } from '../protocol/schema';
+import type { RunDetail, RunSummary } from '../protocol/schema';
 import { SPIKES_ARTIFACT } from '../snn/record';
 import { openStore, type Store } from '../store';
 import { type Manifest, readTaskStatus, taskDir } from './manifest';
@@ -24,6 +24,16 @@ export interface CollectResult {
 
 const COPIED_ARTIFACTS = [ENERGY_ARTIFACT, SPIKES_ARTIFACT];
 
+/** Point index → id of the run a collect imported for it, from the runs' cluster_point tags. */
+export function collectedRuns(runs: readonly RunSummary[], sweepId: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const r of runs) {
+    const tag = r.tags[CLUSTER_POINT_TAG];
+    if (tag?.startsWith(`${sweepId}/`)) out.set(Number(tag.slice(sweepId.length + 1)), r.id);
+  }
+  return out;
+}
+
 /** Imports every 'done' point not yet in `store`. The sweep is recorded too, so the studio groups the runs. */
 export function collectSweep(
   store: Store,
@@ -32,12 +42,7 @@ export function collectSweep(
   statuses: readonly PointStatus[],
 ): CollectResult {
   const result: CollectResult = { imported: [], alreadyCollected: [], unreadable: [] };
-  const collected = new Set(
-    store
-      .listRuns()
-      .map((r) => r.tags[CLUSTER_POINT_TAG])
-      .filter((t): t is string => t !== undefined),
-  );
+  const collected = collectedRuns(store.listRuns(), m.sweepId);
   if (!store.getSweep(m.sweepId)) {
     const base = fs.readFileSync(path.join(jobDir, 'project', m.sourceFile), 'utf8');
     store.createSweep({
@@ -52,7 +57,7 @@ export function collectSweep(
   for (const point of statuses) {
     if (point.state !== 'done') continue;
     const tag = `${m.sweepId}/${point.index}`;
-    if (collected.has(tag)) {
+    if (collected.has(point.index)) {
       result.alreadyCollected.push(point.index);
       continue;
     }

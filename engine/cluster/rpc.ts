@@ -2,15 +2,9 @@
 import type { OpenProject } from '../host/engine';
 import { resolveInProject } from '../host/project';
 import { ErrorCode, type Handlers, RpcError } from '../protocol';
+import { collectedRuns } from './collect';
 import { ClusterError } from './manifest';
-import {
-  clusterSweepIds,
-  collectAndResubmit,
-  collectedRuns,
-  loadSweep,
-  pointLabel,
-  submitSweep,
-} from './service';
+import { clusterSweepIds, collectAndResubmit, loadSweep, pointLabel, submitSweep } from './service';
 import { sweepStatus } from './slurm';
 
 type ClusterMethods = 'cluster.submit' | 'cluster.sweeps' | 'cluster.collect';
@@ -55,10 +49,11 @@ export function clusterHandlers(project: () => OpenProject): Pick<Handlers, Clus
       }),
     'cluster.sweeps': () => {
       const { root, store } = project();
+      const allRuns = store.listRuns();
       return {
         sweeps: clusterSweepIds(root).map((sweepId) => {
           const { jobDir, manifest } = loadSweep(root, sweepId);
-          const runs = collectedRuns(store, sweepId);
+          const runs = collectedRuns(allRuns, sweepId);
           let error: string | null = null;
           let points: ReturnType<typeof sweepStatus>;
           try {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store';
-import { CLUSTER_POINT_TAG, type CollectResult, collectSweep } from './collect';
+import { type CollectResult, collectSweep } from './collect';
 import { shellJoin } from './commands';
 import { CLUSTER_DIR, defaultNeurofabCommand, jobDirOf, type PrepareOptions, prepareJobDir } from './jobdir';
 import { type Manifest, readManifest, SCRIPT_FILE } from './manifest';
@@ -85,15 +85,4 @@ export function collectAndResubmit(
   const resubmittedJobId =
     resubmitFailed && failed.length > 0 ? submit(manifest, jobDir, failed).jobId : null;
   return { ...result, statuses, failed, resubmittedJobId };
-}
-
-/** Point index → run id of the runs collected from a sweep. */
-export function collectedRuns(store: Store, sweepId: string): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const r of store.listRuns()) {
-    const tag = r.tags[CLUSTER_POINT_TAG];
-    if (!tag?.startsWith(`${sweepId}/`)) continue;
-    out.set(Number(tag.slice(sweepId.length + 1)), r.id);
-  }
-  return out;
 }

@@ -2,7 +2,7 @@
 // unit area with its source, for every tile copy the chip declares (the chip's area, not only the
 // part one network uses). A part the design gives no area for is listed, never guessed.
 import type { Chip, CoreTile, CrossbarTile, DeviceModel, ElaboratedModel } from '../ir/model';
-import { groupedNumber } from './format';
+import { fmt } from './format';
 
 export interface AreaTerm {
   /** Tile the term belongs to; null for chip-level parts. */
@@ -24,8 +24,6 @@ export interface AreaEstimate {
   /** What is missing, one line each (goes into the report's assumptions). */
   missing: string[];
 }
-
-const fmt = (x: number) => groupedNumber(x, 3);
 
 /** Area of one cell (m²) from the device's area in F² and the chip's node; null with the reason. */
 export function cellArea(

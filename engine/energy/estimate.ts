@@ -6,7 +6,7 @@
 
 import type { Chip, CoreTile, ElaboratedModel, Experiment, Layer, Network, NeuronModel } from '../ir/model';
 import type { EnergyReport, EnergyTerm } from '../protocol/schema';
-import { DEFAULT_DT, DEFAULT_TIME_STEPS } from '../snn/plan';
+import { DEFAULT_DT, DEFAULT_TIME_STEPS, isSpikingNetwork } from '../snn/plan';
 import { type AreaTerm, chipArea } from './area';
 import {
   adcEnergy,
@@ -18,7 +18,7 @@ import {
   writeEnergy,
 } from './components';
 import { conversions, type LayerCounts, layerCounts } from './counts';
-import { groupedNumber, si } from './format';
+import { fmt, si } from './format';
 import { type Add, addBuffers, addMovement, findTile, mappingFor } from './movement';
 import { crossbarStage, type LatencyTerm, rfChainStage, type StageTime, totalTiming } from './timing';
 
@@ -46,8 +46,6 @@ export interface EstimateOptions {
   recorded?: Readonly<Record<string, number>>;
 }
 
-const fmt = (x: number) => groupedNumber(x, 3);
-
 /** The estimate of one network on its chip. */
 export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {}): EnergyEstimate {
   const { net, exp, chip } = resolveDesign(model, opts);
@@ -69,7 +67,7 @@ export function estimateEnergy(model: ElaboratedModel, opts: EstimateOptions = {
   const neuronNamed = (name: string | undefined) =>
     name ? (model.neurons?.find((n) => n.name === name) ?? null) : null;
 
-  const spiking = net.layers.some((l) => l.kind === 'spiking');
+  const spiking = isSpikingNetwork(net);
   const steps = exp?.train.spiking?.timeSteps ?? DEFAULT_TIME_STEPS;
   const dt = exp?.train.spiking?.dt ?? DEFAULT_DT;
   const recorded = spiking && opts.recorded !== undefined && opts.recorded.spikes_per_sample !== undefined;

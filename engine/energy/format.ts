@@ -8,6 +8,9 @@ import type { EnergyReport } from '../protocol/schema';
  * "6,859,136". Not Intl.NumberFormat: creating one initialises ICU, a fifth of the run time of
  * `neurofab energy`, whose whole process should stay under 100 ms.
  */
+/** Counts in reports and the table: at most three decimals, grouped thousands. */
+export const fmt = (x: number): string => groupedNumber(x, 3);
+
 export function groupedNumber(x: number, decimals: number): string {
   if (!Number.isFinite(x)) return String(x);
   let [int, frac = ''] = Math.abs(x).toFixed(decimals).split('.');

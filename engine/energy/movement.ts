@@ -14,13 +14,11 @@ import type {
   Network,
 } from '../ir/model';
 import type { EnergyTerm } from '../protocol/schema';
-import { snnCoreMap, snnLayers } from '../snn/plan';
+import { isSpikingNetwork, snnCoreMap, snnLayers } from '../snn/plan';
 import { bitHopEnergy, meshHops, meshWidth, type Sourced } from './components';
 import { type LayerCounts, layerCounts } from './counts';
-import { groupedNumber, si } from './format';
+import { fmt, si } from './format';
 import type { LatencyTerm } from './timing';
-
-const fmt = (x: number) => groupedNumber(x, 3);
 
 export /** A layer's mapping on the experiment's chip, else the one the checker gave the layer. */
 function mappingFor(exp: Experiment | undefined, l: Layer): LayerMapping | null {
@@ -57,7 +55,7 @@ export function addMovement(
   assumptions: string[],
 ): LatencyTerm[] {
   const hop = bitHopEnergy(chip);
-  const hasCores = net.layers.some((l) => l.kind === 'spiking');
+  const hasCores = isSpikingNetwork(net);
   if (!hop) {
     assumptions.push(`chip ${chip.name} declares no router: data movement between tiles not counted`);
     return [];

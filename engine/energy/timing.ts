@@ -6,7 +6,7 @@
 import { usableCols } from '../dsl/mapping';
 import type { CoreTile, CrossbarTile, DeviceModel, LayerMapping } from '../ir/model';
 import type { LayerCounts } from './counts';
-import { groupedNumber, si } from './format';
+import { fmt, si } from './format';
 
 export interface LatencyTerm {
   layer: string;
@@ -23,8 +23,6 @@ export interface StageTime {
   /** Lines for the assumptions: missing times, or parts not included. */
   notes: string[];
 }
-
-const fmt = (x: number) => groupedNumber(x, 3);
 
 /** ADC conversions each ADC makes per pass: the columns one crossbar uses, shared adc_share ways. */
 export function adcConversionsPerPass(c: LayerCounts, m: LayerMapping, tile: CrossbarTile): number {

@@ -24,6 +24,7 @@ import {
   listProjectFiles,
   openProjectRoot,
   projectInfo,
+  projectReader,
   readProjectText,
   resolveInProject,
   storePath,
@@ -61,14 +62,9 @@ export class EngineHost {
       this.project.store.close();
     }
     const store = openStore(storePath(realRoot));
-    // Which runs the crash left unfinished, read before marking them: the supervisor tells the
-    // user which runs a restart interrupted.
-    const unfinished = store
-      .listRuns()
-      .filter((r) => r.status === 'running' || r.status === 'queued')
-      .map((r) => r.id);
-    const interrupted = store.markInterrupted();
-    this.interrupted = interrupted > 0 ? unfinished : [];
+    // The supervisor tells the user which runs a restart interrupted.
+    this.interrupted = store.markInterrupted();
+    const interrupted = this.interrupted.length;
     if (interrupted > 0) {
       console.error(`Marked ${interrupted} run(s) left running by an earlier crash as interrupted.`);
     }
@@ -97,14 +93,7 @@ export class EngineHost {
   private checkSource(rel: string, text: string) {
     const root = this.project?.root;
     return checkDocument(rel, text, {
-      readFile: (p) => {
-        if (!root) return null;
-        try {
-          return readProjectText(root, p);
-        } catch {
-          return null;
-        }
-      },
+      readFile: root ? projectReader(root) : () => null,
     });
   }
 
@@ -201,24 +190,14 @@ export class EngineHost {
       'runs.list': () => ({ runs: this.requireProject().store.listRuns() }),
       'runs.get': ({ runId, maxPointsPerKey, keys }) => {
         const { store } = this.requireProject();
-        if (maxPointsPerKey === undefined) {
-          const run = store.getRun(runId);
-          if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
-          return run;
-        }
-        const run = store.getRun(runId, { history: false });
+        const run = store.getRun(runId, { history: maxPointsPerKey === undefined });
         if (!run) throw new RpcError(ErrorCode.NotFound, `No run ${runId} in this project.`);
+        if (maxPointsPerKey === undefined) return run;
         return { ...run, metricHistory: downsampledHistory(store, runId, maxPointsPerKey, keys) };
       },
       'energy.pareto': () => {
         const { root, store } = this.requireProject();
-        const readFile = (p: string) => {
-          try {
-            return readProjectText(root, p);
-          } catch {
-            return null;
-          }
-        };
+        const readFile = projectReader(root);
         const files = listProjectFiles(root)
           .filter((f) => f.kind === 'file')
           .map((f) => f.path);

@@ -52,6 +52,17 @@ export function resolveInProject(root: string, relative: string): string {
   return target;
 }
 
+/** Reads project files for the checker's imports: null when missing, unreadable or outside the project. */
+export function projectReader(root: string): (p: string) => string | null {
+  return (p) => {
+    try {
+      return readProjectText(root, p);
+    } catch {
+      return null;
+    }
+  };
+}
+
 export function listProjectFiles(root: string): FileEntry[] {
   const out: FileEntry[] = [];
   const walk = (dir: string) => {

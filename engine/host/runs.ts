@@ -20,10 +20,10 @@ import type { LearnerArtifact } from '../sim/rules/types';
 import { startTrainingJob } from '../sim/run-in-worker';
 import { buildSnnPlan, isSpikingNetwork } from '../snn/plan';
 import { SPIKES_ARTIFACT } from '../snn/record';
-import type { Store } from '../store';
+import { isStorablePoint, type Store } from '../store';
 import { MetricBatcher } from '../store/metric-batcher';
 import { ENGINE_VERSION } from '../version';
-import { readProjectText, resolveInProject } from './project';
+import { projectReader, resolveInProject } from './project';
 import { applySweepPoint, expandSweeps, type SweepPoint, sweepParams } from './sweep';
 
 export interface RunRequest {
@@ -45,11 +45,6 @@ interface LaunchContext {
   sweepId?: string;
   /** Extra tags on every run, e.g. rerun_of. */
   tags?: Record<string, string>;
-}
-
-/** Metric points that would make the store refuse a whole batch (NaN, fractional steps). */
-function isStorable(p: MetricPoint): boolean {
-  return Number.isFinite(p.value) && Number.isSafeInteger(p.step) && Number.isFinite(p.timestamp);
 }
 
 export interface StartedRun {
@@ -155,14 +150,9 @@ export class RunManager {
           read.set(p, over);
           return over;
         }
-        if (!root) return null;
-        try {
-          const t = readProjectText(root, p);
-          read.set(p, t);
-          return t;
-        } catch {
-          return null;
-        }
+        const t = root ? projectReader(root)(p) : null;
+        if (t !== null) read.set(p, t);
+        return t;
       },
     });
     if (result.hasErrors) {
@@ -514,9 +504,9 @@ export class RunManager {
     points: MetricPoint[],
     onStoreFailure?: (reason: string) => void,
   ): void {
-    const ok = points.filter(isStorable);
+    const ok = points.filter(isStorablePoint);
     if (ok.length < points.length) {
-      const bad = points.find((p) => !isStorable(p))!;
+      const bad = points.find((p) => !isStorablePoint(p))!;
       this.sink.emit('run.log', {
         runId,
         level: 'warn',

@@ -1,8 +1,9 @@
 // What a report shows, read from the project store: each run with its provenance, metric history,
 // energy estimate and elaborated DSL snapshot, and the sweep the runs form (if they form one).
 // Pure data: no HTML here, so the page builder and the tests see the same numbers.
-import { createHash } from 'node:crypto';
+
 import { checkDocument, formatDiagnostic, type ReadFile } from '../dsl';
+import { textHash } from '../host/backups';
 import { ENERGY_ARTIFACT } from '../host/runs';
 import { applySweepPoint } from '../host/sweep';
 import type { ElaboratedModel, Experiment } from '../ir/model';
@@ -66,9 +67,8 @@ export interface ReportData {
 
 export class ReportInputError extends Error {}
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+/** sha256 of a text's UTF-8 bytes (hex): the same hash the editor uses to notice outside edits. */
+export { textHash as sha256 } from '../host/backups';
 
 /** Each metric of a run, read as columns and LTTB-downsampled (the whole history never loads). */
 export function curvesOf(store: Store, runId: string, maxPoints = MAX_CURVE_POINTS): Curve[] {
@@ -193,7 +193,7 @@ export async function collectReport(
       continue;
     }
     if (missing.length > 0) continue;
-    const dslHash = r.dslSnapshot === null ? null : sha256(r.dslSnapshot);
+    const dslHash = r.dslSnapshot === null ? null : textHash(r.dslSnapshot);
     const sameDslAs = dslHash !== null ? (seen.get(dslHash) ?? null) : null;
     if (dslHash !== null && sameDslAs === null) seen.set(dslHash, r.id);
     const { energy, error } = readEnergy(store, r.id);

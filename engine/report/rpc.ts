@@ -2,20 +2,9 @@
 // The path is project-relative and confined to the project like every file the UI names.
 import path from 'node:path';
 import type { OpenProject } from '../host/engine';
-import { readProjectText, resolveInProject, writeProjectText } from '../host/project';
+import { projectReader, resolveInProject, writeProjectText } from '../host/project';
 import { ErrorCode, type Params, RpcError } from '../protocol';
 import { formatOf, PdfError, ReportInputError, writeReport } from './index';
-
-/** Imports of a run's DSL snapshot, read from the project (null when missing or outside it). */
-export function projectReader(root: string): (p: string) => string | null {
-  return (p) => {
-    try {
-      return readProjectText(root, p);
-    } catch {
-      return null;
-    }
-  };
-}
 
 export async function exportReportHandler(
   project: OpenProject,

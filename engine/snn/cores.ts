@@ -21,8 +21,6 @@ export interface CoreLimits {
   weightBits: number;
   /** Cores of this kind on the chip. */
   count: number;
-  /** Energy per synaptic operation (J), when the tile gives it. */
-  synopEnergy?: number;
 }
 
 /** One population (a spiking or dense layer) as the mapper sees it. */

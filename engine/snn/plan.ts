@@ -81,7 +81,6 @@ export function coreLimits(core: CoreTile): CoreLimits {
     const v = core.params[k];
     return typeof v === 'number' ? v : d;
   };
-  const synop = core.params.synop_energy;
   return {
     tile: core.name,
     neurons: num('neurons', 1024),
@@ -90,7 +89,6 @@ export function coreLimits(core: CoreTile): CoreLimits {
     fanOut: num('fan_out', 4096),
     weightBits: num('weight_bits', 8),
     count: core.count,
-    ...(typeof synop === 'number' ? { synopEnergy: synop } : {}),
   };
 }
 

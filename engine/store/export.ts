@@ -102,7 +102,8 @@ export interface ExportedRunJson {
 export function runsToJson(store: Store, runs: readonly RunSummary[], exportedAt: number): string {
   const out: ExportedRunJson[] = [];
   for (const summary of runs) {
-    const run = store.getRun(summary.id);
+    // The history is read below as columns, key by key; the run's own copy would be a second read.
+    const run = store.getRun(summary.id, { history: false });
     if (!run) continue; // deleted since the listing
     const history: ExportedRunJson['history'] = {};
     for (const key of store.metricKeys(run.id)) {

@@ -3,7 +3,7 @@
 export { StoreError, type StoreErrorCode } from './errors';
 export { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 export { openStore } from './open';
-export { DSL_ARTIFACT, DSL_MEDIA_TYPE } from './store';
+export { DSL_ARTIFACT, DSL_MEDIA_TYPE, isStorablePoint } from './store';
 export type {
   Artifact,
   CreateRunInput,

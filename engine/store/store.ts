@@ -90,7 +90,13 @@ function toSummary(row: SummaryRow): RunSummary {
   };
 }
 
+/** Whether the store takes a metric point (finite value and timestamp, integer step). */
+export function isStorablePoint(p: MetricPoint): boolean {
+  return Number.isFinite(p.value) && Number.isSafeInteger(p.step) && Number.isFinite(p.timestamp);
+}
+
 function checkPoint(runId: string, p: MetricPoint): void {
+  if (isStorablePoint(p)) return;
   if (!Number.isFinite(p.value)) {
     // SQLite would store NaN as NULL and the protocol schema rejects non-finite numbers.
     throw new StoreError(
@@ -217,10 +223,12 @@ export class SqliteStore implements Store {
           'SELECT step, value, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, rowid',
         )
         .raw(true),
-      markInterrupted: db.prepare<[number, string]>(
-        `UPDATE runs SET status = 'interrupted', ended_at = ?, error = COALESCE(error, ?)
-         WHERE status IN ('queued', 'running')`,
-      ),
+      markInterrupted: db
+        .prepare<[number, string], string>(
+          `UPDATE runs SET status = 'interrupted', ended_at = ?, error = COALESCE(error, ?)
+           WHERE status IN ('queued', 'running') RETURNING id`,
+        )
+        .pluck(),
     };
   }
 
@@ -423,8 +431,8 @@ export class SqliteStore implements Store {
     })();
   }
 
-  markInterrupted(): number {
-    return this.stmt.markInterrupted.run(this.now(), INTERRUPTED_MESSAGE).changes;
+  markInterrupted(): string[] {
+    return this.stmt.markInterrupted.all(this.now(), INTERRUPTED_MESSAGE);
   }
 
   close(): void {

@@ -95,7 +95,7 @@ export interface Store {
   listRuns(): RunSummary[];
   /** The run with its whole metric history, or without it (metricHistory []) when history is false. */
   getRun(runId: string, options?: { history?: boolean }): RunDetail | null;
-  /** Start-up recovery: runs a crash left 'queued' or 'running' become 'interrupted'. */
-  markInterrupted(): number;
+  /** Start-up recovery: runs a crash left 'queued' or 'running' become 'interrupted'; returns their ids. */
+  markInterrupted(): string[];
   close(): void;
 }

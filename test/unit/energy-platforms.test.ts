@@ -12,6 +12,7 @@ import {
 } from '../../engine/energy/platforms';
 import { EngineHost } from '../../engine/host/engine';
 import { memoryTransportPair, RpcClient } from '../../engine/protocol';
+import { runToEnd } from './run-helpers';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const PLATFORMS_FILE = 'platforms.nfab';
@@ -122,20 +123,12 @@ describe('energy.pareto through the engine host', () => {
 
   it("the examples' platform blocks, and a finished run with its accuracy and energy", async () => {
     const client = await open(withExamples);
-    const done = new Promise<string>((resolve) => {
-      const off = client.on('run.status', (e) => {
-        if (['finished', 'failed', 'cancelled'].includes(e.status)) {
-          off();
-          resolve(e.status + (e.error ? `: ${e.error}` : ''));
-        }
-      });
-    });
-    const { runId } = await client.call('run.start', {
+    const { runId, outcome } = await runToEnd(client, {
       path: 'rf-spintronic-mlp.nfab',
       overrides: { trainLimit: 64, testLimit: 32, epochs: 1 },
       sweep: 'base',
     });
-    expect(await done).toBe('finished');
+    expect(outcome).toBe('finished');
     const r = await client.call('energy.pareto', {});
     expect(r.platformOrigin).toBe('project');
     expect(r.platforms).toHaveLength(7);

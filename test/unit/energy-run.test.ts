@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../engine/host/engine';
 import { ENERGY_ARTIFACT } from '../../engine/host/runs';
 import { EnergyReportSchema, ErrorCode, memoryTransportPair, RpcClient } from '../../engine/protocol';
+import { runToEnd } from './run-helpers';
 
 const examples = path.join(__dirname, '../../examples');
 
@@ -42,20 +43,12 @@ describe('energy through the engine host', () => {
   });
 
   it('a finished spiking run stores its estimate from the recorded spike counts', async () => {
-    const done = new Promise<string>((resolve) => {
-      const off = client.on('run.status', (e) => {
-        if (['finished', 'failed', 'cancelled'].includes(e.status)) {
-          off();
-          resolve(e.status + (e.error ? `: ${e.error}` : ''));
-        }
-      });
-    });
-    const { runId } = await client.call('run.start', {
+    const { runId, outcome } = await runToEnd(client, {
       path: 'snn-mnist-bptt.nfab',
       overrides: { trainLimit: 64, testLimit: 32, epochs: 1 },
       sweep: 'base',
     });
-    expect(await done).toBe('finished');
+    expect(outcome).toBe('finished');
     const run = await client.call('runs.get', { runId });
     const metric = (key: string) => run.metricHistory.filter((p) => p.key === key).at(-1)?.value;
     const a = host.openProject(project).store.getArtifact(runId, ENERGY_ARTIFACT)!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RestartPolicy } from '../../engine/host/restart-policy';
 import {
   checkNoArgs,
   defaultPdfName,
@@ -8,7 +9,6 @@ import {
   pdfTargetPath,
 } from '../../main/ipc-contract';
 import { buildMenuTemplate } from '../../main/menu-template';
-import { RestartPolicy } from '../../main/restart-policy';
 
 describe('IPC argument checks', () => {
   it('accepts no arguments and refuses any', () => {

@@ -17,6 +17,7 @@ import {
 } from '../../engine/protocol';
 import { train } from '../../engine/sim/train';
 import { buildSnnPlan } from '../../engine/snn/plan';
+import { runToEnd } from './run-helpers';
 
 const examples = path.join(__dirname, '../../examples');
 const read = (f: string) => fs.readFileSync(path.join(examples, f), 'utf8');
@@ -143,20 +144,12 @@ describe('spiking runs through the engine host', () => {
 
   async function runExample(file: string, trainLimit: number, testLimit: number) {
     await client.call('project.open', { root: project });
-    const done = new Promise<string>((resolve) => {
-      const off = client.on('run.status', (e) => {
-        if (['finished', 'failed', 'cancelled'].includes(e.status)) {
-          off();
-          resolve(e.status + (e.error ? `: ${e.error}` : ''));
-        }
-      });
-    });
-    const { runId } = await client.call('run.start', {
+    const { runId, outcome } = await runToEnd(client, {
       path: file,
       overrides: { trainLimit, testLimit, epochs: 1 },
       sweep: 'base',
     });
-    expect(await done).toBe('finished');
+    expect(outcome).toBe('finished');
     const run = await client.call('runs.get', { runId });
     const spikes = await client.call('runs.spikes', { runId });
     return { runId, run, spikes };

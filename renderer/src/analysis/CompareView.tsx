@@ -1,7 +1,7 @@
 // The Compare tab: the runs ticked in the Runs tab as metric curves, parallel coordinates, a
 // metric against a param, or a diff of two. The runs come from the store's list (final values),
 // with live statuses from the run cache.
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import type { CompareTab } from '../runs/RunsTable';
 import { MetricOverlay } from './MetricOverlay';
 import { RunDiff } from './RunDiff';
@@ -25,7 +25,8 @@ export function CompareView({
   onTabChange: (tab: CompareTab) => void;
 }) {
   const { runs } = useRunsList();
-  const chosen = (runs ?? []).filter((r) => runIds.has(r.id));
+  // Memoised: the charts rebuild when this array changes, and the workbench re-renders on every cursor move.
+  const chosen = useMemo(() => (runs ?? []).filter((r) => runIds.has(r.id)), [runs, runIds]);
   let body: ReactNode;
   if (runs === null) body = <div className="empty-note">Loading runs…</div>;
   else if (chosen.length === 0) {

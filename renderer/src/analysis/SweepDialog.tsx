@@ -2,14 +2,12 @@
 // values; the dialog writes `sweep dev.field in [...]` into the experiment (one undoable edit in
 // the editor, refused with the checker's message if it would bring an error) and can run it.
 import { useEffect, useMemo, useState } from 'react';
-import { resolvePath } from '../../../engine/dsl/imports';
+import { dirname, resolvePath } from '../../../engine/dsl/imports';
 import { applyEdit, validateEdit } from '../../../engine/dsl/schematic/edits';
 import { useStudio } from '../app/studio-context';
 import type { OpenDocument } from '../editor/documents';
 import { monaco } from '../editor/monaco-setup';
 import { importsOf, parseValues, type SweepTarget, sweepEdit, sweepTargets } from './sweep-edit';
-
-const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 
 export function SweepDialog({
   doc,
@@ -39,7 +37,7 @@ export function SweepDialog({
     const files = new Map<string, string>();
     const visit = async (path: string, text: string): Promise<void> => {
       for (const rel of importsOf(text)) {
-        const p = resolvePath(dirOf(path), rel);
+        const p = resolvePath(dirname(path), rel);
         if (files.has(p)) continue;
         const read = await engine.call('file.read', { path: p }).then(
           (r) => r.text,

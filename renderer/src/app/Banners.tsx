@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import { useConnection, useStudio } from './studio-context';
 
-function DismissButton({ testId, onClick }: { testId: string; onClick: () => void }) {
+export function DismissButton({ testId, onClick }: { testId: string; onClick: () => void }) {
   return (
     <button type="button" className="icon-button" aria-label="Dismiss" data-testid={testId} onClick={onClick}>
       ×

@@ -137,51 +137,16 @@ export function ClusterPanel({
             : 'Open a .nfab file with a sweep to run it on a cluster.'}
         </p>
         <div className="cluster-form">
-          <label>
-            Partition
-            <input
-              className="input"
-              value={partition}
-              onChange={(e) => setPartition(e.target.value)}
-              placeholder="default"
-            />
-          </label>
-          <label>
-            Time limit
-            <input
-              className="input"
-              value={time}
-              onChange={(e) => setTime(e.target.value)}
-              placeholder="HH:MM:SS"
-            />
-          </label>
-          <label>
-            CPUs per point
-            <input
-              className="input"
-              value={cpus}
-              onChange={(e) => setCpus(e.target.value)}
-              inputMode="numeric"
-            />
-          </label>
-          <label>
-            SSH login host
-            <input
-              className="input"
-              value={sshHost}
-              onChange={(e) => setSshHost(e.target.value)}
-              placeholder="(submit here)"
-            />
-          </label>
-          <label>
-            Remote directory
-            <input
-              className="input"
-              value={remoteDir}
-              onChange={(e) => setRemoteDir(e.target.value)}
-              placeholder="/scratch/…"
-            />
-          </label>
+          <Field label="Partition" value={partition} onChange={setPartition} placeholder="default" />
+          <Field label="Time limit" value={time} onChange={setTime} placeholder="HH:MM:SS" />
+          <Field label="CPUs per point" value={cpus} onChange={setCpus} numeric />
+          <Field label="SSH login host" value={sshHost} onChange={setSshHost} placeholder="(submit here)" />
+          <Field
+            label="Remote directory"
+            value={remoteDir}
+            onChange={setRemoteDir}
+            placeholder="/scratch/…"
+          />
         </div>
         <div className="cluster-actions">
           <button
@@ -241,6 +206,33 @@ export function ClusterPanel({
         )}
       </section>
     </div>
+  );
+}
+
+function Field({
+  label,
+  value,
+  onChange,
+  placeholder,
+  numeric = false,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  numeric?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        className="input"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        inputMode={numeric ? 'numeric' : undefined}
+      />
+    </label>
   );
 }
 

@@ -2,6 +2,7 @@
 // are brought back (hot exit, engine/host/backups.ts), and a file something else changed on disk
 // is offered for reload. Both show as banners above the workbench until dealt with.
 import { useEffect, useState } from 'react';
+import { DismissButton } from '../app/Banners';
 import { useConnection, useDocuments, useStudio } from '../app/studio-context';
 import { DISK_POLL_MS } from './documents';
 
@@ -56,15 +57,7 @@ export function DiskBanners({ projectRoot }: { projectRoot: string | null }) {
                 ` ${restored.diskChanged.join(', ')} also changed on disk since: compare before saving.`}
             </div>
           </div>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Dismiss"
-            data-testid="dismiss-restored"
-            onClick={() => setRestored(null)}
-          >
-            ×
-          </button>
+          <DismissButton testId="dismiss-restored" onClick={() => setRestored(null)} />
         </div>
       )}
       {changed.map((t) => {

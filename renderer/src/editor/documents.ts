@@ -1,7 +1,7 @@
 // Open files: one Monaco model per file, the version last saved (for the dirty marker), and the
 // engine's latest diagnostics and experiment list for it. Lives outside React so that a
 // reconnect or a re-render never loses unsaved text.
-import type { Diagnostic } from '../../../engine/protocol/schema';
+import { type Diagnostic, ErrorCode } from '../../../engine/protocol/schema';
 import type { Engine } from '../app/engine';
 import type { ErrorLog } from '../app/errors';
 import { monaco, nfabLanguage } from './monaco-setup';
@@ -220,7 +220,7 @@ export class Documents {
         ifHash: doc.diskHash,
       }));
     } catch (err) {
-      if ((err as { code?: string }).code === 'CONFLICT') void this.pollDisk();
+      if ((err as { code?: string }).code === ErrorCode.Conflict) void this.pollDisk();
       this.errors.report(`Saving ${path}`, err);
       return false;
     }

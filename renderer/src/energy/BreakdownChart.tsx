@@ -10,6 +10,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import { type EnergyReport, ErrorCode } from '../../../engine/protocol/schema';
 import { useConnection, useStudio } from '../app/studio-context';
+import { shortId } from '../runs/format';
 import { type Breakdown, breakdown, describeTerm, formatSi, type ParetoRun } from './pareto-data';
 
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -135,7 +136,7 @@ function TimingAndArea({ report }: { report: WithTerms }) {
 }
 
 const runLabel = (r: ParetoRun) =>
-  `run ${r.runId.slice(0, 8)} · ${r.experiment}${r.sweepPoint ? ` (${r.sweepPoint})` : ''}`;
+  `run ${shortId(r.runId)} · ${r.experiment}${r.sweepPoint ? ` (${r.sweepPoint})` : ''}`;
 
 /**
  * The breakdown of the open .nfab file's design (`path` null: no .nfab file is open), or of the

@@ -14,6 +14,7 @@ import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConnection, useEngineEvent, useStudio } from '../app/studio-context';
+import { shortId } from '../runs/format';
 import {
   accuracyRange,
   formatAccuracy,
@@ -121,7 +122,7 @@ function option(
         if (p.seriesId === 'runs') {
           const { run } = p.data as RunDatum;
           return [
-            `<b>run ${esc(run.runId.slice(0, 8))}</b> (click to open)`,
+            `<b>run ${esc(shortId(run.runId))}</b> (click to open)`,
             `experiment: ${esc(run.experiment)}`,
             `network: ${esc(run.network ?? '?')}${run.chip ? ` on ${esc(run.chip)}` : ''}`,
             run.sweepPoint ? `sweep point: ${esc(run.sweepPoint)}` : '',

@@ -1,6 +1,7 @@
 // Pure helpers of the energy views: SI-prefixed joules, the log-axis range of a Pareto plot, and
 // an energy report's terms grouped per layer and component for the stacked breakdown.
 import type { EnergyTerm, Result } from '../../../engine/protocol/schema';
+import { shortId } from '../runs/format';
 
 export type ParetoData = Result<'energy.pareto'>;
 export type ParetoRun = ParetoData['runs'][number];
@@ -91,7 +92,7 @@ export function frontOf(
     ...plottableRuns(data.runs).map((r) => ({
       energyPerClassification: r.energyPerClassification,
       accuracy: r.accuracy,
-      label: `run ${r.runId.slice(0, 8)} (${r.experiment})`,
+      label: `run ${shortId(r.runId)} (${r.experiment})`,
     })),
     ...data.platforms.map((p) => ({
       energyPerClassification: p.energyPerClassification,

@@ -39,10 +39,10 @@ function runBlockedReason(target: RunTarget, starting: boolean): string | null {
   return null;
 }
 
-/** A quick look: one epoch on the first samples of each split, to see a design learn in seconds. */
 /** Points per metric the run panel loads for its chart (LTTB keeps the curve's shape). */
 const RUN_CHART_POINTS = 4000;
 
+/** A quick look: one epoch on the first samples of each split, to see a design learn in seconds. */
 export const QUICK_LOOK = { epochs: 1, trainLimit: 2000, testLimit: 1000 } as const;
 
 export function RunPanel({

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { RpcError } from '../../../../engine/protocol/rpc';
 import { ErrorCode, type RunStatus, type SpikeRecord } from '../../../../engine/protocol/schema';
 import { useStudio } from '../../app/studio-context';
+import { isActiveStatus } from '../format';
 import { CoreActivity } from './CoreActivity';
 import { Raster } from './Raster';
 import { RateHistogram } from './RateHistogram';
@@ -27,8 +28,6 @@ type Load =
   | { phase: 'none'; note: string | null }
   | { phase: 'error'; message: string }
   | { phase: 'ready'; record: SpikeRecord };
-
-const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running']);
 
 export function SpikeView({ runId, status }: { runId: string; status: RunStatus }) {
   const { engine } = useStudio();
@@ -110,7 +109,7 @@ export function SpikeView({ runId, status }: { runId: string; status: RunStatus 
       {load.phase === 'loading' && <div className="spike-state hint">Loading the spike recording…</div>}
       {load.phase === 'none' && (
         <div className="spike-state hint" data-testid="spike-empty">
-          {ACTIVE.has(status)
+          {isActiveStatus(status)
             ? 'No spike recording yet: a spiking run records one test sample when it ends.'
             : 'This run has no spike recording: only spiking experiments record one.'}
           {load.note && <div className="spike-note">{load.note}</div>}

@@ -28,8 +28,6 @@ echarts.use([
   CanvasRenderer,
 ]);
 
-export { echarts };
-
 /** The studio's chart colours (as MetricsChart). */
 export const AXIS = { color: '#8a93a3', line: '#3a404c', split: '#262a33' };
 
